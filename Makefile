@@ -1,0 +1,57 @@
+# The two commands: `make run` and `make test`. Everything else is set up on the way.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+MANAGE := $(BIN)/python manage.py
+HOST ?= 0.0.0.0
+PORT ?= 8000
+
+.PHONY: run test smoke install db migrate demo stop bench lint schema clean
+
+run: demo
+	@echo "Serving http://localhost:$(PORT)/ (public) and http://demo.localhost:$(PORT)/ (demo tenant)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: db
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+smoke: db
+	$(BIN)/python -m pytest -m smoke $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# The embedded PostgreSQL (under .data/) when DATABASE_URL is unset; it keeps running until `make stop`.
+db: install
+	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/python -m saas.devdb start >/dev/null; fi
+
+migrate: db
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) demo
+
+stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m saas.devdb stop; fi
+
+bench: migrate
+	$(BIN)/python bench/tenant_signup.py
+
+lint: install
+	$(BIN)/ruff check saas tenants web tests bench
+	$(BIN)/lint-imports
+
+schema: install
+	DJANGO_SETTINGS_MODULE=saas.settings.test $(BIN)/python -m saas.api.export_schema
+
+clean: stop
+	rm -rf .data $(VENV)

@@ -1,0 +1,54 @@
+"""The tenant graph: every domain's queries and mutations merged into one schema."""
+
+import strawberry
+from django.conf import settings
+from graphql import GraphQLError
+from strawberry import relay
+from strawberry.tools import merge_types
+from strawberry.types import Info
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from saas.access.api.schema import AccessMutation, AccessQuery
+from saas.access.api.types import ApiTokenType
+from saas.api.errors import mask_errors
+from saas.companies.api.schema import CompaniesQuery
+from saas.companies.api.types import CompanyType
+from saas.core.graph import IsMember
+from tenants.api.tenant import IdentityMutation, IdentityQuery
+from tenants.api.types import UserType
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(permission_classes=[IsMember], description="Any object by its global id.")
+    def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        return id.resolve_node_sync(info, required=False)
+
+    @strawberry.field(permission_classes=[IsMember], description="Objects by their global ids (at most 100).")
+    def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+        if len(ids) > settings.GRAPHQL_MAX_NODES:
+            raise GraphQLError(f"At most {settings.GRAPHQL_MAX_NODES} ids at once.",
+                               extensions={"code": "TOO_MANY_IDS"})
+        by_type: dict[str, list[str]] = {}
+        for global_id in ids:
+            by_type.setdefault(global_id.type_name, []).append(global_id.node_id)
+        found: dict[tuple[str, str], relay.Node | None] = {}
+        for type_name, node_ids in by_type.items():
+            node_type = info.schema.get_type_by_name(type_name)
+            origin = getattr(node_type, "origin", None)
+            if origin is None or not issubclass(origin, relay.Node):
+                continue
+            for node_id, node in zip(node_ids, origin.resolve_nodes(info=info, node_ids=node_ids), strict=True):
+                found[(type_name, node_id)] = node
+        return [found.get((global_id.type_name, global_id.node_id)) for global_id in ids]
+
+
+Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation))
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[UserType, ApiTokenType, CompanyType],
+    extensions=[DjangoOptimizerExtension, mask_errors],
+)

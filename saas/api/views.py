@@ -1,0 +1,28 @@
+"""The GraphQL endpoints: `/graphql/` on the public host and on every tenant host."""
+
+from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
+from strawberry.django.views import GraphQLView
+
+from saas.api.context import build_context
+
+
+class TenantGraphQLView(GraphQLView):
+    """Sessions are CSRF-checked; bearer tokens and cookie-less calls (nothing to forge) are not."""
+
+    multipart_uploads_enabled = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.method == "POST":
+            refusal = CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+            if refusal is not None:
+                return refusal
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context(self, request, response):
+        return build_context(request, response)
+
+
+class PublicGraphQLView(GraphQLView):
+    def get_context(self, request, response):
+        return build_context(request, response)

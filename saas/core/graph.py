@@ -1,0 +1,76 @@
+"""GraphQL building blocks shared by every app's `api/`: tenant-bound relay ids, permissions, errors.
+
+Relay global ids are bound to the tenant: primary keys repeat across schemas, so the node id carries
+the schema (`<schema>.<pk>`, then base64 with the type name by Strawberry), and an id minted in
+another tenant resolves to nothing here.
+"""
+
+import functools
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from strawberry import relay
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
+from strawberry_django.relay import resolve_model_nodes
+
+
+class TenantNode(relay.Node):
+    """A relay node whose id is only valid in the tenant that minted it."""
+
+    @classmethod
+    def resolve_id(cls, root: Any, *, info: Info) -> str:
+        return f"{connection.schema_name}.{root.pk}"
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        node_ids = list(node_ids)
+        local_ids = [local_pk(node_id) for node_id in node_ids]
+        wanted = [pk for pk in local_ids if pk is not None]
+        found = resolve_model_nodes(cls, info=info, node_ids=wanted, required=False) if wanted else []
+        by_pk = {pk: node for pk, node in zip(wanted, found, strict=True)}
+        return [by_pk.get(pk) if pk is not None else None for pk in local_ids]
+
+
+def local_pk(node_id: str) -> str | None:
+    """The primary key in a node id minted by the current tenant, else None."""
+    schema, _, pk = str(node_id).rpartition(".")
+    if schema != connection.schema_name or not pk.isdigit():
+        return None
+    return pk
+
+
+class IsMember(BasePermission):
+    """The request's identity is an active member of this tenant (session or API token)."""
+
+    error_extensions = {"code": "UNAUTHENTICATED"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        if getattr(info.context, "membership", None) is not None:
+            return True
+        user = getattr(info.context, "user", None)
+        if user is None or not user.is_authenticated:
+            self.message = "Authentication required: log in or send an API token (Authorization: Bearer)."
+        else:
+            self.message = "This identity is not a member of this company."
+        return False
+
+
+def camel_case_errors(resolver):
+    """Report a ValidationError's fields by their GraphQL names (`company_name` → `companyName`)."""
+
+    @functools.wraps(resolver)
+    def wrapper(*args, **kwargs):
+        try:
+            return resolver(*args, **kwargs)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise ValidationError(
+                    {to_camel_case(field): errors for field, errors in error.error_dict.items()}
+                ) from error
+            raise
+
+    return wrapper

@@ -1,0 +1,34 @@
+"""Tenancy helpers shared by every app: the current schema, tenant initializers, tenant tasks."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+
+# Called inside the new tenant's schema, in the signup transaction, in registration order.
+_initializers: list[Callable[["TenantSeed"], None]] = []
+
+
+@dataclass(frozen=True)
+class TenantSeed:
+    """What a tenant initializer knows of the company that just signed up."""
+
+    schema_name: str
+    company_name: str
+    admin_user_id: int
+    language: str
+
+
+def register_tenant_initializer(initializer: Callable[[TenantSeed], None]) -> None:
+    """Apps call this from `AppConfig.ready()` to create their default data in each new tenant."""
+    if initializer not in _initializers:
+        _initializers.append(initializer)
+
+
+def run_tenant_initializers(seed: TenantSeed) -> None:
+    for initializer in _initializers:
+        initializer(seed)
+
+
+def current_schema() -> str:
+    return connection.schema_name

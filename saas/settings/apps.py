@@ -1,0 +1,28 @@
+"""The only place where the public/tenant split of Django apps is decided (django-tenants)."""
+
+SHARED_APPS = [
+    # Before django_tenants: our `migrate` (template schema first, DDL cache) must win.
+    "tenants",
+    "django_tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "procrastinate.contrib.django",
+    "strawberry_django",
+    "django_htmx",
+    "web",
+]
+
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "pgtrigger",
+    "pghistory",
+    "saas.core",
+    "saas.access",
+    "saas.companies",
+]
+
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,14 @@
+"""Test settings: the same database as development, fast hashing, no throttle."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from saas.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SIGNUP_RATE_PER_HOUR = 0
+PUBLIC_URL_SCHEME = "http"
+PUBLIC_URL_PORT = ""
+BASE_DOMAIN = "localhost"
+ALLOWED_HOSTS = ["localhost", ".localhost", "testserver"]

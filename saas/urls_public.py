@@ -1,0 +1,16 @@
+"""URLs of the public host (BASE_DOMAIN): signup, platform admin, public GraphQL."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import path
+
+from saas.api.public_schema import schema
+from saas.api.views import PublicGraphQLView
+from web import views
+
+urlpatterns = [
+    path("", views.public_home, name="public-home"),
+    path("admin/", admin.site.urls),
+    path("graphql/", PublicGraphQLView.as_view(schema=schema, graphql_ide="graphiql" if settings.DEBUG else None)),
+    path("healthz", views.healthz),
+]

@@ -1,0 +1,27 @@
+"""`make run` creates the demo tenant once, then prints how to reach it."""
+
+import os
+
+from django.core.management.base import BaseCommand
+
+from tenants import selectors, services
+from tenants.models import User
+
+DEMO_SLUG = "demo"
+DEMO_EMAIL = "admin@demo.example.com"
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password-2026")
+
+
+class Command(BaseCommand):
+    help = "Creates the demo tenant and its admin if missing, and prints the URL and credentials."
+
+    def handle(self, *args, **options):
+        tenant = selectors.tenant_get(slug=DEMO_SLUG)
+        if tenant is None:
+            admin = User.objects.filter(email=DEMO_EMAIL).first() or User.objects.create_user(
+                DEMO_EMAIL, DEMO_PASSWORD, full_name="Demo Admin", language="en"
+            )
+            tenant = services.tenant_create(name="Demo Company", slug=DEMO_SLUG, admin=admin, language="en")
+            self.stdout.write(self.style.SUCCESS("Demo tenant created."))
+        self.stdout.write(f"Demo tenant: {selectors.tenant_url(tenant)}  (API: {selectors.tenant_url(tenant, '/graphql/')})")
+        self.stdout.write(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}")

@@ -1,0 +1,59 @@
+"""Reads of the public schema: tenants, identities, memberships."""
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from tenants.enums import MembershipKind, TenantStatus
+from tenants.models import Membership, Tenant, User
+
+
+def tenant_schema_names() -> list[str]:
+    """Every tenant schema (the public one and the template excluded)."""
+    return list(
+        Tenant.objects.exclude(schema_name__in=[settings.PUBLIC_SCHEMA_NAME, settings.TEMPLATE_SCHEMA_NAME])
+        .order_by("schema_name")
+        .values_list("schema_name", flat=True)
+    )
+
+
+def tenant_list(*, status: str | None = None) -> QuerySet[Tenant]:
+    """Tenants as operators list them: the public row and the template hidden."""
+    tenants = Tenant.objects.exclude(schema_name__in=[settings.PUBLIC_SCHEMA_NAME, settings.TEMPLATE_SCHEMA_NAME])
+    if status:
+        tenants = tenants.filter(status=status)
+    return tenants.prefetch_related("domains")
+
+
+def tenant_get(*, slug: str) -> Tenant | None:
+    """The tenant of that slug, or None (the public row and the template are not tenants)."""
+    return tenant_list().filter(schema_name=slug).first()
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    """The user's active memberships in active tenants, tenant and domains loaded."""
+    return (
+        Membership.objects.filter(user=user, is_active=True, tenant__status=TenantStatus.ACTIVE)
+        .select_related("tenant")
+        .prefetch_related("tenant__domains")
+        .order_by("tenant__name")
+    )
+
+
+def membership_get(*, user, tenant: Tenant) -> Membership | None:
+    """The user's active membership in that tenant (staff first), or None."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    memberships = Membership.objects.filter(user=user, tenant=tenant, is_active=True)
+    return min(memberships, key=lambda membership: membership.kind != MembershipKind.STAFF, default=None)
+
+
+def tenant_url(tenant: Tenant, path: str = "/") -> str:
+    """The absolute URL of a tenant's host."""
+    return f"{settings.PUBLIC_URL_SCHEME}://{tenant_host(tenant)}{path}"
+
+
+def tenant_host(tenant: Tenant) -> str:
+    host = f"{tenant.schema_name}.{settings.BASE_DOMAIN}"
+    if settings.PUBLIC_URL_PORT:
+        host += f":{settings.PUBLIC_URL_PORT}"
+    return host

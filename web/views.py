@@ -1,0 +1,29 @@
+"""Placeholder pages until the web app lands (issue 7): they talk to services, never to the ORM."""
+
+from django.contrib.auth import login
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+from tenants import services
+from tenants.selectors import membership_get
+
+
+def public_home(request):
+    return render(request, "web/public_home.html")
+
+
+def tenant_home(request):
+    return render(request, "web/tenant_home.html", {"tenant": request.tenant})
+
+
+def tenant_switch_login(request):
+    """Landing of a `tenantSwitch` link: the one-time token opens a session on this host."""
+    user = services.login_token_consume(secret=request.GET.get("token", ""), tenant=request.tenant)
+    if user is None or membership_get(user=user, tenant=request.tenant) is None:
+        return HttpResponse("This link is invalid, used or expired.", status=403)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return HttpResponseRedirect("/")
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
