@@ -117,6 +117,16 @@ def tenant_create(
     return tenant
 
 
+def public_tenant_ensure() -> Tenant:
+    """The public schema's own Tenant row and a Domain for BASE_DOMAIN (django-tenants routes by them)."""
+    public, _created = Tenant.objects.get_or_create(
+        schema_name=settings.PUBLIC_SCHEMA_NAME, defaults={"name": "Platform", "plan": "platform"}
+    )
+    Domain.objects.filter(tenant=public).exclude(domain=settings.BASE_DOMAIN).update(is_primary=False)
+    Domain.objects.update_or_create(domain=settings.BASE_DOMAIN, defaults={"tenant": public, "is_primary": True})
+    return public
+
+
 def tenant_set_status(*, tenant: Tenant, status: str) -> Tenant:
     """Suspend or reactivate a tenant; a suspended tenant answers an error to every request."""
     if status not in TenantStatus.values:

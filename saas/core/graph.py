@@ -26,6 +26,10 @@ class TenantNode(relay.Node):
         return f"{connection.schema_name}.{root.pk}"
 
     @classmethod
+    def resolve_node(cls, node_id: str, *, info: Info, required: bool = False):
+        return cls.resolve_nodes(info=info, node_ids=[node_id], required=required)[0]
+
+    @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         node_ids = list(node_ids)
         local_ids = [local_pk(node_id) for node_id in node_ids]

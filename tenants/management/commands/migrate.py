@@ -10,6 +10,7 @@ from django_tenants.utils import get_public_schema_name
 
 from tenants import schemas
 from tenants.selectors import tenant_schema_names
+from tenants.services import public_tenant_ensure
 
 
 class Command(MigrateSchemasCommand):
@@ -22,6 +23,7 @@ class Command(MigrateSchemasCommand):
         executor = GET_EXECUTOR_FUNCTION(codename=self.executor)(self.args, self.options)
         if self.sync_public:
             executor.run_migrations(tenants=[get_public_schema_name()])
+            public_tenant_ensure()
         if not self.sync_tenant:
             return
         template = schemas.template_schema_name()

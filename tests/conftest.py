@@ -1,0 +1,103 @@
+"""Shared fixtures: two tenants created once per session through the signup service, and API clients."""
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tenants import services
+from tenants.models import User
+
+PASSWORD = "a-long-enough-passphrase"
+
+
+@dataclass
+class SessionTenant:
+    slug: str
+    admin_email: str
+
+    @property
+    def host(self) -> str:
+        return f"{self.slug}.localhost"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for slug in ("acme", "globex"):
+            services.signup(company_name=slug.capitalize(), slug=slug, email=f"admin@{slug}.example.com",
+                            password=PASSWORD, language="en")
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def back_to_public():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def acme(db) -> SessionTenant:
+    return SessionTenant("acme", "admin@acme.example.com")
+
+
+@pytest.fixture
+def globex(db) -> SessionTenant:
+    return SessionTenant("globex", "admin@globex.example.com")
+
+
+class GraphQLClient:
+    """Posts GraphQL to one host like any HTTP client would (JSON body, optional bearer token)."""
+
+    def __init__(self, host: str, token: str | None = None, client: Client | None = None):
+        self.host = host
+        self.token = token
+        self.client = client or Client()
+
+    def post(self, query: str, variables: dict | None = None, **headers):
+        if self.token:
+            headers.setdefault("HTTP_AUTHORIZATION", f"Bearer {self.token}")
+        return self.client.post("/graphql/", json.dumps({"query": query, "variables": variables or {}}),
+                                content_type="application/json", HTTP_HOST=self.host, **headers)
+
+    def execute(self, query: str, variables: dict | None = None, **headers) -> dict:
+        response = self.post(query, variables, **headers)
+        connection.set_schema_to_public()
+        return response.json()
+
+
+LOGIN = """mutation($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+    __typename ... on LoginSuccess { me { user { email } } } ... on OperationInfo { messages { code field } }
+  }
+}"""
+
+
+@pytest.fixture
+def public_api(db) -> GraphQLClient:
+    return GraphQLClient("localhost")
+
+
+@pytest.fixture
+def acme_api(acme) -> GraphQLClient:
+    return GraphQLClient(acme.host)
+
+
+@pytest.fixture
+def acme_admin_api(acme) -> GraphQLClient:
+    api = GraphQLClient(acme.host)
+    result = api.execute(LOGIN, {"email": acme.admin_email, "password": PASSWORD})
+    assert result["data"]["login"]["__typename"] == "LoginSuccess", result
+    return api
+
+
+@pytest.fixture
+def acme_admin(acme) -> User:
+    return User.objects.get(email=acme.admin_email)
+
+
+def messages(payload: dict) -> dict[str, str]:
+    """`{field: code}` of an OperationInfo payload."""
+    return {message["field"]: message["code"] for message in payload["messages"]}
