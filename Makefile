@@ -1,6 +1,6 @@
 # The two commands: `make run` and `make test`. Everything else is set up on the way.
 SHELL := /bin/bash
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: run test smoke install db migrate demo stop bench lint schema clean
+.PHONY: run test smoke install db migrate demo stop bench lint schema messages clean
 
 run: demo
 	@echo "Serving http://localhost:$(PORT)/ (public) and http://demo.localhost:$(PORT)/ (demo tenant)"
@@ -23,7 +23,7 @@ smoke: db
 install: $(STAMP)
 
 $(STAMP):
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
+	@[ -n "$(PYTHON)" ] || { echo "Python 3.11+ is required"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -55,3 +55,7 @@ schema: install
 
 clean: stop
 	rm -rf .data $(VENV)
+
+messages: install
+	$(MANAGE) makemessages -l fr --ignore ".venv/*" --ignore ".data/*" --ignore "tests/*" --ignore "bench/*"
+	$(MANAGE) compilemessages --ignore ".venv/*"

@@ -103,6 +103,9 @@ class TemplateSchema(models.Model):
     migrations_applied = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"template DDL of {self.created_at:%Y-%m-%d %H:%M} ({self.migrations_applied} migrations)"
+
 
 class LoginToken(models.Model):
     """A one-time, short-lived handover of a session from one tenant host to another."""
@@ -112,3 +115,6 @@ class LoginToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"login token of {self.user_id} for {self.tenant_id}"

@@ -62,8 +62,9 @@ def dump_template() -> str:
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
-    command = [pg_dump_path(), "--no-owner", "--no-privileges", "--inserts", "--rows-per-insert=500",
-               "--schema", template_schema_name(), "--dbname", db["NAME"]]
+    # pg_dump runs in its own session: fail clearly rather than wait forever on a lock held by ours.
+    command = [pg_dump_path(), "--lock-wait-timeout=30000", "--no-owner", "--no-privileges",
+               "--inserts", "--rows-per-insert=500", "--schema", template_schema_name(), "--dbname", db["NAME"]]
     if db.get("HOST"):
         command += ["--host", db["HOST"]]
     if db.get("PORT"):

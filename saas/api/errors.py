@@ -1,7 +1,8 @@
 """Error masking: in production, unexpected errors reach clients as a generic message."""
 
-from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+
+from graphql import GraphQLError
 
 
 def is_unexpected(error: GraphQLError) -> bool:

@@ -2,12 +2,12 @@
 
 import strawberry
 from django.conf import settings
-from graphql import GraphQLError
 from strawberry import relay
 from strawberry.tools import merge_types
 from strawberry.types import Info
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from graphql import GraphQLError
 from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
 from saas.api.errors import mask_errors

@@ -70,7 +70,8 @@ def test_switching_tenant_hands_the_session_over_with_a_one_time_token(acme, glo
     Membership.objects.create(user=user, tenant=selectors.tenant_get(slug="globex"))
     # when
     result = acme_admin_api.execute(
-        'mutation { tenantSwitch(slug: "globex") { ... on TenantSwitch { url } ... on OperationInfo { messages { code } } } }')
+        'mutation { tenantSwitch(slug: "globex") { ... on TenantSwitch { url } '
+        '... on OperationInfo { messages { code } } } }')
     url = result["data"]["tenantSwitch"]["url"]
     assert url.startswith("http://globex.localhost/auth/switch/?token=")
     browser = Client()

@@ -23,5 +23,6 @@ class Command(BaseCommand):
             )
             tenant = services.tenant_create(name="Demo Company", slug=DEMO_SLUG, admin=admin, language="en")
             self.stdout.write(self.style.SUCCESS("Demo tenant created."))
-        self.stdout.write(f"Demo tenant: {selectors.tenant_url(tenant)}  (API: {selectors.tenant_url(tenant, '/graphql/')})")
+        api = selectors.tenant_url(tenant, "/graphql/")
+        self.stdout.write(f"Demo tenant: {selectors.tenant_url(tenant)}  (API: {api})")
         self.stdout.write(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
