@@ -10,7 +10,10 @@ class ApiToken(models.Model):
     """An integrator's bearer token. Only its SHA-256 is stored; the secret is shown once."""
 
     name = models.CharField(_("name"), max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Identities live in the public schema: Django's delete collector, running there, cannot see this
+    # table, so it must not cascade. The database constraint still refuses to delete a referenced
+    # identity; identities are deactivated, not deleted.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
     prefix = models.CharField(max_length=16, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)

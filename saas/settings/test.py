@@ -12,3 +12,4 @@ PUBLIC_URL_SCHEME = "http"
 PUBLIC_URL_PORT = ""
 BASE_DOMAIN = "localhost"
 ALLOWED_HOSTS = ["localhost", ".localhost", "testserver"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (worker threads in task tests close theirs)

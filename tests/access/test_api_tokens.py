@@ -104,3 +104,23 @@ def test_revoking_an_id_of_another_tenant_is_not_found(acme_admin_api, globex):
     assert messages(result["data"]["apiTokenRevoke"]) == {"id": "not_found"}
     with schema_context("globex"):
         assert ApiToken.objects.get(pk=foreign.pk).revoked_at is None
+
+
+def test_an_identity_holding_tokens_cannot_be_deleted_from_the_public_schema(acme_admin_api, acme_admin):
+    # Bug: deleting a user ran Django's cascade collector against access_apitoken in the public schema,
+    # where the table does not exist. The delete is now refused by the database constraint instead.
+    from django.db import IntegrityError, connection, transaction
+
+    issue(acme_admin_api)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # Django's foreign keys are deferred: check now what a commit would check.
+        connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
+        acme_admin.delete()
+
+
+def test_an_identity_without_tenant_rows_can_be_deleted(db):
+    from tenants.models import User
+
+    user = User.objects.create_user("leaving@example.com", "a-long-enough-passphrase")
+    user.delete()
+    assert not User.objects.filter(email="leaving@example.com").exists()
