@@ -38,7 +38,7 @@ migrate: db
 	$(MANAGE) migrate --noinput
 
 demo: migrate
-	$(MANAGE) demo
+	PUBLIC_URL_PORT=$(PORT) $(MANAGE) demo
 
 stop:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m saas.devdb stop; fi

@@ -13,7 +13,12 @@ from saas.access.api.types import ApiTokenType
 from saas.api.errors import mask_errors
 from saas.companies.api.schema import CompaniesQuery
 from saas.companies.api.types import CompanyType
+from saas.api.extensions import HistoryContext
 from saas.core.graph import IsMember
+from saas.crm.api.schema import CrmMutation, CrmQuery
+from saas.crm.api.types import AccountType, ContactType
+from saas.records.api.schema import RecordsMutation, RecordsQuery
+from saas.records.api.types import ActivityType, CommentType, DocumentType, TagType, TeamType
 from tenants.api.tenant import IdentityMutation, IdentityQuery
 from tenants.api.types import UserType
 
@@ -43,12 +48,13 @@ class NodeQuery:
         return [found.get((global_id.type_name, global_id.node_id)) for global_id in ids]
 
 
-Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation))
+Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, RecordsMutation, CrmMutation))
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    types=[UserType, ApiTokenType, CompanyType],
-    extensions=[DjangoOptimizerExtension, mask_errors],
+    types=[UserType, ApiTokenType, CompanyType, TeamType, TagType, CommentType, ActivityType, DocumentType,
+           AccountType, ContactType],
+    extensions=[DjangoOptimizerExtension, HistoryContext, mask_errors],
 )

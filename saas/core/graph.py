@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from strawberry import relay
 from strawberry.permission import BasePermission
 from strawberry.types import Info
@@ -63,6 +63,26 @@ class IsMember(BasePermission):
         return False
 
 
+def global_pk(global_id, type_names: str | Iterable[str]) -> str | None:
+    """The local primary key of a global id of one of `type_names` minted by this tenant, else None."""
+    names = {type_names} if isinstance(type_names, str) else set(type_names)
+    if global_id is None or global_id.type_name not in names:
+        return None
+    return local_pk(global_id.node_id)
+
+
+def mutation(resolver):
+    """A mutation's body: one durable transaction, refusals reported by GraphQL field names."""
+    wrapped = camel_case_errors(resolver)
+
+    @functools.wraps(resolver)
+    def in_transaction(*args, **kwargs):
+        with transaction.atomic(durable=True):
+            return wrapped(*args, **kwargs)
+
+    return in_transaction
+
+
 def camel_case_errors(resolver):
     """Report a ValidationError's fields by their GraphQL names (`company_name` → `companyName`)."""
 
@@ -73,7 +93,8 @@ def camel_case_errors(resolver):
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 raise ValidationError(
-                    {to_camel_case(field): errors for field, errors in error.error_dict.items()}
+                    {".".join(to_camel_case(part) for part in field.split(".")): errors
+                     for field, errors in error.error_dict.items()}
                 ) from error
             raise
 

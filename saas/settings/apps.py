@@ -9,6 +9,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django.contrib.admin",
     "procrastinate.contrib.django",
     "strawberry_django",
@@ -23,6 +24,8 @@ TENANT_APPS = [
     "saas.core",
     "saas.access",
     "saas.companies",
+    "saas.records",
+    "saas.crm",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,64 @@
+"""Offset connections for lists that are not plain querysets (roll-up, history, timeline)."""
+
+import base64
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.relay import PageInfo
+
+T = TypeVar("T")
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
+def page_bounds(first: int | None, after: str | None) -> tuple[int, int]:
+    """`(offset, limit)` from relay arguments: `first` defaults to 20, at most 100."""
+    limit = DEFAULT_PAGE if first is None else first
+    if limit < 0 or limit > MAX_PAGE:
+        raise GraphQLError(f"`first` must be between 0 and {MAX_PAGE}.", extensions={"code": "BAD_USER_INPUT"})
+    offset = 0
+    if after:
+        try:
+            offset = int(base64.b64decode(after).decode().removeprefix("offset:")) + 1
+        except (ValueError, UnicodeDecodeError) as error:
+            raise GraphQLError("Invalid cursor.", extensions={"code": "BAD_USER_INPUT"}) from error
+    return offset, limit
+
+
+def cursor_for(offset: int) -> str:
+    return base64.b64encode(f"offset:{offset}".encode()).decode()
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    node: T
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int
+
+
+@dataclass
+class Page:
+    offset: int
+    limit: int
+
+
+def connection_from(items: list, *, offset: int, total_count: int, has_next: bool | None = None) -> Connection:
+    edges = [Edge(node=item, cursor=cursor_for(offset + i)) for i, item in enumerate(items)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next if has_next is not None else offset + len(items) < total_count,
+            has_previous_page=offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total_count,
+    )

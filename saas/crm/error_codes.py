@@ -1,0 +1,6 @@
+SIREN_INVALID = "siren_invalid"
+SIRET_INVALID = "siret_invalid"
+SIRET_SIREN_MISMATCH = "siret_siren_mismatch"
+VAT_INVALID = "vat_invalid"
+NAME_REQUIRED = "name_required"
+PARENT_CYCLE = "parent_cycle"

@@ -1,0 +1,374 @@
+"""GraphQL of the record engine: the `Record` interface every record type implements, and its parts."""
+
+import base64
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+from django.conf import settings
+from django.db import connection
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from saas.access.models import Team
+from saas.core.graph import TenantNode
+from saas.core.pagination import Connection, connection_from, page_bounds
+from saas.records import models, registry
+from saas.records.enums import ActivityKind as ActivityKindValues
+from saas.records.enums import ActivityPriority as ActivityPriorityValues
+from saas.records.enums import ActivityStatus as ActivityStatusValues
+from saas.records.enums import CommentVisibility as CommentVisibilityValues
+from saas.records.enums import HistoryKind as HistoryKindValues
+from saas.records.enums import RecordSource as RecordSourceValues
+from saas.records.selectors import history as history_selectors
+from saas.records.selectors import layouts as layout_selectors
+from saas.records.selectors import records as selectors
+from saas.records.services.records import records_for_refs
+from tenants.api.types import UserType
+
+
+def _graphql_enum(name: str, choices) -> type[Enum]:
+    return strawberry.enum(Enum(name, {value.upper(): value for value in choices.values}), name=name)
+
+
+RecordSource = _graphql_enum("RecordSource", RecordSourceValues)
+CommentVisibility = _graphql_enum("CommentVisibility", CommentVisibilityValues)
+HistoryKind = _graphql_enum("HistoryKind", HistoryKindValues)
+ActivityStatus = _graphql_enum("ActivityStatus", ActivityStatusValues)
+ActivityKind = _graphql_enum("ActivityKind", ActivityKindValues)
+ActivityPriority = _graphql_enum("ActivityPriority", ActivityPriorityValues)
+
+
+@strawberry.enum
+class TimelineKind(Enum):
+    COMMENT = "comment"
+    HISTORY = "history"
+    ACTIVITY = "activity"
+
+
+@strawberry.type
+class Module:
+    key: str
+    label: str
+    label_plural: str
+    icon: str | None
+
+
+def module_of(record_type: registry.RecordType) -> Module:
+    return Module(key=record_type.key, label=str(record_type.label), label_plural=str(record_type.label_plural),
+                  icon=record_type.icon or None)
+
+
+@strawberry.type
+class FieldValue:
+    field: str
+    label: str
+    type: str
+    value: str | None
+    raw: JSON | None
+
+
+@strawberry_django.type(Team, name="Team")
+class TeamType(TenantNode):
+    name: str
+
+
+Owner = Annotated[UserType | TeamType, strawberry.union("Owner")]
+
+
+@strawberry_django.type(models.Tag, name="Tag")
+class TagType(TenantNode):
+    name: str
+    color: str
+
+
+@strawberry.type
+class RelatedTab:
+    key: str
+    label: str
+    count: int
+    visible: bool
+    module: Module | None
+
+
+@strawberry.type
+class FieldChange:
+    field: str
+    label: str
+    old: str | None
+    new: str | None
+    old_raw: JSON | None
+    new_raw: JSON | None
+
+
+@strawberry.type(name="HistoryEvent")
+class HistoryEventType:
+    id: strawberry.ID
+    at: datetime
+    kind: HistoryKind
+    source: RecordSource
+    changes: list[FieldChange]
+    entry: strawberry.Private[history_selectors.HistoryEntry]
+
+    @strawberry.field
+    def actor(self, info: Info) -> UserType | None:
+        return info.context.extra.setdefault("users", {}).get(self.entry.actor_id)
+
+    @strawberry.field(description="The record the event belongs to.")
+    def record(self, info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")] | None:
+        return info.context.extra.setdefault("records_by_ref", {}).get(self.entry.ref_id)
+
+    @strawberry.field(description="The other side of LINKED / UNLINKED, when it is a record.")
+    def related(self) -> Annotated["Record", strawberry.lazy("saas.records.api.types")] | None:
+        return None
+
+
+def history_event(entry: history_selectors.HistoryEntry) -> HistoryEventType:
+    raw_id = f"HistoryEvent:{connection.schema_name}.{entry.table}.{entry.event_id}"
+    changes = [
+        FieldChange(field=_field_name(name), label=_field_name(name).replace("_", " "),
+                    old=None if old is None else str(old), new=None if new is None else str(new),
+                    old_raw=old, new_raw=new)
+        for name, (old, new) in sorted(entry.changes.items())
+    ]
+    return HistoryEventType(id=strawberry.ID(base64.b64encode(raw_id.encode()).decode()), at=entry.at,
+                            kind=HistoryKind(entry.kind), source=RecordSource(entry.source), changes=changes,
+                            entry=entry)
+
+
+def _field_name(column: str) -> str:
+    return column.removesuffix("_id") if column.endswith("_id") else column
+
+
+@strawberry_django.type(models.Comment, name="Comment")
+class CommentType(TenantNode):
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+    author: UserType
+
+    @strawberry.field
+    def visibility(self, root: models.Comment) -> CommentVisibility:
+        return CommentVisibility(root.visibility)
+
+    @strawberry.field(description="Where it was posted (in a roll-up, not always the record viewed).")
+    def record(self, root: models.Comment, info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")]:
+        cache = info.context.extra.setdefault("records_by_ref", {})
+        if root.ref_id not in cache:
+            cache.update(records_for_refs([root.ref]))
+        return cache[root.ref_id]
+
+    @strawberry.field
+    def parent_id(self, root: models.Comment) -> strawberry.ID | None:
+        return None if root.parent_id is None else strawberry.ID(
+            base64.b64encode(f"Comment:{connection.schema_name}.{root.parent_id}".encode()).decode())
+
+
+@strawberry_django.type(models.Activity, name="Activity")
+class ActivityType(TenantNode):
+    subject: str
+    description: str
+    due_at: datetime | None
+    start_at: datetime | None
+    end_at: datetime | None
+    created_at: datetime
+
+    @strawberry.field
+    def kind(self, root: models.Activity) -> ActivityKind:
+        return ActivityKind(root.kind)
+
+    @strawberry.field
+    def status(self, root: models.Activity) -> ActivityStatus:
+        return ActivityStatus(root.status)
+
+    @strawberry.field
+    def priority(self, root: models.Activity) -> ActivityPriority:
+        return ActivityPriority(root.priority)
+
+    @strawberry_django.field(select_related=["assigned_user", "assigned_team"])
+    def assigned_to(self, root: models.Activity) -> Owner | None:
+        return root.assigned_user or root.assigned_team
+
+
+@strawberry_django.type(models.Document, name="Document")
+class DocumentType(TenantNode):
+    title: str
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+    tags: list[TagType]
+
+    @strawberry.field(description="Download address (the download checks access).")
+    def url(self, root: models.Document) -> str:
+        return f"/documents/{root.pk}/download/"
+
+    @strawberry.field
+    def folder(self, root: models.Document) -> str | None:
+        return root.folder.name if root.folder_id else None
+
+
+TimelineItem = Annotated[CommentType | HistoryEventType | ActivityType, strawberry.union("TimelineItem")]
+
+
+def _record_type(root) -> registry.RecordType:
+    return registry.for_model(type(root))
+
+
+def _load_users(info: Info, ids) -> None:
+    from tenants.models import User
+
+    cache = info.context.extra.setdefault("users", {})
+    missing = {i for i in ids if i and i not in cache}
+    if missing:
+        cache.update(User.objects.in_bulk(missing))
+
+
+def _load_records(info: Info, refs) -> None:
+    cache = info.context.extra.setdefault("records_by_ref", {})
+    missing = [ref for ref in refs if ref.pk not in cache]
+    if missing:
+        cache.update(records_for_refs(missing))
+
+
+@strawberry.interface(name="Record")
+class Record(TenantNode):
+    number: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+
+    @strawberry.field
+    def display_name(self, root) -> str:
+        return str(root)
+
+    @strawberry.field
+    def module(self, root) -> Module:
+        return module_of(_record_type(root))
+
+    @strawberry.field
+    def source(self, root) -> RecordSource:
+        return RecordSource(root.source)
+
+    @strawberry.field
+    def owner(self, root) -> Owner | None:
+        return root.owner_user or root.owner_team
+
+    @strawberry.field
+    def created_by(self, root) -> UserType | None:
+        return root.created_by
+
+    @strawberry.field
+    def updated_by(self, root) -> UserType | None:
+        return root.updated_by
+
+    @strawberry.field(description="The layout's header fields, formatted.")
+    def header(self, root) -> list[FieldValue]:
+        layout = layout_selectors.layout_get(module=_record_type(root).key)
+        return [FieldValue(**vars(v)) for v in layout_selectors.field_values(root, layout.header_fields)]
+
+    @strawberry.field(description="The Summary's key fields.")
+    def key_fields(self, root) -> list[FieldValue]:
+        layout = layout_selectors.layout_get(module=_record_type(root).key)
+        return [FieldValue(**vars(v)) for v in layout_selectors.field_values(root, layout.key_fields)]
+
+    @strawberry.field
+    def custom_fields(self, root) -> list[FieldValue]:
+        return [FieldValue(**vars(v)) for v in layout_selectors.custom_field_values(root, _record_type(root).key)]
+
+    @strawberry.field
+    def tags(self, root, info: Info) -> list[TagType]:
+        return list(selectors.tag_list_for_record(actor=info.context.user, record=root))
+
+    @strawberry.field(description="Comments on this record; with rollUp, also on the records around it.")
+    def comments(self, root, info: Info, roll_up: bool | None = None, first: int | None = None,
+                 after: str | None = None) -> Connection[CommentType]:
+        actor = info.context.user
+        if roll_up is None:
+            roll_up = selectors.roll_up_default(actor=actor, module=_record_type(root).key)
+        offset, limit = page_bounds(first, after)
+        comments = selectors.comment_list(actor=actor, record=root, roll_up=roll_up)
+        page = list(comments.select_related("author")[offset:offset + limit + 1])
+        has_next = len(page) > limit
+        page = page[:limit]
+        _load_records(info, [comment.ref for comment in page])
+        total = comments.count() if has_next or offset else offset + len(page)
+        return connection_from(page, offset=offset, total_count=total, has_next=has_next)
+
+    @strawberry.field
+    def activities(self, root, info: Info, status: ActivityStatus | None = None, first: int | None = None,
+                   after: str | None = None) -> Connection[ActivityType]:
+        offset, limit = page_bounds(first, after)
+        activities = selectors.activity_list_for_record(actor=info.context.user, record=root,
+                                                        status=status.value if status else None)
+        page = list(activities.select_related("assigned_user", "assigned_team")[offset:offset + limit])
+        return connection_from(page, offset=offset, total_count=activities.count())
+
+    @strawberry.field
+    def documents(self, root, info: Info, first: int | None = None,
+                  after: str | None = None) -> Connection[DocumentType]:
+        offset, limit = page_bounds(first, after)
+        documents = selectors.document_list_for_record(actor=info.context.user, record=root)
+        page = list(documents.select_related("folder").prefetch_related("tags")[offset:offset + limit])
+        return connection_from(page, offset=offset, total_count=documents.count())
+
+    @strawberry.field(description="The Updates tab: every change of this record and of what hangs off it.")
+    def history(self, root, info: Info, first: int | None = None,
+                after: str | None = None) -> Connection[HistoryEventType]:
+        offset, limit = page_bounds(first, after)
+        actor = info.context.user
+        entries = history_selectors.history_page(actor=actor, ref_id=root.ref_id, offset=offset, limit=limit)
+        _load_users(info, [entry.actor_id for entry in entries])
+        info.context.extra.setdefault("records_by_ref", {})[root.ref_id] = root
+        total = history_selectors.history_count(actor=actor, ref_id=root.ref_id)
+        return connection_from([history_event(e) for e in entries], offset=offset, total_count=total)
+
+    @strawberry.field(description="Comments, history events and activities, newest first.")
+    def timeline(self, root, info: Info, kinds: list[TimelineKind] | None = None, since: datetime | None = None,
+                 first: int | None = None, after: str | None = None) -> Connection[TimelineItem]:
+        offset, limit = page_bounds(first, after)
+        wanted = set(kinds or TimelineKind)
+        actor = info.context.user
+        window = offset + limit
+        items: list[tuple[datetime, object]] = []
+        if TimelineKind.COMMENT in wanted:
+            comments = selectors.comment_list(actor=actor, record=root)
+            if since:
+                comments = comments.filter(created_at__gte=since)
+            items += [(c.created_at, c) for c in comments.select_related("author")[:window]]
+        if TimelineKind.HISTORY in wanted:
+            entries = history_selectors.history_page(actor=actor, ref_id=root.ref_id, offset=0, limit=window,
+                                                     since=since)
+            entries = [e for e in entries if e.kind != HistoryKindValues.COMMENTED or TimelineKind.COMMENT
+                       not in wanted]
+            _load_users(info, [entry.actor_id for entry in entries])
+            items += [(e.at, history_event(e)) for e in entries]
+        if TimelineKind.ACTIVITY in wanted:
+            activities = selectors.activity_list_for_record(actor=actor, record=root)
+            if since:
+                activities = activities.filter(created_at__gte=since)
+            items += [(a.created_at, a) for a in activities.order_by("-created_at")[:window]]
+        info.context.extra.setdefault("records_by_ref", {})[root.ref_id] = root
+        items.sort(key=lambda item: item[0], reverse=True)
+        page = [item for _, item in items[offset:offset + limit]]
+        return connection_from(page, offset=offset, total_count=len(items), has_next=len(items) > window)
+
+    @strawberry.field
+    def related_tabs(self, root, info: Info) -> list[RelatedTab]:
+        record_type = _record_type(root)
+        layout = layout_selectors.layout_get(module=record_type.key)
+        counts = {relation.key: (relation, count)
+                  for relation, count in selectors.related_counts(actor=info.context.user, record=root)}
+        tabs = []
+        for tab in layout.tabs:
+            relation, count = counts[tab["key"]]
+            target = registry.for_model(relation.model_class())
+            tabs.append(RelatedTab(key=tab["key"], label=tab["label"], count=count, visible=tab["visible"],
+                                   module=module_of(target)))
+        return tabs
+
+

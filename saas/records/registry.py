@@ -1,0 +1,94 @@
+"""The registry of record types: what each module declares, and the engine gives it.
+
+Record types register explicitly from their `AppConfig.ready()`; the engine derives the rest (link
+fields for the roll-up, related tabs, default layout) from the declaration and the model.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A related tab: the records of `model` whose `field` points at this record."""
+
+    key: str
+    label: str
+    model: str  # "app_label.ModelName"
+    field: str
+
+    def model_class(self) -> type[models.Model]:
+        from django.apps import apps
+
+        return apps.get_model(self.model)
+
+
+@dataclass(frozen=True)
+class Block:
+    key: str
+    label: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordType:
+    key: str  # module key, e.g. "accounts"
+    model: type[models.Model]
+    label: str
+    label_plural: str
+    graphql_type: str
+    number_prefix: str
+    icon: str = ""
+    number_pattern: str = ""
+    gapless: bool = False
+    company_scoped: bool = False
+    header_fields: tuple[str, ...] = ()
+    key_fields: tuple[str, ...] = ()
+    quick_create_fields: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    search_fields: tuple[str, ...] = ()
+    label_fr: str = ""
+    label_plural_fr: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def default_pattern(self) -> str:
+        return self.number_pattern or f"{self.number_prefix}-{{YYYY}}-{{SEQ:5}}"
+
+    @property
+    def link_fields(self) -> tuple[str, ...]:
+        """Foreign keys to other records: the records this one points to (roll-up rule 2)."""
+        from saas.records.models import Record
+
+        return tuple(
+            f.name for f in self.model._meta.get_fields()
+            if isinstance(f, models.ForeignKey) and f.related_model is not None
+            and issubclass(f.related_model, Record)
+        )
+
+
+_types: dict[str, RecordType] = {}
+_by_model: dict[type[models.Model], RecordType] = {}
+
+
+def register(record_type: RecordType) -> None:
+    existing = _types.get(record_type.key)
+    if existing is not None and existing.model is not record_type.model:
+        raise ValueError(f"record type {record_type.key!r} is already registered")
+    _types[record_type.key] = record_type
+    _by_model[record_type.model] = record_type
+
+
+def get(key: str) -> RecordType | None:
+    return _types.get(key)
+
+
+def for_model(model: type[models.Model]) -> RecordType:
+    model = model._meta.concrete_model
+    return _by_model[model]
+
+
+def all_types() -> list[RecordType]:
+    return list(_types.values())

@@ -1,0 +1,147 @@
+"""The Updates tab: every history event that references a record, from all event tables, newest first.
+
+pghistory writes one event table per tracked model; each keeps the tracked row's `ref_id`, so the
+events of a record (its own rows, its comments, its tag, activity and document links) are one
+`UNION ALL` on an indexed column. A page is chosen first on the light columns, then only that page's
+snapshots and their previous versions are read, to compute `{field: [old, new]}`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.db import connection
+
+from saas.records import registry
+from saas.records.enums import HistoryKind, RecordSource
+
+IGNORED_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id", "version",
+                  "updated_at", "updated_by_id", "ref_id", "id", "created_at", "created_by_id", "deleted_by_id"}
+
+
+@dataclass
+class HistoryEntry:
+    table: str
+    event_id: int
+    at: datetime
+    kind: str
+    source: str
+    actor_id: int | None
+    ref_id: int
+    subject: str  # the tracked model's label: "crm.Account", "records.Comment", ...
+    changes: dict[str, list]
+    snapshot: dict
+
+
+def event_tables() -> dict[str, str]:
+    """`{event table: tracked model label}` for every event model that carries a `ref_id`."""
+    tables = {}
+    for model in apps.get_models():
+        tracked = getattr(model, "pgh_tracked_model", None)
+        if tracked is None:
+            continue
+        columns = {f.column for f in model._meta.concrete_fields}
+        if "ref_id" in columns:
+            tables[model._meta.db_table] = tracked._meta.label
+    return dict(sorted(tables.items()))
+
+
+def _union(ref_id_sql: str) -> str:
+    parts = [
+        f"""SELECT '{table}' AS tbl, pgh_id, pgh_created_at FROM "{table}" WHERE ref_id {ref_id_sql}"""
+        for table in event_tables()
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def history_count(*, actor, ref_id: int) -> int:
+    with connection.cursor() as cursor:
+        tables = event_tables()
+        cursor.execute(f"SELECT count(*) FROM ({_union('= %s')}) events", [ref_id] * len(tables))
+        return cursor.fetchone()[0]
+
+
+def history_page(*, actor, ref_id: int, offset: int, limit: int, since: datetime | None = None) -> list[HistoryEntry]:
+    """One page of a record's events, newest first, with their changes."""
+    tables = event_tables()
+    since_sql = " WHERE pgh_created_at >= %s" if since else ""
+    params: list = [ref_id] * len(tables) + ([since] if since else []) + [limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tbl, pgh_id FROM ({_union('= %s')}) events{since_sql} "
+            "ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT %s OFFSET %s", params)
+        page = cursor.fetchall()
+        if not page:
+            return []
+        details = _details(cursor, page)
+    entries = []
+    for table, event_id in page:
+        snapshot, previous, metadata = details[(table, event_id)]
+        entries.append(_entry(table, tables[table], snapshot, previous, metadata or {}))
+    return entries
+
+
+def _details(cursor, page: list[tuple[str, int]]) -> dict:
+    by_table: dict[str, list[int]] = {}
+    for table, event_id in page:
+        by_table.setdefault(table, []).append(event_id)
+    parts, params = [], []
+    for table, ids in by_table.items():
+        parts.append(
+            f"""SELECT '{table}', e.pgh_id, to_jsonb(e),
+                   (SELECT to_jsonb(p) FROM "{table}" p WHERE p.pgh_obj_id = e.pgh_obj_id AND p.pgh_id < e.pgh_id
+                    ORDER BY p.pgh_id DESC LIMIT 1),
+                   c.metadata
+                FROM "{table}" e LEFT JOIN pghistory_context c ON c.id = e.pgh_context_id
+                WHERE e.pgh_id = ANY(%s)""")
+        params.append(ids)
+    cursor.execute(" UNION ALL ".join(parts), params)
+    return {(row[0], row[1]): (row[2], row[3], row[4]) for row in cursor.fetchall()}
+
+
+def _entry(table: str, subject: str, snapshot: dict, previous: dict | None, metadata: dict) -> HistoryEntry:
+    label = snapshot["pgh_label"]
+    changes = {}
+    if label == "update" and previous is not None:
+        changes = {key: [previous.get(key), value] for key, value in snapshot.items()
+                   if key not in IGNORED_FIELDS and previous.get(key) != value}
+    kind = _kind(subject, label, changes)
+    if kind == HistoryKind.CREATED:
+        changes = {key: [None, value] for key, value in snapshot.items()
+                   if key not in IGNORED_FIELDS and value not in (None, "", {}, [], False)}
+    elif kind in (HistoryKind.LINKED, HistoryKind.UNLINKED, HistoryKind.COMMENTED):
+        changes = {key: ([None, value] if kind != HistoryKind.UNLINKED else [value, None])
+                   for key, value in snapshot.items() if key.endswith("_id") and key not in IGNORED_FIELDS
+                   and key != "parent_id" or key == "body"}
+    source = metadata.get("source") or (snapshot.get("source") if kind == HistoryKind.CREATED else None)
+    return HistoryEntry(
+        table=table, event_id=snapshot["pgh_id"], at=_parse_time(snapshot["pgh_created_at"]), kind=kind,
+        source=source or RecordSource.MANUAL,
+        actor_id=metadata.get("user") or snapshot.get("updated_by_id") or snapshot.get("author_id")
+        or snapshot.get("created_by_id"),
+        ref_id=snapshot["ref_id"], subject=subject, changes=changes, snapshot=snapshot,
+    )
+
+
+def _kind(subject: str, label: str, changes: dict) -> str:
+    if subject == "records.Comment":
+        return HistoryKind.COMMENTED if label == "insert" else HistoryKind.UPDATED
+    if label == "linked":
+        return HistoryKind.LINKED
+    if label == "unlinked":
+        return HistoryKind.UNLINKED
+    if label == "insert":
+        return HistoryKind.CREATED
+    if "deleted_at" in changes:
+        return HistoryKind.DELETED if changes["deleted_at"][1] else HistoryKind.RESTORED
+    if "status" in changes:
+        return HistoryKind.STATUS_CHANGED
+    return HistoryKind.UPDATED
+
+
+def _parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def is_record_subject(subject: str) -> bool:
+    return any(t.model._meta.label == subject for t in registry.all_types())

@@ -1,0 +1,92 @@
+"""Layouts: the registry's defaults for a module, overridden by the tenant's layout manager."""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from saas.records import registry
+from saas.records.models import CustomFieldDefinition, Layout, Record
+
+
+@dataclass
+class FieldValue:
+    field: str
+    label: str
+    type: str
+    value: str | None
+    raw: object
+
+
+@dataclass
+class ModuleLayout:
+    module: str
+    header_fields: list[str]
+    key_fields: list[str]
+    quick_create_fields: list[str]
+    blocks: list[dict]
+    tabs: list[dict]  # {"key", "label", "visible"} in display order
+
+
+def layout_get(*, module: str) -> ModuleLayout:
+    record_type = registry.get(module)
+    stored = Layout.objects.filter(module=module).values_list("config", flat=True).first() or {}
+    default_tabs = [{"key": r.key, "label": str(r.label), "visible": True} for r in record_type.relations]
+    tabs_order = stored.get("tabs_order") or [t["key"] for t in default_tabs]
+    hidden = set(stored.get("hidden_tabs") or [])
+    by_key = {t["key"]: t for t in default_tabs}
+    tabs = [{**by_key[key], "visible": key not in hidden} for key in tabs_order if key in by_key]
+    tabs += [{**t, "visible": t["key"] not in hidden} for t in default_tabs if t["key"] not in tabs_order]
+    return ModuleLayout(
+        module=module,
+        header_fields=stored.get("header_fields") or list(record_type.header_fields),
+        key_fields=stored.get("key_fields") or list(record_type.key_fields),
+        quick_create_fields=stored.get("quick_create_fields") or list(record_type.quick_create_fields),
+        blocks=stored.get("blocks") or [
+            {"key": b.key, "label": str(b.label), "fields": list(b.fields)} for b in record_type.blocks],
+        tabs=tabs,
+    )
+
+
+def field_values(record: Record, names: list[str], custom_definitions: dict | None = None) -> list[FieldValue]:
+    """Formatted values of model fields (and `custom.<key>` fields) of a record, for headers and summaries."""
+    values = []
+    for name in names:
+        if name.startswith("custom."):
+            key = name.removeprefix("custom.")
+            definition = (custom_definitions or {}).get(key)
+            raw = record.custom.get(key)
+            values.append(FieldValue(name, definition.label if definition else key,
+                                     definition.field_type if definition else "text",
+                                     None if raw is None else str(raw), raw))
+            continue
+        if name == "owner":
+            owner = record.owner_user or record.owner_team
+            values.append(FieldValue("owner", "owner", "owner", str(owner) if owner else None,
+                                     getattr(owner, "pk", None)))
+            continue
+        try:
+            field = record._meta.get_field(name)
+        except Exception:  # noqa: BLE001  (a stale layout entry shows nothing rather than failing the page)
+            continue
+        raw = getattr(record, name)
+        if isinstance(field, models.ForeignKey):
+            values.append(FieldValue(name, str(field.verbose_name), "link", str(raw) if raw else None,
+                                     getattr(raw, "pk", None)))
+            continue
+        display = getattr(record, f"get_{name}_display", None)
+        text = display() if callable(display) else raw
+        json_raw = raw if isinstance(raw, str | int | float | bool) or raw is None else str(raw)
+        values.append(FieldValue(name, str(field.verbose_name), field.get_internal_type(),
+                                 None if text in (None, "") else str(text), json_raw))
+    return values
+
+
+def custom_field_values(record: Record, module: str, definitions=None) -> list[FieldValue]:
+    definitions = definitions if definitions is not None else {
+        d.key: d for d in CustomFieldDefinition.objects.filter(module=module)}
+    return field_values(record, [f"custom.{key}" for key in definitions], definitions)
+
+
+def layout_fields(record_type) -> set[str]:
+    names = {f.name for f in record_type.model._meta.get_fields() if getattr(f, "concrete", False)}
+    return names | {"owner"}

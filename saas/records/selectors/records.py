@@ -1,0 +1,94 @@
+"""Reads every record type shares: the roll-up set, comments, activities, documents, related tabs."""
+
+from django.db.models import Count, Q, QuerySet, Subquery
+
+from saas.records import registry
+from saas.records.models import Activity, Comment, Document, Record, RecordRef, Tag, UserPreference
+
+
+def visible_refs(*, actor) -> QuerySet[RecordRef]:
+    """References of the records the actor may see: not deleted (access rights will narrow this)."""
+    return RecordRef.objects.filter(is_deleted=False)
+
+
+def roll_up_ref_ids(*, actor, record: Record) -> Q:
+    """The roll-up set of a record, as one condition on `ref_id` (GRAPH.md, roll-up rule).
+
+    1. the record itself; 2. the records it points to through its link fields; 3. the records of its
+    related tabs, one level deep. Subqueries, so the whole roll-up stays one SQL statement.
+    """
+    record_type = registry.for_model(type(record))
+    condition = Q(ref_id=record.ref_id)
+    model = type(record)
+    for field_name in record_type.link_fields:
+        field = model._meta.get_field(field_name)
+        target = field.related_model
+        pointed = model.objects.filter(pk=record.pk).values(f"{field_name}_id")
+        condition |= Q(ref_id__in=Subquery(target.objects.filter(pk__in=pointed).values("ref_id")))
+    for relation in record_type.relations:
+        related = relation.model_class()
+        condition |= Q(ref_id__in=Subquery(related.objects.filter(**{relation.field: record.pk}).values("ref_id")))
+    return condition
+
+
+def comment_list(*, actor, record: Record, roll_up: bool = False) -> QuerySet[Comment]:
+    """Comments on a record (or its roll-up), newest first, limited to records the actor may see."""
+    condition = roll_up_ref_ids(actor=actor, record=record) if roll_up else Q(ref_id=record.ref_id)
+    comments = Comment.objects.filter(condition)
+    if roll_up:
+        comments = comments.filter(ref__in=visible_refs(actor=actor))
+    return comments.select_related("ref").order_by("-created_at", "-id")
+
+
+def roll_up_default(*, actor, module: str) -> bool:
+    """The user's remembered roll-up switch for a module (off until set)."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    preference = UserPreference.objects.filter(user=actor, module=module).values_list(
+        "comments_roll_up", flat=True).first()
+    return bool(preference)
+
+
+def activity_list_for_record(*, actor, record: Record, status: str | None = None) -> QuerySet[Activity]:
+    activities = Activity.objects.filter(links__ref_id=record.ref_id)
+    if status:
+        activities = activities.filter(status=status)
+    return activities.order_by("due_at", "start_at", "id")
+
+
+def activity_list_for_user(*, actor, status: str | None = None) -> QuerySet[Activity]:
+    """My activities: assigned to me or to one of my teams."""
+    from saas.access.models import TeamMember
+
+    teams = TeamMember.objects.filter(user=actor).values("team_id")
+    activities = Activity.objects.filter(Q(assigned_user=actor) | Q(assigned_team__in=Subquery(teams)))
+    if status:
+        activities = activities.filter(status=status)
+    return activities.order_by("due_at", "start_at", "id")
+
+
+def document_list_for_record(*, actor, record: Record) -> QuerySet[Document]:
+    return Document.objects.filter(links__ref_id=record.ref_id).order_by("-created_at", "-id")
+
+
+def document_get_for_actor(*, actor, document_id) -> Document | None:
+    return Document.objects.filter(pk=document_id).first()
+
+
+def tag_list_for_record(*, actor, record: Record) -> QuerySet[Tag]:
+    return Tag.objects.filter(links__ref_id=record.ref_id).order_by("name")
+
+
+def related_counts(*, actor, record: Record) -> list[tuple[registry.Relation, int]]:
+    """Each related tab with its count of live records, in one SQL statement (a scalar subquery per tab)."""
+    record_type = registry.for_model(type(record))
+    annotations = {}
+    for index, relation in enumerate(record_type.relations):
+        related = relation.model_class()
+        annotations[f"tab_{index}"] = Subquery(
+            related.objects.filter(**{relation.field: record.pk}, deleted_at__isnull=True)
+            .order_by().values(relation.field).annotate(n=Count("pk")).values("n")[:1])
+    if not annotations:
+        return []
+    row = type(record).objects.filter(pk=record.pk).annotate(**annotations).values(*annotations).first() or {}
+    return [(relation, row.get(f"tab_{i}") or 0) for i, relation in enumerate(record_type.relations)]

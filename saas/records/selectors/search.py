@@ -1,0 +1,41 @@
+"""Global search over every record type: full text (prefixes) and trigrams (typos), ranked."""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from saas.records import registry
+from saas.records.models import RecordRef
+from saas.records.services.records import normalize
+
+
+@dataclass
+class SearchHit:
+    ref: RecordRef
+    score: float
+
+
+def search(*, actor, text: str, modules: list[str] | None = None, limit: int = 20) -> list[SearchHit]:
+    """Records whose text matches words, word prefixes or near spellings of `text`, best first."""
+    words = re.findall(r"\w+", normalize(text))
+    if not words:
+        return []
+    prefix_query = " & ".join(f"{word}:*" for word in words)
+    query = " ".join(words)
+    modules = [m for m in (modules or []) if registry.get(m)] or [t.key for t in registry.all_types()]
+    table = RecordRef._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT id, ts_rank(search_vector, to_tsquery('simple', %(prefix)s)) * 2
+                          + word_similarity(upper(%(query)s), upper(search_text)) AS score
+                FROM {table}
+                WHERE NOT is_deleted AND type_key = ANY(%(modules)s)
+                  AND (search_vector @@ to_tsquery('simple', %(prefix)s)
+                       OR upper(%(query)s) <%% upper(search_text))
+                ORDER BY score DESC, id DESC LIMIT %(limit)s""",
+            {"prefix": prefix_query, "query": query, "modules": modules, "limit": limit},
+        )
+        rows = cursor.fetchall()
+    refs = RecordRef.objects.in_bulk([row[0] for row in rows])
+    return [SearchHit(ref=refs[ref_id], score=score) for ref_id, score in rows if ref_id in refs]

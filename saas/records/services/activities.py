@@ -1,0 +1,34 @@
+"""Activities: tasks, events and calls, linked to records, assigned to a user or a team."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from saas.records import error_codes
+from saas.records.enums import ActivityKind
+from saas.records.models import Activity, ActivityLink, Record
+
+
+def activity_create(*, actor, subject: str, records: list[Record], kind: str = ActivityKind.TASK, **fields) -> Activity:
+    """Plan an activity on one or more records; assigned to the actor unless a user or team is given."""
+    if fields.get("assigned_user") is None and fields.get("assigned_team") is None:
+        fields["assigned_user"] = actor
+    if fields.get("assigned_user") is not None and fields.get("assigned_team") is not None:
+        raise ValidationError({"assignedTo": ValidationError(_("Assign to a user or a team, not both."),
+                                                             code=error_codes.INVALID)})
+    start, end = fields.get("start_at"), fields.get("end_at")
+    if start and end and end < start:
+        raise ValidationError({"endAt": ValidationError(_("The end is before the start."), code=error_codes.INVALID)})
+    activity = Activity(subject=(subject or "").strip(), kind=kind, created_by=actor, **fields)
+    activity.full_clean()
+    activity.save()
+    ActivityLink.objects.bulk_create([ActivityLink(activity=activity, ref_id=r.ref_id) for r in records],
+                                     ignore_conflicts=True)
+    return activity
+
+
+def activity_update(*, actor, activity: Activity, **fields) -> Activity:
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    activity.save(update_fields=list(fields))
+    return activity

@@ -1,0 +1,97 @@
+"""Custom fields: defined per tenant and module, stored in each record's `custom` JSONB, validated on write."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from saas.records import error_codes, registry
+from saas.records.enums import CustomFieldType
+from saas.records.models import CustomFieldDefinition
+
+
+def custom_field_define(*, actor, module: str, key: str, label: str, field_type: str,
+                        choices: list[str] | None = None, required: bool = False) -> CustomFieldDefinition:
+    """Add a custom field to a module; its key is unique in the module."""
+    if registry.get(module) is None:
+        raise ValidationError({"module": ValidationError(_("Unknown module."), code=error_codes.UNKNOWN_MODULE)})
+    if field_type not in CustomFieldType.values:
+        raise ValidationError({"fieldType": ValidationError(_("Unknown field type."), code=error_codes.INVALID)})
+    if field_type == CustomFieldType.CHOICE and not choices:
+        raise ValidationError({"choices": ValidationError(_("A choice field needs choices."),
+                                                          code=error_codes.REQUIRED)})
+    if CustomFieldDefinition.objects.filter(module=module, key=key).exists():
+        raise ValidationError({"key": ValidationError(_("This module already has a field with this key."),
+                                                      code=error_codes.CUSTOM_FIELD_EXISTS)})
+    position = CustomFieldDefinition.objects.filter(module=module).count()
+    definition = CustomFieldDefinition(module=module, key=key, label=label, field_type=field_type,
+                                       choices=list(choices or []), required=required, position=position)
+    definition.full_clean()
+    definition.save()
+    return definition
+
+
+def custom_definitions(module: str) -> dict[str, CustomFieldDefinition]:
+    return {d.key: d for d in CustomFieldDefinition.objects.filter(module=module)}
+
+
+def custom_values_clean(*, module: str, values: dict | None, current: dict | None = None) -> dict:
+    """Merge `values` into `current`, each checked against its definition; None clears a value."""
+    definitions = custom_definitions(module)
+    merged = dict(current or {})
+    errors: dict[str, ValidationError] = {}
+    for key, value in (values or {}).items():
+        definition = definitions.get(key)
+        if definition is None:
+            errors[f"custom.{key}"] = ValidationError(_("Unknown custom field."), code=error_codes.UNKNOWN_CUSTOM_FIELD)
+            continue
+        if value is None or value == "":
+            merged.pop(key, None)
+            continue
+        try:
+            merged[key] = _coerce(definition, value)
+        except ValidationError as refusal:
+            errors[f"custom.{key}"] = refusal
+    for key, definition in definitions.items():
+        if definition.required and key not in merged and f"custom.{key}" not in errors:
+            errors[f"custom.{key}"] = ValidationError(_("This field is required."), code=error_codes.REQUIRED)
+    if errors:
+        raise ValidationError(errors)
+    return merged
+
+
+def _coerce(definition: CustomFieldDefinition, value):
+    kind = definition.field_type
+    wrong = ValidationError(_("Expected a value of type %(type)s.") % {"type": kind},
+                            code=error_codes.CUSTOM_FIELD_TYPE)
+    if kind == CustomFieldType.TEXT:
+        if not isinstance(value, str):
+            raise wrong
+        return value
+    if kind == CustomFieldType.NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise wrong
+        try:
+            return int(value)
+        except ValueError as error:
+            raise wrong from error
+    if kind == CustomFieldType.DECIMAL:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise wrong
+        try:
+            return str(Decimal(str(value)))
+        except InvalidOperation as error:
+            raise wrong from error
+    if kind == CustomFieldType.DATE:
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError as error:
+            raise wrong from error
+    if kind == CustomFieldType.BOOLEAN:
+        if not isinstance(value, bool):
+            raise wrong
+        return value
+    if value not in definition.choices:
+        raise ValidationError(_("Not one of the choices."), code=error_codes.CUSTOM_FIELD_CHOICE)
+    return value

@@ -1,0 +1,80 @@
+"""Documents: files uploaded once, stored per tenant, linked to any number of records."""
+
+import hashlib
+import mimetypes
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import connection
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from saas.records import error_codes
+from saas.records.models import Document, DocumentFolder, DocumentLink, Record
+from saas.records.services.tags import tag_get_or_create
+
+
+def document_upload(*, actor, upload: File, records: list[Record] = (), title: str = "",
+                    folder: DocumentFolder | None = None, tags: list[str] = (), field: str = "file") -> Document:
+    """Store an uploaded file (size and type checked, sha256 computed) and link it to records."""
+    name = get_valid_filename(getattr(upload, "name", "") or "file") or "file"
+    size = upload.size or 0
+    content_type = _content_type(upload, name)
+    if size == 0:
+        raise ValidationError({field: ValidationError(_("The file is empty."), code=error_codes.FILE_EMPTY)})
+    if size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError({field: ValidationError(
+            _("The file is too large (%(size)s bytes; at most %(max)s).") % {
+                "size": size, "max": settings.DOCUMENT_MAX_BYTES}, code=error_codes.FILE_TOO_LARGE)})
+    if content_type not in settings.DOCUMENT_CONTENT_TYPES:
+        raise ValidationError({field: ValidationError(
+            _("Files of type %(type)s are not accepted.") % {"type": content_type},
+            code=error_codes.FILE_TYPE_REFUSED)})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = Document(title=(title or name)[:200], file_name=name, content_type=content_type, size=size,
+                        sha256=digest.hexdigest(), folder=folder, uploaded_by=actor)
+    # The path carries the schema: tenants never share a folder (DESIGN.md section 3).
+    path = f"{connection.schema_name}/documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{name}"
+    # Refusals happen above, before anything is stored; a rollback after this line would leave an
+    # orphan file (no database row points to it), which storage clean-up may collect.
+    document.file.save(path, upload, save=False)
+    document.full_clean()
+    document.save()
+    if tags:
+        document.tags.set([tag_get_or_create(name=tag) for tag in tags])
+    document_link(actor=actor, document=document, records=records)
+    return document
+
+
+def document_link(*, actor, document: Document, records: list[Record]) -> Document:
+    DocumentLink.objects.bulk_create([DocumentLink(document=document, ref_id=r.ref_id) for r in records],
+                                     ignore_conflicts=True)
+    return document
+
+
+def document_unlink(*, actor, document: Document, record: Record) -> None:
+    DocumentLink.objects.filter(document=document, ref_id=record.ref_id).delete()
+
+
+def folder_create(*, actor, name: str, parent: DocumentFolder | None = None) -> DocumentFolder:
+    folder = DocumentFolder(name=(name or "").strip(), parent=parent)
+    folder.full_clean()
+    folder.save()
+    return folder
+
+
+def _content_type(upload, name: str) -> str:
+    declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    guessed = (mimetypes.guess_type(name)[0] or "").lower()
+    # The extension decides when the client sent nothing useful; a declared type must agree with it.
+    if not declared or declared == "application/octet-stream":
+        return guessed or "application/octet-stream"
+    if guessed and guessed != declared:
+        return guessed if declared not in settings.DOCUMENT_CONTENT_TYPES else declared
+    return declared
