@@ -105,8 +105,8 @@ def test_migrate_brings_a_stale_tenant_up_to_date(acme, capsys, monkeypatch):
     # re-created tables; the cache refresh itself is covered by the test above.
     monkeypatch.setattr(schemas, "cache_template_ddl", lambda: None)
     with schema_context("acme"), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_migrations WHERE app = 'companies'")
-        cursor.execute('DROP TABLE "companies_companyevent", "companies_company" CASCADE')
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'crm'")
+        cursor.execute('DROP TABLE "crm_contactevent", "crm_accountevent", "crm_contact", "crm_account" CASCADE')
     call_command("migrate", interactive=False, verbosity=1)
     assert "1 tenant(s) migrated, 1 already current" in capsys.readouterr().out
     assert catalog("acme") == catalog(schemas.template_schema_name())
