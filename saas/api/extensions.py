@@ -1,7 +1,7 @@
 """Every mutation runs inside a pghistory context naming the actor and the source of the change."""
 
 import pghistory
-from graphql import OperationType
+from strawberry.types.graphql import OperationType
 from strawberry.extensions import SchemaExtension
 
 from saas.records.enums import RecordSource

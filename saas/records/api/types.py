@@ -343,8 +343,11 @@ class Record(TenantNode):
         if TimelineKind.HISTORY in wanted:
             entries = history_selectors.history_page(actor=actor, ref_id=root.ref_id, offset=0, limit=window,
                                                      since=since)
-            entries = [e for e in entries if e.kind != HistoryKindValues.COMMENTED or TimelineKind.COMMENT
-                       not in wanted]
+            # A comment or an activity already stands in the timeline: not twice through its event.
+            shown = {"records.Comment": TimelineKind.COMMENT in wanted,
+                     "records.ActivityLink": TimelineKind.ACTIVITY in wanted}
+            entries = [e for e in entries if not (shown.get(e.subject) and e.kind in (
+                HistoryKindValues.COMMENTED, HistoryKindValues.LINKED))]
             _load_users(info, [entry.actor_id for entry in entries])
             items += [(e.at, history_event(e)) for e in entries]
         if TimelineKind.ACTIVITY in wanted:

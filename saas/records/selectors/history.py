@@ -6,6 +6,7 @@ events of a record (its own rows, its comments, its tag, activity and document l
 snapshots and their previous versions are read, to compute `{field: [old, new]}`.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -96,7 +97,12 @@ def _details(cursor, page: list[tuple[str, int]]) -> dict:
                 WHERE e.pgh_id = ANY(%s)""")
         params.append(ids)
     cursor.execute(" UNION ALL ".join(parts), params)
-    return {(row[0], row[1]): (row[2], row[3], row[4]) for row in cursor.fetchall()}
+    # Django makes psycopg hand jsonb back as text (its JSONField decodes it itself).
+    return {(row[0], row[1]): tuple(_json(value) for value in row[2:]) for row in cursor.fetchall()}
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _entry(table: str, subject: str, snapshot: dict, previous: dict | None, metadata: dict) -> HistoryEntry:
@@ -113,7 +119,9 @@ def _entry(table: str, subject: str, snapshot: dict, previous: dict | None, meta
         changes = {key: ([None, value] if kind != HistoryKind.UNLINKED else [value, None])
                    for key, value in snapshot.items() if key.endswith("_id") and key not in IGNORED_FIELDS
                    and key != "parent_id" or key == "body"}
-    source = metadata.get("source") or (snapshot.get("source") if kind == HistoryKind.CREATED else None)
+    # A record's creation says how it was created (quick create, import…); other events say through what.
+    created_as = snapshot.get("source") if kind == HistoryKind.CREATED else None
+    source = created_as or metadata.get("source")
     return HistoryEntry(
         table=table, event_id=snapshot["pgh_id"], at=_parse_time(snapshot["pgh_created_at"]), kind=kind,
         source=source or RecordSource.MANUAL,
