@@ -8,11 +8,8 @@ from strawberry.django.views import GraphQLView
 
 from saas.api.context import build_context
 
-
 class TenantGraphQLView(GraphQLView):
     """Sessions are CSRF-checked; bearer tokens and cookie-less calls (nothing to forge) are not."""
-
-    multipart_uploads_enabled = True
 
     # Exempt from the middleware's blanket check: the check below applies it to sessions only.
     @method_decorator(csrf_exempt)
@@ -25,7 +22,6 @@ class TenantGraphQLView(GraphQLView):
 
     def get_context(self, request, response):
         return build_context(request, response)
-
 
 class PublicGraphQLView(GraphQLView):
     def get_context(self, request, response):
