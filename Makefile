@@ -45,6 +45,7 @@ stop:
 
 bench: migrate
 	$(BIN)/python bench/tenant_signup.py
+	$(BIN)/python bench/record_page.py
 
 lint: install
 	$(BIN)/ruff check saas tenants web tests bench

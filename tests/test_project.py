@@ -23,3 +23,16 @@ def test_french_catalog_is_compiled_and_complete():
     catalog = gettext.GNUTranslations((ROOT / "saas/locale/fr/LC_MESSAGES/django.mo").open("rb"))
     stale = [msgid for msgid, translated in entries if catalog.gettext(msgid) != translated]
     assert stale == [], "django.mo is stale: run `make messages`"
+
+
+def test_documents_go_to_s3_compatible_storage_when_a_bucket_is_set():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "S3_BUCKET": "docs", "S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+           "DJANGO_SETTINGS_MODULE": "saas.settings.test"}
+    code = "import django; django.setup(); from django.core.files.storage import storages; " \
+           "s = storages['default']; print(type(s).__name__, s.bucket_name, s.endpoint_url)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["S3Storage", "docs", "http://127.0.0.1:9000"]

@@ -1,8 +1,8 @@
 """Every mutation runs inside a pghistory context naming the actor and the source of the change."""
 
 import pghistory
-from strawberry.types.graphql import OperationType
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from saas.records.enums import RecordSource
 

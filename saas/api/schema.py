@@ -3,6 +3,7 @@
 import strawberry
 from django.conf import settings
 from strawberry import relay
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 from strawberry.types import Info
 from strawberry_django.optimizer import DjangoOptimizerExtension
@@ -11,9 +12,9 @@ from graphql import GraphQLError
 from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
 from saas.api.errors import mask_errors
+from saas.api.extensions import HistoryContext
 from saas.companies.api.schema import CompaniesQuery
 from saas.companies.api.types import CompanyType
-from saas.api.extensions import HistoryContext
 from saas.core.graph import IsMember
 from saas.crm.api.schema import CrmMutation, CrmQuery
 from saas.crm.api.types import AccountType, ContactType
@@ -56,5 +57,8 @@ schema = strawberry.Schema(
     mutation=Mutation,
     types=[UserType, ApiTokenType, CompanyType, TeamType, TagType, CommentType, ActivityType, DocumentType,
            AccountType, ContactType],
-    extensions=[DjangoOptimizerExtension, HistoryContext, mask_errors],
+    # Whole rows, not `.only()`: record resolvers read fields the selection does not name (header, key
+    # fields, display name); deferred fields would cost one query each.
+    extensions=[lambda: DjangoOptimizerExtension(enable_only_optimization=False), HistoryContext, mask_errors,
+                ParserCache, ValidationCache],
 )

@@ -8,6 +8,7 @@ from strawberry.django.views import GraphQLView
 
 from saas.api.context import build_context
 
+
 class TenantGraphQLView(GraphQLView):
     """Sessions are CSRF-checked; bearer tokens and cookie-less calls (nothing to forge) are not."""
 

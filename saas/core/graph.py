@@ -63,6 +63,20 @@ class IsMember(BasePermission):
         return False
 
 
+class IsTenantAdmin(IsMember):
+    """Tenant settings (layouts, numbering formats, custom fields) are changed by the tenant's admins."""
+
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        if not super().has_permission(source, info, **kwargs):
+            self.error_extensions = {"code": "UNAUTHENTICATED"}
+            return False
+        self.error_extensions = {"code": "FORBIDDEN"}
+        self.message = "Only the administrators of this company can change its settings."
+        return bool(info.context.membership.is_admin)
+
+
 def global_pk(global_id, type_names: str | Iterable[str]) -> str | None:
     """The local primary key of a global id of one of `type_names` minted by this tenant, else None."""
     names = {type_names} if isinstance(type_names, str) else set(type_names)

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.relay import PageInfo
+
+from graphql import GraphQLError
 
 T = TypeVar("T")
 DEFAULT_PAGE = 20

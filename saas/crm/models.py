@@ -1,13 +1,13 @@
 """Customer accounts and their contacts: the first record types of the engine."""
 
-import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saas.records.history import tracked
 from saas.records.models import Record
 
 
-@pghistory.track()
+@tracked("account")
 class Account(Record):
     name = models.CharField(_("name"), max_length=200)
     legal_form = models.CharField(_("legal form"), max_length=60, blank=True)
@@ -40,7 +40,7 @@ class Account(Record):
         return self.name
 
 
-@pghistory.track()
+@tracked("contact")
 class Contact(Record):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)

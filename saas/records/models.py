@@ -22,6 +22,7 @@ from saas.records.enums import (
     CustomFieldType,
     RecordSource,
 )
+from saas.records.history import tracked
 
 USER = settings.AUTH_USER_MODEL
 
@@ -88,7 +89,7 @@ class Record(models.Model):
         return str(self)
 
 
-@pghistory.track()
+@tracked("comment")
 class Comment(models.Model):
     ref = models.ForeignKey(RecordRef, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
@@ -100,7 +101,11 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["ref", "-created_at", "-id"], name="comment_ref_newest")]
+        indexes = [
+            models.Index(fields=["ref", "-created_at", "-id"], name="comment_ref_newest"),
+            # A roll-up covering many records walks the newest comments and stops at the page size.
+            models.Index(fields=["-created_at", "-id"], name="comment_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.body[:40]
@@ -118,7 +123,7 @@ class Tag(models.Model):
         return self.name
 
 
-@pghistory.track(pghistory.InsertEvent("linked"), pghistory.DeleteEvent("unlinked"))
+@tracked("taglink", pghistory.InsertEvent("linked"), pghistory.DeleteEvent("unlinked"))
 class TagLink(models.Model):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="links")
     ref = models.ForeignKey(RecordRef, on_delete=models.CASCADE, related_name="tag_links")
@@ -160,7 +165,7 @@ class Activity(models.Model):
         return self.subject
 
 
-@pghistory.track(pghistory.InsertEvent("linked"), pghistory.DeleteEvent("unlinked"))
+@tracked("activitylink", pghistory.InsertEvent("linked"), pghistory.DeleteEvent("unlinked"))
 class ActivityLink(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="links")
     ref = models.ForeignKey(RecordRef, on_delete=models.CASCADE, related_name="activity_links")
@@ -205,7 +210,7 @@ class Document(models.Model):
         return self.title
 
 
-@pghistory.track(pghistory.InsertEvent("linked"), pghistory.DeleteEvent("unlinked"))
+@tracked("documentlink", pghistory.InsertEvent("linked"), pghistory.DeleteEvent("unlinked"))
 class DocumentLink(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links")
     ref = models.ForeignKey(RecordRef, on_delete=models.CASCADE, related_name="document_links")

@@ -16,7 +16,8 @@ UPLOAD = """mutation($input: DocumentUploadInput!) { documentUpload(input: $inpu
   ... on Document { id title fileName contentType size sha256 url folder tags { name } }
   ... on OperationInfo { messages { field code message } } } }"""
 MANY = """mutation($files: [Upload!]!, $ids: [ID!]) { documentsUpload(files: $files, recordIds: $ids) {
-  __typename ... on DocumentsUploaded { documents { fileName size } } ... on OperationInfo { messages { field code } } } }"""
+  __typename ... on DocumentsUploaded { documents { fileName size } }
+  ... on OperationInfo { messages { field code } } } }"""
 PDF = b"%PDF-1.4\n% test document\n"
 
 

@@ -1,6 +1,5 @@
 """GraphQL types, filters and orderings of accounts and contacts."""
 
-import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
 from strawberry import auto

@@ -12,7 +12,7 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from saas.core.graph import IsMember, global_pk, local_pk, mutation
+from saas.core.graph import IsMember, IsTenantAdmin, global_pk, local_pk, mutation
 from saas.core.pagination import Connection, connection_from, page_bounds
 from saas.records import error_codes, models, registry
 from saas.records.api.types import (
@@ -54,8 +54,8 @@ def _team(global_id):
 
 
 def _user(info: Info, global_id):
-    from tenants.selectors import membership_get
     from tenants.models import User
+    from tenants.selectors import membership_get
 
     if not global_id:
         return None
@@ -301,21 +301,21 @@ class RecordsMutation:
             documents.document_upload(actor=info.context.user, upload=upload, records=linked, field=f"files.{index}")
             for index, upload in enumerate(files)])
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsTenantAdmin])
     @mutation
     def layout_update(self, info: Info, module: str, input: LayoutInput) -> Layout:
         changes = {k: v for k, v in vars(input).items() if v is not UNSET}
         layouts.layout_update(actor=info.context.user, module=module, changes=changes)
         return _layout(module)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsTenantAdmin])
     @mutation
     def numbering_format_update(self, info: Info, module: str, pattern: str,
                                 yearly_reset: bool = True) -> NumberingFormat:
         return _numbering(numbering.numbering_update(actor=info.context.user, module=_module(module),
                                                      pattern=pattern, yearly_reset=yearly_reset))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsTenantAdmin])
     @mutation
     def custom_field_define(self, info: Info, module: str, key: str, label: str, field_type: str,
                             choices: list[str] | None = None, required: bool = False) -> CustomFieldDefinitionType:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from django.conf import settings
 from django.db import connection
 from strawberry.scalars import JSON
 from strawberry.types import Info
@@ -25,7 +24,7 @@ from saas.records.enums import RecordSource as RecordSourceValues
 from saas.records.selectors import history as history_selectors
 from saas.records.selectors import layouts as layout_selectors
 from saas.records.selectors import records as selectors
-from saas.records.services.records import records_for_refs
+from saas.records.services.records import records_for_ref_ids, records_for_refs
 from tenants.api.types import UserType
 
 
@@ -147,17 +146,22 @@ class CommentType(TenantNode):
     body: str
     created_at: datetime
     edited_at: datetime | None
-    author: UserType
+
+    @strawberry.field
+    def author(self, root: models.Comment, info: Info) -> UserType:
+        _load_users(info, [root.author_id])
+        return info.context.extra["users"][root.author_id]
 
     @strawberry.field
     def visibility(self, root: models.Comment) -> CommentVisibility:
         return CommentVisibility(root.visibility)
 
     @strawberry.field(description="Where it was posted (in a roll-up, not always the record viewed).")
-    def record(self, root: models.Comment, info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")]:
+    def record(self, root: models.Comment,
+               info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")]:
         cache = info.context.extra.setdefault("records_by_ref", {})
         if root.ref_id not in cache:
-            cache.update(records_for_refs([root.ref]))
+            cache.update(records_for_ref_ids([root.ref_id]))
         return cache[root.ref_id]
 
     @strawberry.field
@@ -218,6 +222,14 @@ def _record_type(root) -> registry.RecordType:
     return registry.for_model(type(root))
 
 
+def _layout(info: Info, module: str) -> layout_selectors.ModuleLayout:
+    """A module's layout, read once per request whatever the number of records shown."""
+    layouts = info.context.extra.setdefault("layouts", {})
+    if module not in layouts:
+        layouts[module] = layout_selectors.layout_get(module=module)
+    return layouts[module]
+
+
 def _load_users(info: Info, ids) -> None:
     from tenants.models import User
 
@@ -227,7 +239,7 @@ def _load_users(info: Info, ids) -> None:
         cache.update(User.objects.in_bulk(missing))
 
 
-def _load_records(info: Info, refs) -> None:
+def _load_records_of_refs(info: Info, refs) -> None:
     cache = info.context.extra.setdefault("records_by_ref", {})
     missing = [ref for ref in refs if ref.pk not in cache]
     if missing:
@@ -254,26 +266,26 @@ class Record(TenantNode):
     def source(self, root) -> RecordSource:
         return RecordSource(root.source)
 
-    @strawberry.field
+    @strawberry_django.field(select_related=["owner_user", "owner_team"])
     def owner(self, root) -> Owner | None:
         return root.owner_user or root.owner_team
 
-    @strawberry.field
+    @strawberry_django.field(select_related=["created_by"])
     def created_by(self, root) -> UserType | None:
         return root.created_by
 
-    @strawberry.field
+    @strawberry_django.field(select_related=["updated_by"])
     def updated_by(self, root) -> UserType | None:
         return root.updated_by
 
     @strawberry.field(description="The layout's header fields, formatted.")
-    def header(self, root) -> list[FieldValue]:
-        layout = layout_selectors.layout_get(module=_record_type(root).key)
+    def header(self, root, info: Info) -> list[FieldValue]:
+        layout = _layout(info, _record_type(root).key)
         return [FieldValue(**vars(v)) for v in layout_selectors.field_values(root, layout.header_fields)]
 
     @strawberry.field(description="The Summary's key fields.")
-    def key_fields(self, root) -> list[FieldValue]:
-        layout = layout_selectors.layout_get(module=_record_type(root).key)
+    def key_fields(self, root, info: Info) -> list[FieldValue]:
+        layout = _layout(info, _record_type(root).key)
         return [FieldValue(**vars(v)) for v in layout_selectors.field_values(root, layout.key_fields)]
 
     @strawberry.field
@@ -292,12 +304,13 @@ class Record(TenantNode):
             roll_up = selectors.roll_up_default(actor=actor, module=_record_type(root).key)
         offset, limit = page_bounds(first, after)
         comments = selectors.comment_list(actor=actor, record=root, roll_up=roll_up)
-        page = list(comments.select_related("author")[offset:offset + limit + 1])
+        # The page on the comment table alone; authors and posting records then by id, one query each.
+        page = list(comments.select_related("ref")[offset:offset + limit + 1])
         has_next = len(page) > limit
         page = page[:limit]
-        _load_records(info, [comment.ref for comment in page])
-        total = comments.count() if has_next or offset else offset + len(page)
-        return connection_from(page, offset=offset, total_count=total, has_next=has_next)
+        _load_records_of_refs(info, [comment.ref for comment in page])
+        _load_users(info, [comment.author_id for comment in page])
+        return connection_from(page, offset=offset, total_count=comments.count(), has_next=has_next)
 
     @strawberry.field
     def activities(self, root, info: Info, status: ActivityStatus | None = None, first: int | None = None,
@@ -339,7 +352,7 @@ class Record(TenantNode):
             comments = selectors.comment_list(actor=actor, record=root)
             if since:
                 comments = comments.filter(created_at__gte=since)
-            items += [(c.created_at, c) for c in comments.select_related("author")[:window]]
+            items += [(c.created_at, c) for c in comments[:window]]
         if TimelineKind.HISTORY in wanted:
             entries = history_selectors.history_page(actor=actor, ref_id=root.ref_id, offset=0, limit=window,
                                                      since=since)
@@ -363,7 +376,7 @@ class Record(TenantNode):
     @strawberry.field
     def related_tabs(self, root, info: Info) -> list[RelatedTab]:
         record_type = _record_type(root)
-        layout = layout_selectors.layout_get(module=record_type.key)
+        layout = _layout(info, record_type.key)
         counts = {relation.key: (relation, count)
                   for relation, count in selectors.related_counts(actor=info.context.user, record=root)}
         tabs = []

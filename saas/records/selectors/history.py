@@ -6,6 +6,7 @@ events of a record (its own rows, its comments, its tag, activity and document l
 snapshots and their previous versions are read, to compute `{field: [old, new]}`.
 """
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,7 @@ class HistoryEntry:
     snapshot: dict
 
 
+@functools.cache
 def event_tables() -> dict[str, str]:
     """`{event table: tracked model label}` for every event model that carries a `ref_id`."""
     tables = {}
@@ -47,9 +49,11 @@ def event_tables() -> dict[str, str]:
     return dict(sorted(tables.items()))
 
 
-def _union(ref_id_sql: str) -> str:
+def _union(ref_id_sql: str, newest: int | None = None) -> str:
+    """The events of a record across event tables; with `newest`, only each table's newest rows."""
+    limit = f' ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT {int(newest)}' if newest is not None else ""
     parts = [
-        f"""SELECT '{table}' AS tbl, pgh_id, pgh_created_at FROM "{table}" WHERE ref_id {ref_id_sql}"""
+        f"""(SELECT '{table}' AS tbl, pgh_id, pgh_created_at FROM "{table}" WHERE ref_id {ref_id_sql}{limit})"""
         for table in event_tables()
     ]
     return " UNION ALL ".join(parts)
@@ -69,7 +73,7 @@ def history_page(*, actor, ref_id: int, offset: int, limit: int, since: datetime
     params: list = [ref_id] * len(tables) + ([since] if since else []) + [limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT tbl, pgh_id FROM ({_union('= %s')}) events{since_sql} "
+            f"SELECT tbl, pgh_id FROM ({_union('= %s', newest=offset + limit)}) events{since_sql} "
             "ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT %s OFFSET %s", params)
         page = cursor.fetchall()
         if not page:

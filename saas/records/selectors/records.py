@@ -14,30 +14,29 @@ def visible_refs(*, actor) -> QuerySet[RecordRef]:
 def roll_up_ref_ids(*, actor, record: Record) -> Q:
     """The roll-up set of a record, as one condition on `ref_id` (GRAPH.md, roll-up rule).
 
-    1. the record itself; 2. the records it points to through its link fields; 3. the records of its
-    related tabs, one level deep. Subqueries, so the whole roll-up stays one SQL statement.
+    1. the record itself; 2. the live records it points to through its link fields; 3. the live records
+    of its related tabs, one level deep. Subqueries, so the whole roll-up stays one SQL statement; each
+    carries the visibility rule (live records; access rights will narrow the same subqueries).
     """
     record_type = registry.for_model(type(record))
     condition = Q(ref_id=record.ref_id)
     model = type(record)
     for field_name in record_type.link_fields:
-        field = model._meta.get_field(field_name)
-        target = field.related_model
-        pointed = model.objects.filter(pk=record.pk).values(f"{field_name}_id")
-        condition |= Q(ref_id__in=Subquery(target.objects.filter(pk__in=pointed).values("ref_id")))
+        target = model._meta.get_field(field_name).related_model
+        pointed = model.objects.filter(pk=record.pk).order_by().values(f"{field_name}_id")
+        condition |= Q(ref_id__in=Subquery(
+            target.objects.filter(pk__in=pointed, deleted_at__isnull=True).order_by().values("ref_id")))
     for relation in record_type.relations:
         related = relation.model_class()
-        condition |= Q(ref_id__in=Subquery(related.objects.filter(**{relation.field: record.pk}).values("ref_id")))
+        condition |= Q(ref_id__in=Subquery(
+            related.objects.filter(**{relation.field: record.pk}, deleted_at__isnull=True).order_by().values("ref_id")))
     return condition
 
 
 def comment_list(*, actor, record: Record, roll_up: bool = False) -> QuerySet[Comment]:
     """Comments on a record (or its roll-up), newest first, limited to records the actor may see."""
     condition = roll_up_ref_ids(actor=actor, record=record) if roll_up else Q(ref_id=record.ref_id)
-    comments = Comment.objects.filter(condition)
-    if roll_up:
-        comments = comments.filter(ref__in=visible_refs(actor=actor))
-    return comments.select_related("ref").order_by("-created_at", "-id")
+    return Comment.objects.filter(condition).order_by("-created_at", "-id")
 
 
 def roll_up_default(*, actor, module: str) -> bool:

@@ -79,13 +79,13 @@ def format_number(pattern: str, value: int, when) -> str:
 
 
 def _counter_next(numbering: NumberingFormat, company_id: int, year: int) -> int:
+    table = NumberCounter._meta.db_table
     with connection.cursor() as cursor:
         # One statement: creates the row on first use, otherwise increments it under a row lock held
         # until the caller's transaction ends.
         cursor.execute(
-            f"""INSERT INTO {NumberCounter._meta.db_table} (numbering_id, company_id, year, value)
-                VALUES (%s, %s, %s, 1)
-                ON CONFLICT (numbering_id, company_id, year) DO UPDATE SET value = {NumberCounter._meta.db_table}.value + 1
+            f"""INSERT INTO {table} (numbering_id, company_id, year, value) VALUES (%s, %s, %s, 1)
+                ON CONFLICT (numbering_id, company_id, year) DO UPDATE SET value = {table}.value + 1
                 RETURNING value""",
             [numbering.pk, company_id, year],
         )

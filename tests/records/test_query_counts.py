@@ -1,0 +1,66 @@
+"""N+1 guards: the record page and a list with nested contacts run a constant number of SQL queries."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from saas.crm import services
+from saas.records.services import comments, tags
+
+RECORD_PAGE = """query($id: ID!) { node(id: $id) { ... on Account {
+  id number displayName version name header { field value } keyFields { field value }
+  tags { name } owner { ... on User { email } }
+  comments(rollUp: true, first: 20) { totalCount edges { node { body author { email }
+    record { __typename displayName } } } }
+  history(first: 20) { totalCount edges { node { kind at actor { email } changes { field old new } } } }
+  relatedTabs { key count }
+} } }"""
+
+LIST = """{ accounts(first: 100) { totalCount edges { node { name number
+  contacts(first: 10) { totalCount edges { node { displayName email } } } } } } }"""
+
+
+def grow(actor, account, contacts: int, comments_each: int):
+    connection.set_schema("acme")
+    for i in range(contacts):
+        contact = services.contact_create(actor=actor, fields={"last_name": f"P{i}", "account": account})
+        for j in range(comments_each):
+            comments.comment_add(actor=actor, record=contact, body=f"c{i}-{j}")
+        services.contact_update(actor=actor, contact=contact, version=1, fields={"job_title": "Buyer"})
+    for j in range(comments_each):
+        comments.comment_add(actor=actor, record=account, body=f"a{j}")
+    tags.tag_add(actor=actor, record=account, name=f"t{contacts}")
+    connection.set_schema_to_public()
+
+
+def count_queries(api, query, variables=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        result = api.execute(query, variables)
+    assert "errors" not in result, result
+    return len(captured)
+
+
+def test_record_page_query_count_does_not_grow_with_data(world, acme_admin_api, acme_admin):
+    account = world.gid(world.account)
+    grow(acme_admin, world.account, contacts=1, comments_each=1)
+    small = count_queries(acme_admin_api, RECORD_PAGE, {"id": account})
+    grow(acme_admin, world.account, contacts=8, comments_each=4)
+    large = count_queries(acme_admin_api, RECORD_PAGE, {"id": account})
+    assert large == small
+    assert small <= 20
+
+
+def test_account_list_with_contacts_query_count_does_not_grow(world, acme_admin_api, acme_admin):
+    connection.set_schema("acme")
+    for i in range(3):
+        account = services.account_create(actor=acme_admin, fields={"name": f"List {i}"})
+        services.contact_create(actor=acme_admin, fields={"last_name": f"L{i}", "account": account})
+    connection.set_schema_to_public()
+    small = count_queries(acme_admin_api, LIST)
+    connection.set_schema("acme")
+    for i in range(30):
+        account = services.account_create(actor=acme_admin, fields={"name": f"More {i}"})
+        for j in range(3):
+            services.contact_create(actor=acme_admin, fields={"last_name": f"M{i}-{j}", "account": account})
+    connection.set_schema_to_public()
+    large = count_queries(acme_admin_api, LIST)
+    assert large == small
