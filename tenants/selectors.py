@@ -57,3 +57,11 @@ def tenant_host(tenant: Tenant) -> str:
     if settings.PUBLIC_URL_PORT:
         host += f":{settings.PUBLIC_URL_PORT}"
     return host
+
+
+def member_get(*, tenant: Tenant, user_id) -> User | None:
+    """An identity with an active membership in the tenant, or None."""
+    if user_id is None:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True, memberships__tenant=tenant,
+                               memberships__is_active=True).distinct().first()

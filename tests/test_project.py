@@ -18,8 +18,13 @@ def test_migrations_are_current(db):
 
 def test_french_catalog_is_compiled_and_complete():
     po = (ROOT / "saas/locale/fr/LC_MESSAGES/django.po").read_text()
-    entries = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"', po, flags=re.M)
-    assert entries and all(translated for _, translated in entries), "untranslated French messages"
+    assert "#, fuzzy\n" not in po.split("\n\n", 1)[1], "fuzzy French messages: translate them"
+    entries = []
+    for msgid, msgstr in re.findall(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"(?:\n|$))+)', po, flags=re.M):
+        entries.append(("".join(re.findall(r'"(.*)"', msgid)), "".join(re.findall(r'"(.*)"', msgstr))))
+    entries = [(msgid.replace('\\"', '"'), msgstr.replace('\\"', '"')) for msgid, msgstr in entries if msgid]
+    untranslated = [msgid for msgid, translated in entries if not translated]
+    assert entries and untranslated == [], "untranslated French messages"
     catalog = gettext.GNUTranslations((ROOT / "saas/locale/fr/LC_MESSAGES/django.mo").open("rb"))
     stale = [msgid for msgid, translated in entries if catalog.gettext(msgid) != translated]
     assert stale == [], "django.mo is stale: run `make messages`"

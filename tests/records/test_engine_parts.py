@@ -136,3 +136,26 @@ def test_only_tenant_admins_change_layouts_numbering_and_custom_fields(world, ac
     # but staff members do everyday work
     created = staff.execute('mutation { accountCreate(input: {name: "By staff"}) { __typename } }')
     assert created["data"]["accountCreate"]["__typename"] == "Account"
+
+
+def test_activity_assigned_to_a_team_shows_in_its_members_activities(world, acme_admin_api, acme_admin, globex):
+    from django.db import connection
+    from strawberry.relay import to_base64
+
+    from saas.access.models import Team, TeamMember
+    from tenants.models import User
+
+    connection.set_schema("acme")
+    team = Team.objects.create(name="Sales")
+    TeamMember.objects.create(team=team, user=acme_admin)
+    connection.set_schema_to_public()
+    query = """mutation($a: ID!, $team: ID, $user: ID) { activityCreate(input: {subject: "Follow up", recordIds: [$a],
+        assignedTeamId: $team, assignedUserId: $user}) { ... on Activity { assignedTo { __typename ... on Team { name } } }
+        ... on OperationInfo { messages { field code } } } }"""
+    result = acme_admin_api.execute(query, {"a": world.gid(world.account), "team": to_base64("Team", f"acme.{team.pk}")})
+    assert result["data"]["activityCreate"]["assignedTo"] == {"__typename": "Team", "name": "Sales"}
+    assert acme_admin_api.execute("{ myActivities { totalCount } }")["data"]["myActivities"]["totalCount"] == 1
+    outsider = User.objects.get(email=globex.admin_email)
+    refused = acme_admin_api.execute(query, {"a": world.gid(world.account),
+                                             "user": to_base64("User", f"acme.{outsider.pk}")})
+    assert messages(refused["data"]["activityCreate"]) == {"assignedUserId": "not_found"}

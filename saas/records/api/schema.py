@@ -12,6 +12,7 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from saas.access.selectors import team_get_for_actor
 from saas.core.graph import IsMember, IsTenantAdmin, global_pk, local_pk, mutation
 from saas.core.pagination import Connection, connection_from, page_bounds
 from saas.records import error_codes, models, registry
@@ -34,6 +35,7 @@ from saas.records.selectors.lookup import record_get_for_actor
 from saas.records.selectors.search import search as search_records
 from saas.records.services import activities, comments, custom_fields, documents, layouts, numbering, records, tags
 from saas.records.services.records import records_for_refs
+from tenants.selectors import member_get
 
 
 def record_of(info: Info, global_id: relay.GlobalID, *, field: str = "recordId", include_deleted: bool = False):
@@ -44,23 +46,20 @@ def record_of(info: Info, global_id: relay.GlobalID, *, field: str = "recordId",
     return record
 
 
-def _team(global_id):
-    from saas.access.models import Team
-
-    team = Team.objects.filter(pk=global_pk(global_id, "Team")).first() if global_id else None
-    if global_id and team is None:
+def _team(info: Info, global_id):
+    if not global_id:
+        return None
+    team = team_get_for_actor(actor=info.context.user, team_id=global_pk(global_id, "Team"))
+    if team is None:
         raise ValidationError({"assignedTeamId": ValidationError(_("No such team."), code=error_codes.NOT_FOUND)})
     return team
 
 
 def _user(info: Info, global_id):
-    from tenants.models import User
-    from tenants.selectors import membership_get
-
     if not global_id:
         return None
-    user = User.objects.filter(pk=global_pk(global_id, "User")).first()
-    if user is None or membership_get(user=user, tenant=info.context.tenant) is None:
+    user = member_get(tenant=info.context.tenant, user_id=global_pk(global_id, "User"))
+    if user is None:
         raise ValidationError({"assignedUserId": ValidationError(_("No such user."), code=error_codes.NOT_FOUND)})
     return user
 
@@ -165,12 +164,12 @@ class RecordsQuery:
         return [_numbering(numbering.numbering_get(module=t.key)) for t in registry.all_types()]
 
     @strawberry.field(permission_classes=[IsMember])
-    def custom_field_definitions(self, module: str) -> list[CustomFieldDefinitionType]:
-        return list(models.CustomFieldDefinition.objects.filter(module=module))
+    def custom_field_definitions(self, info: Info, module: str) -> list[CustomFieldDefinitionType]:
+        return list(selectors.custom_field_definition_list(actor=info.context.user, module=module))
 
     @strawberry.field(permission_classes=[IsMember])
-    def tags(self) -> list[TagType]:
-        return list(models.Tag.objects.all())
+    def tags(self, info: Info) -> list[TagType]:
+        return list(selectors.tag_list(actor=info.context.user))
 
 
 @strawberry.input
@@ -228,7 +227,8 @@ class RecordsMutation:
                     parent_id: relay.GlobalID | None = None) -> CommentType:
         parent = None
         if parent_id is not None:
-            parent = models.Comment.objects.filter(pk=global_pk(parent_id, "Comment")).first()
+            parent = selectors.comment_get_for_actor(actor=info.context.user,
+                                                     comment_id=global_pk(parent_id, "Comment"))
             if parent is None:
                 raise ValidationError({"parentId": ValidationError(_("No such comment."), code=error_codes.NOT_FOUND)})
         return comments.comment_add(actor=info.context.user, record=record_of(info, record_id), body=body,
@@ -237,7 +237,7 @@ class RecordsMutation:
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
     @mutation
     def comment_edit(self, info: Info, id: relay.GlobalID, body: str) -> CommentType:
-        comment = models.Comment.objects.filter(pk=global_pk(id, "Comment")).first()
+        comment = selectors.comment_get_for_actor(actor=info.context.user, comment_id=global_pk(id, "Comment"))
         if comment is None:
             raise ValidationError({"id": ValidationError(_("No such comment."), code=error_codes.NOT_FOUND)})
         return comments.comment_edit(actor=info.context.user, comment=comment, body=body)
@@ -269,12 +269,12 @@ class RecordsMutation:
             actor=info.context.user, subject=input.subject, records=linked, kind=input.kind.value,
             description=input.description, status=input.status.value, priority=input.priority.value,
             due_at=input.due_at, start_at=input.start_at, end_at=input.end_at,
-            assigned_user=_user(info, input.assigned_user_id), assigned_team=_team(input.assigned_team_id))
+            assigned_user=_user(info, input.assigned_user_id), assigned_team=_team(info, input.assigned_team_id))
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
     @mutation
     def activity_set_status(self, info: Info, id: relay.GlobalID, status: ActivityStatus) -> ActivityType:
-        activity = models.Activity.objects.filter(pk=global_pk(id, "Activity")).first()
+        activity = selectors.activity_get_for_actor(actor=info.context.user, activity_id=global_pk(id, "Activity"))
         if activity is None:
             raise ValidationError({"id": ValidationError(_("No such activity."), code=error_codes.NOT_FOUND)})
         return activities.activity_update(actor=info.context.user, activity=activity, status=status.value)
@@ -286,7 +286,7 @@ class RecordsMutation:
         linked = [record_of(info, gid, field="recordIds") for gid in input.record_ids]
         folder = None
         if input.folder:
-            folder = models.DocumentFolder.objects.filter(name=input.folder, parent=None).first() or \
+            folder = selectors.folder_get_by_name(actor=info.context.user, name=input.folder) or \
                 documents.folder_create(actor=info.context.user, name=input.folder)
         return documents.document_upload(actor=info.context.user, upload=input.file, records=linked,
                                          title=input.title, folder=folder, tags=input.tags, field="file")

@@ -91,3 +91,30 @@ def related_counts(*, actor, record: Record) -> list[tuple[registry.Relation, in
         return []
     row = type(record).objects.filter(pk=record.pk).annotate(**annotations).values(*annotations).first() or {}
     return [(relation, row.get(f"tab_{i}") or 0) for i, relation in enumerate(record_type.relations)]
+
+
+def comment_get_for_actor(*, actor, comment_id) -> Comment | None:
+    """A comment on a live record, or None (missing and forbidden look alike)."""
+    if comment_id is None:
+        return None
+    return Comment.objects.filter(pk=comment_id, ref__in=visible_refs(actor=actor)).first()
+
+
+def activity_get_for_actor(*, actor, activity_id) -> Activity | None:
+    return Activity.objects.filter(pk=activity_id).first() if activity_id is not None else None
+
+
+def tag_list(*, actor) -> QuerySet[Tag]:
+    return Tag.objects.order_by("name")
+
+
+def custom_field_definition_list(*, actor, module: str):
+    from saas.records.models import CustomFieldDefinition
+
+    return CustomFieldDefinition.objects.filter(module=module)
+
+
+def folder_get_by_name(*, actor, name: str):
+    from saas.records.models import DocumentFolder
+
+    return DocumentFolder.objects.filter(name=name, parent=None).first()
