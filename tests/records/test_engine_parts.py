@@ -150,9 +150,11 @@ def test_activity_assigned_to_a_team_shows_in_its_members_activities(world, acme
     TeamMember.objects.create(team=team, user=acme_admin)
     connection.set_schema_to_public()
     query = """mutation($a: ID!, $team: ID, $user: ID) { activityCreate(input: {subject: "Follow up", recordIds: [$a],
-        assignedTeamId: $team, assignedUserId: $user}) { ... on Activity { assignedTo { __typename ... on Team { name } } }
+        assignedTeamId: $team, assignedUserId: $user}) {
+        ... on Activity { assignedTo { __typename ... on Team { name } } }
         ... on OperationInfo { messages { field code } } } }"""
-    result = acme_admin_api.execute(query, {"a": world.gid(world.account), "team": to_base64("Team", f"acme.{team.pk}")})
+    team_id = to_base64("Team", f"acme.{team.pk}")
+    result = acme_admin_api.execute(query, {"a": world.gid(world.account), "team": team_id})
     assert result["data"]["activityCreate"]["assignedTo"] == {"__typename": "Team", "name": "Sales"}
     assert acme_admin_api.execute("{ myActivities { totalCount } }")["data"]["myActivities"]["totalCount"] == 1
     outsider = User.objects.get(email=globex.admin_email)
