@@ -51,25 +51,37 @@ ROLL_UP = """query($id: ID!) { node(id: $id) { ... on Account {
   comments(rollUp: true, first: 20) { totalCount edges { node { body createdAt author { email }
     record { displayName } } } } } } }"""
 
+EVENT_TABLES = ["crm_accountevent", "crm_contactevent", "records_commentevent", "records_taglinkevent",
+                "records_activitylinkevent", "records_documentlinkevent"]
+# The same data as the GraphQL page, as an expert would fetch it: the record, the 20 newest rolled-up
+# comments with author and posting record, their count, the 20 newest events of all event tables with
+# each one's previous version (to show old → new), their actors, their count, the related tab counts.
+HISTORY_PAGE = " UNION ALL ".join(
+    f"""(SELECT '{table}' AS tbl, e.pgh_id, e.pgh_created_at, to_jsonb(e) AS snapshot,
+           (SELECT to_jsonb(p) FROM {table} p WHERE p.pgh_obj_id = e.pgh_obj_id AND p.pgh_id < e.pgh_id
+            ORDER BY p.pgh_id DESC LIMIT 1) AS previous, c.metadata
+         FROM {table} e LEFT JOIN pghistory_context c ON c.id = e.pgh_context_id
+         WHERE e.ref_id = %(ref)s ORDER BY e.pgh_created_at DESC, e.pgh_id DESC LIMIT 20)"""
+    for table in EVENT_TABLES) + " ORDER BY pgh_created_at DESC, pgh_id DESC LIMIT 20"
+HISTORY_COUNT = "SELECT " + " + ".join(
+    f"(SELECT count(*) FROM {table} WHERE ref_id = %(ref)s)" for table in EVENT_TABLES)
+ROLL_UP_SET = """(c.ref_id = %(ref)s
+      OR c.ref_id IN (SELECT ref_id FROM crm_contact WHERE account_id = %(account)s AND deleted_at IS NULL)
+      OR c.ref_id IN (SELECT ref_id FROM crm_account WHERE parent_id = %(account)s AND deleted_at IS NULL)
+      OR c.ref_id IN (SELECT p.ref_id FROM crm_account a JOIN crm_account p ON p.id = a.parent_id
+                      WHERE a.id = %(account)s AND p.deleted_at IS NULL))"""
 HAND_WRITTEN = [
-    ("""SELECT a.*, r.display_name FROM crm_account a JOIN records_recordref r ON r.id = a.ref_id
-        WHERE a.id = %(account)s""", False),
-    ("""SELECT c.id, c.body, c.created_at, u.email, r.display_name FROM records_comment c
+    """SELECT a.*, r.display_name, u.email FROM crm_account a JOIN records_recordref r ON r.id = a.ref_id
+       LEFT JOIN tenants_user u ON u.id = a.owner_user_id WHERE a.id = %(account)s""",
+    f"""SELECT c.id, c.body, c.created_at, u.email, r.display_name FROM records_comment c
         JOIN records_recordref r ON r.id = c.ref_id JOIN tenants_user u ON u.id = c.author_id
-        WHERE NOT r.is_deleted AND (c.ref_id = %(ref)s
-              OR c.ref_id IN (SELECT ref_id FROM crm_contact WHERE account_id = %(account)s)
-              OR c.ref_id IN (SELECT ref_id FROM crm_account WHERE parent_id = %(account)s))
-        ORDER BY c.created_at DESC, c.id DESC LIMIT 20""", True),
-    ("""SELECT count(*) FROM records_comment c JOIN records_recordref r ON r.id = c.ref_id
-        WHERE NOT r.is_deleted AND (c.ref_id = %(ref)s
-              OR c.ref_id IN (SELECT ref_id FROM crm_contact WHERE account_id = %(account)s)
-              OR c.ref_id IN (SELECT ref_id FROM crm_account WHERE parent_id = %(account)s))""", True),
-    # 21 versions: the 20 shown and the one before the oldest, to diff them in the client.
-    ("""SELECT e.pgh_id, e.pgh_created_at, e.pgh_label, to_jsonb(e) FROM crm_accountevent e
-        WHERE e.ref_id = %(ref)s ORDER BY e.pgh_created_at DESC, e.pgh_id DESC LIMIT 21""", False),
-    ("SELECT count(*) FROM crm_accountevent WHERE ref_id = %(ref)s", False),
-    ("""SELECT (SELECT count(*) FROM crm_contact WHERE account_id = %(account)s AND deleted_at IS NULL),
-               (SELECT count(*) FROM crm_account WHERE parent_id = %(account)s AND deleted_at IS NULL)""", False),
+        WHERE {ROLL_UP_SET} ORDER BY c.created_at DESC, c.id DESC LIMIT 20""",
+    f"SELECT count(*) FROM records_comment c WHERE {ROLL_UP_SET}",
+    HISTORY_PAGE,
+    "SELECT id, email FROM tenants_user WHERE id = ANY(%(actors)s)",
+    HISTORY_COUNT,
+    """SELECT (SELECT count(*) FROM crm_contact WHERE account_id = %(account)s AND deleted_at IS NULL),
+              (SELECT count(*) FROM crm_account WHERE parent_id = %(account)s AND deleted_at IS NULL)""",
 ]
 
 
@@ -125,9 +137,10 @@ def main() -> None:
             return run
 
         def hand_written():
+            params = {"account": account.pk, "ref": account.ref_id, "actors": [admin.pk]}
             with schema_context(slug), connection.cursor() as cursor:
-                for sql, _ in HAND_WRITTEN:
-                    cursor.execute(sql, {"account": account.pk, "ref": account.ref_id})
+                for sql in HAND_WRITTEN:
+                    cursor.execute(sql, params)
                     cursor.fetchall()
 
         page = median_ms(graphql(RECORD_PAGE))

@@ -1,9 +1,12 @@
-"""`make run` creates the demo tenant once, then prints how to reach it."""
+"""`make run` creates the demo tenant and its demo data once, then prints how to reach it."""
 
 import os
 
 from django.core.management.base import BaseCommand
 
+from django_tenants.utils import schema_context
+
+from saas.crm.demo import demo_crm_fill
 from tenants import selectors, services
 from tenants.models import User
 
@@ -23,6 +26,11 @@ class Command(BaseCommand):
             )
             tenant = services.tenant_create(name="Demo Company", slug=DEMO_SLUG, admin=admin, language="en")
             self.stdout.write(self.style.SUCCESS("Demo tenant created."))
+        admin = User.objects.get(email=DEMO_EMAIL)
+        with schema_context(DEMO_SLUG):
+            created = demo_crm_fill(actor=admin)
+        if created:
+            self.stdout.write(f"Demo data: {created} accounts with their contacts.")
         api = selectors.tenant_url(tenant, "/graphql/")
         self.stdout.write(f"Demo tenant: {selectors.tenant_url(tenant)}  (API: {api})")
         self.stdout.write(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}")

@@ -1,0 +1,19 @@
+from io import StringIO
+
+from django.core.management import call_command
+from django_tenants.utils import schema_context
+
+from saas.crm.models import Account, Contact
+
+
+def test_demo_command_creates_the_demo_tenant_and_data_once(db):
+    first, second = StringIO(), StringIO()
+    call_command("demo", stdout=first)
+    call_command("demo", stdout=second)
+    assert "Demo tenant created." in first.getvalue() and "Demo data: 8 accounts" in first.getvalue()
+    assert "created" not in second.getvalue()
+    assert "Log in as admin@demo.example.com" in second.getvalue()
+    with schema_context("demo"):
+        assert Account.objects.count() == 8
+        assert Contact.objects.count() == 13
+        assert Account.objects.filter(source="import").count() == 8
