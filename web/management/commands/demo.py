@@ -3,7 +3,6 @@
 import os
 
 from django.core.management.base import BaseCommand
-
 from django_tenants.utils import schema_context
 
 from saas.crm.demo import demo_crm_fill
