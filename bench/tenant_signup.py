@@ -72,7 +72,7 @@ def main(template_runs: int = 20, migration_runs: int = 5) -> None:
         for slug in slugs:
             if tenant := selectors.tenant_get(slug=slug):
                 services.tenant_delete(tenant=tenant, confirm=True)
-        User.objects.filter(email__endswith="@bench.example.com").delete()
+        User.objects.filter(email__startswith=f"bench-{run}", email__endswith="@bench.example.com").delete()
     template_median = statistics.median(template_times)
     migrations_median = statistics.median(migration_times)
     tables = count_tenant_tables()
