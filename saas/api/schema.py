@@ -13,6 +13,8 @@ from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
 from saas.api.errors import mask_errors
 from saas.api.extensions import HistoryContext
+from saas.catalog.api.schema import CatalogMutation, CatalogQuery
+from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, VatRateType
 from saas.companies.api.schema import CompaniesQuery
 from saas.companies.api.types import CompanyType
 from saas.core.graph import IsMember
@@ -49,14 +51,15 @@ class NodeQuery:
         return [found.get((global_id.type_name, global_id.node_id)) for global_id in ids]
 
 
-Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, RecordsMutation, CrmMutation))
+Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
+                             CatalogQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, RecordsMutation, CrmMutation, CatalogMutation))
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     types=[UserType, ApiTokenType, CompanyType, TeamType, TagType, CommentType, ActivityType, DocumentType,
-           AccountType, ContactType],
+           AccountType, ContactType, ProductType, ServiceType, ProductFamilyType, VatRateType],
     # Whole rows, not `.only()`: record resolvers read fields the selection does not name (header, key
     # fields, display name); deferred fields would cost one query each.
     extensions=[lambda: DjangoOptimizerExtension(enable_only_optimization=False), HistoryContext, mask_errors,

@@ -26,6 +26,7 @@ TENANT_APPS = [
     "saas.companies",
     "saas.records",
     "saas.crm",
+    "saas.catalog",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

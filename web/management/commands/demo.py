@@ -5,6 +5,7 @@ import os
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from saas.catalog.demo import demo_catalog_fill
 from saas.crm.demo import demo_crm_fill
 from tenants import selectors, services
 from tenants.models import User
@@ -27,9 +28,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo tenant created."))
         admin = User.objects.get(email=DEMO_EMAIL)
         with schema_context(DEMO_SLUG):
-            created = demo_crm_fill(actor=admin)
-        if created:
-            self.stdout.write(f"Demo data: {created} accounts with their contacts.")
+            accounts = demo_crm_fill(actor=admin)
+            items = demo_catalog_fill(actor=admin)
+        if accounts or items:
+            self.stdout.write(f"Demo data: {accounts} accounts with their contacts, {items} catalog items.")
         api = selectors.tenant_url(tenant, "/graphql/")
         self.stdout.write(f"Demo tenant: {selectors.tenant_url(tenant)}  (API: {api})")
         self.stdout.write(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}")

@@ -1,0 +1,156 @@
+"""The catalog in the graph: lists, and one mutation per business verb."""
+
+from decimal import Decimal
+
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from strawberry import UNSET, relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
+
+from saas.catalog import error_codes, selectors, services
+from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, UnitType, VatRateType
+from saas.catalog.models import Product, ProductFamily, Service
+from saas.core.graph import IsMember, global_pk, mutation
+from saas.records.enums import RecordSource
+
+
+@strawberry.input
+class ItemInput:
+    sku: str | None = UNSET
+    name: str | None = UNSET
+    description: str | None = UNSET
+    sale_price: Decimal | None = UNSET
+    purchase_price: Decimal | None = UNSET
+    vat_rate_id: relay.GlobalID | None = UNSET
+    unit: str | None = strawberry.field(default=UNSET, description="Unit code: u, h, d, kg, m, m2, l, pkg, month.")
+    family_id: relay.GlobalID | None = UNSET
+    active: bool | None = UNSET
+    stock_managed: bool | None = strawberry.field(default=UNSET, description="Products only.")
+    custom: JSON | None = UNSET
+
+
+@strawberry.input
+class ProductFamilyInput:
+    name: str | None = UNSET
+    parent_id: relay.GlobalID | None = UNSET
+
+
+def _item_fields(info: Info, data: ItemInput, model) -> dict:
+    actor = info.context.user
+    fields, errors = {}, {}
+    for name, value in vars(data).items():
+        if value is UNSET or name == "custom" or (name == "stock_managed" and model is not Product):
+            continue
+        if name == "vat_rate_id":
+            fields["vat_rate"] = selectors.vat_rate_get(actor=actor, vat_rate_id=global_pk(value, "VatRate"))
+            if fields["vat_rate"] is None:
+                errors["vatRateId"] = ValidationError(_("Unknown VAT rate."), code=error_codes.VAT_RATE_UNKNOWN)
+        elif name == "unit":
+            fields["unit"] = selectors.unit_get(actor=actor, code=value or "")
+            if fields["unit"] is None:
+                errors["unit"] = ValidationError(_("Unknown unit."), code=error_codes.UNIT_UNKNOWN)
+        elif name == "family_id":
+            fields["family"] = _family(actor, value, field="familyId") if value else None
+        elif name == "description":
+            fields[name] = value or ""
+        else:
+            fields[name] = value
+    if "unit" not in fields and "unit" not in errors and data.unit is UNSET:
+        fields["unit"] = selectors.unit_get(actor=actor, code="u")
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def _family(actor, global_id, *, field="id") -> ProductFamily:
+    family = selectors.item_get_for_actor(actor=actor, model=ProductFamily,
+                                          item_id=global_pk(global_id, "ProductFamily"))
+    if family is None:
+        raise ValidationError({field: ValidationError(_("No such family."), code=error_codes.NOT_FOUND)})
+    return family
+
+
+def _item(actor, model, global_id):
+    item = selectors.item_get_for_actor(actor=actor, model=model, item_id=global_pk(global_id, model.__name__))
+    if item is None:
+        raise ValidationError({"id": ValidationError(_("No such item."), code=error_codes.NOT_FOUND)})
+    return item
+
+
+def _source(info: Info, quick_create: bool) -> str:
+    if quick_create:
+        return RecordSource.QUICK_CREATE
+    return RecordSource.API if info.context.api_token is not None else RecordSource.MANUAL
+
+
+def _custom(data):
+    return None if data.custom in (UNSET, None) else data.custom
+
+
+@strawberry.type
+class CatalogQuery:
+    products: DjangoListConnection[ProductType] = strawberry_django.connection(permission_classes=[IsMember])
+    services: DjangoListConnection[ServiceType] = strawberry_django.connection(permission_classes=[IsMember])
+    product_families: DjangoListConnection[ProductFamilyType] = strawberry_django.connection(
+        permission_classes=[IsMember])
+
+    @strawberry.field(permission_classes=[IsMember])
+    def vat_rates(self, info: Info) -> list[VatRateType]:
+        return list(selectors.vat_rate_list(actor=info.context.user))
+
+    @strawberry.field(permission_classes=[IsMember])
+    def units(self, info: Info) -> list[UnitType]:
+        return list(selectors.unit_list(actor=info.context.user))
+
+
+@strawberry.type
+class CatalogMutation:
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+                                description="Create a product; quickCreate from a line item's form.")
+    @mutation
+    def product_create(self, info: Info, input: ItemInput, quick_create: bool = False) -> ProductType:
+        return services.item_create(actor=info.context.user, model=Product, fields=_item_fields(info, input, Product),
+                                    source=_source(info, quick_create), custom=_custom(input))
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def product_update(self, info: Info, id: relay.GlobalID, version: int, input: ItemInput) -> ProductType:
+        return services.item_update(actor=info.context.user, item=_item(info.context.user, Product, id),
+                                    version=version, fields=_item_fields(info, input, Product), custom=_custom(input))
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def service_create(self, info: Info, input: ItemInput, quick_create: bool = False) -> ServiceType:
+        return services.item_create(actor=info.context.user, model=Service, fields=_item_fields(info, input, Service),
+                                    source=_source(info, quick_create), custom=_custom(input))
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def service_update(self, info: Info, id: relay.GlobalID, version: int, input: ItemInput) -> ServiceType:
+        return services.item_update(actor=info.context.user, item=_item(info.context.user, Service, id),
+                                    version=version, fields=_item_fields(info, input, Service), custom=_custom(input))
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def product_family_create(self, info: Info, input: ProductFamilyInput) -> ProductFamilyType:
+        actor = info.context.user
+        fields = {"name": input.name if input.name is not UNSET else ""}
+        if input.parent_id not in (UNSET, None):
+            fields["parent"] = _family(actor, input.parent_id, field="parentId")
+        return services.family_create(actor=actor, fields=fields, source=_source(info, False))
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def product_family_update(self, info: Info, id: relay.GlobalID, version: int,
+                              input: ProductFamilyInput) -> ProductFamilyType:
+        actor = info.context.user
+        fields = {}
+        if input.name is not UNSET:
+            fields["name"] = input.name
+        if input.parent_id is not UNSET:
+            fields["parent"] = _family(actor, input.parent_id, field="parentId") if input.parent_id else None
+        return services.family_update(actor=actor, family=_family(actor, id), version=version, fields=fields)

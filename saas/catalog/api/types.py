@@ -1,0 +1,138 @@
+"""GraphQL types, filters and orderings of the catalog."""
+
+from decimal import Decimal
+
+import strawberry
+import strawberry_django
+from django.db.models import Q, QuerySet
+from strawberry import auto
+from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
+
+from saas.catalog import models, selectors
+from saas.core.graph import TenantNode
+from saas.records.api.types import Record
+
+
+@strawberry_django.type(models.VatRate, name="VatRate")
+class VatRateType(TenantNode):
+    rate: Decimal
+    label: str
+    is_default: bool
+    active: bool
+
+
+@strawberry_django.type(models.Unit, name="Unit")
+class UnitType:
+    code: str
+    label: str
+
+
+def _tag(prefix: str, value: str) -> Q:
+    return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
+
+
+@strawberry_django.filter_type(models.Product, lookups=True)
+class ProductFilter:
+    sku: auto
+    name: auto
+    active: auto
+    stock_managed: auto
+    sale_price: auto
+    family: "ProductFamilyFilter | None"
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return _tag(prefix, value)
+
+
+@strawberry_django.filter_type(models.Service, lookups=True)
+class ServiceFilter:
+    sku: auto
+    name: auto
+    active: auto
+    sale_price: auto
+    family: "ProductFamilyFilter | None"
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return _tag(prefix, value)
+
+
+@strawberry_django.filter_type(models.ProductFamily, lookups=True)
+class ProductFamilyFilter:
+    name: auto
+    parent: "ProductFamilyFilter | None"
+
+
+@strawberry_django.order_type(models.Product)
+class ProductOrdering:
+    sku: auto
+    name: auto
+    sale_price: auto
+    created_at: auto
+
+
+@strawberry_django.order_type(models.Service)
+class ServiceOrdering:
+    sku: auto
+    name: auto
+    sale_price: auto
+    created_at: auto
+
+
+@strawberry_django.order_type(models.ProductFamily)
+class ProductFamilyOrdering:
+    name: auto
+
+
+@strawberry_django.type(models.Product, name="Product", filters=ProductFilter, ordering=ProductOrdering)
+class ProductType(Record):
+    sku: str
+    name: str
+    description: str
+    sale_price: Decimal
+    purchase_price: Decimal | None
+    active: bool
+    stock_managed: bool
+    unit: UnitType
+    vat_rate: VatRateType
+    family: "ProductFamilyType | None"
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.product_list(actor=info.context.user)
+
+
+@strawberry_django.type(models.Service, name="Service", filters=ServiceFilter, ordering=ServiceOrdering)
+class ServiceType(Record):
+    sku: str
+    name: str
+    description: str
+    sale_price: Decimal
+    purchase_price: Decimal | None
+    active: bool
+    unit: UnitType
+    vat_rate: VatRateType
+    family: "ProductFamilyType | None"
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.service_list(actor=info.context.user)
+
+
+@strawberry_django.type(models.ProductFamily, name="ProductFamily", filters=ProductFamilyFilter,
+                        ordering=ProductFamilyOrdering)
+class ProductFamilyType(Record):
+    name: str
+    parent: "ProductFamilyType | None"
+    products: DjangoListConnection[ProductType] = strawberry_django.connection()
+    services: DjangoListConnection[ServiceType] = strawberry_django.connection()
+    children: DjangoListConnection["ProductFamilyType"] = strawberry_django.connection()
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.family_list(actor=info.context.user)
+
+
+__all__ = ["ProductType", "ServiceType", "ProductFamilyType", "VatRateType", "UnitType", "strawberry"]

@@ -1,0 +1,8 @@
+SKU_TAKEN = "sku_taken"
+SKU_REQUIRED = "sku_required"
+NAME_REQUIRED = "name_required"
+NEGATIVE_PRICE = "negative_price"
+VAT_RATE_UNKNOWN = "vat_rate_unknown"
+UNIT_UNKNOWN = "unit_unknown"
+FAMILY_CYCLE = "family_cycle"
+NOT_FOUND = "not_found"

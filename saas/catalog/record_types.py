@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+
+from saas.catalog.models import Product, ProductFamily, Service
+from saas.records.registry import Block, RecordType, Relation, register
+
+ITEM_BLOCKS = (
+    Block("item", _("Item"), ("sku", "name", "family", "unit", "active")),
+    Block("prices", _("Prices"), ("sale_price", "purchase_price", "vat_rate")),
+    Block("description", _("Description"), ("description",)),
+)
+
+
+def register_record_types() -> None:
+    register(RecordType(
+        key="product_families", model=ProductFamily, label=_("Product family"),
+        label_plural=_("Product families"), graphql_type="ProductFamily", number_prefix="FAM", icon="folder",
+        header_fields=("name", "parent"), key_fields=("parent",), quick_create_fields=("name", "parent"),
+        blocks=(Block("family", _("Family"), ("name", "parent")),),
+        relations=(
+            Relation("products", _("Products"), "catalog.Product", "family"),
+            Relation("services", _("Services"), "catalog.Service", "family"),
+            Relation("children", _("Sub-families"), "catalog.ProductFamily", "parent"),
+        ),
+        search_fields=("name",),
+    ))
+    register(RecordType(
+        key="products", model=Product, label=_("Product"), label_plural=_("Products"), graphql_type="Product",
+        number_prefix="PRD", icon="box",
+        header_fields=("sku", "sale_price", "vat_rate", "active"),
+        key_fields=("family", "unit", "sale_price", "purchase_price", "vat_rate", "stock_managed"),
+        quick_create_fields=("sku", "name", "sale_price", "vat_rate", "unit"),
+        blocks=(*ITEM_BLOCKS, Block("stock", _("Stock"), ("stock_managed",))),
+        search_fields=("sku", "name", "description"),
+    ))
+    register(RecordType(
+        key="services", model=Service, label=_("Service"), label_plural=_("Services"), graphql_type="Service",
+        number_prefix="SRV", icon="briefcase",
+        header_fields=("sku", "sale_price", "vat_rate", "active"),
+        key_fields=("family", "unit", "sale_price", "purchase_price", "vat_rate"),
+        quick_create_fields=("sku", "name", "sale_price", "vat_rate", "unit"),
+        blocks=ITEM_BLOCKS,
+        search_fields=("sku", "name", "description"),
+    ))

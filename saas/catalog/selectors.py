@@ -1,0 +1,41 @@
+"""Reads of the catalog, for an actor."""
+
+from django.db.models import QuerySet
+
+from saas.catalog.models import Product, ProductFamily, Service, Unit, VatRate
+
+
+def product_list(*, actor, include_deleted: bool = False) -> QuerySet[Product]:
+    products = Product.objects.all()
+    return products if include_deleted else products.filter(deleted_at__isnull=True)
+
+
+def service_list(*, actor, include_deleted: bool = False) -> QuerySet[Service]:
+    services = Service.objects.all()
+    return services if include_deleted else services.filter(deleted_at__isnull=True)
+
+
+def family_list(*, actor) -> QuerySet[ProductFamily]:
+    return ProductFamily.objects.filter(deleted_at__isnull=True)
+
+
+def item_get_for_actor(*, actor, model, item_id):
+    lists = {Product: product_list, Service: service_list, ProductFamily: family_list}
+    return lists[model](actor=actor).filter(pk=item_id).first() if item_id is not None else None
+
+
+def vat_rate_list(*, actor, active_only: bool = True) -> QuerySet[VatRate]:
+    rates = VatRate.objects.all()
+    return rates.filter(active=True) if active_only else rates
+
+
+def vat_rate_get(*, actor, vat_rate_id) -> VatRate | None:
+    return VatRate.objects.filter(pk=vat_rate_id, active=True).first() if vat_rate_id is not None else None
+
+
+def unit_list(*, actor) -> QuerySet[Unit]:
+    return Unit.objects.all()
+
+
+def unit_get(*, actor, code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first()
