@@ -3,7 +3,7 @@ from io import StringIO
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
-from saas.crm.models import Account, Contact
+from saas.crm.models import Account, Contact, Deal, Lead
 
 
 def test_demo_command_creates_the_demo_tenant_and_data_once(db):
@@ -15,6 +15,8 @@ def test_demo_command_creates_the_demo_tenant_and_data_once(db):
     assert "created" not in second.getvalue()
     assert "Log in as admin@demo.example.com" in second.getvalue()
     with schema_context("demo"):
-        assert Account.objects.count() == 8
-        assert Contact.objects.count() == 13
+        assert Account.objects.count() == 13  # 8 imported, 5 from converted leads
+        assert Contact.objects.count() == 18
         assert Account.objects.filter(source="import").count() == 8
+        assert Lead.objects.count() == 20 and Lead.objects.filter(status="converted").count() == 5
+        assert Deal.objects.count() == 15

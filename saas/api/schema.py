@@ -18,8 +18,8 @@ from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, 
 from saas.companies.api.schema import CompaniesQuery
 from saas.companies.api.types import CompanyType
 from saas.core.graph import IsMember
-from saas.crm.api.schema import CrmMutation, CrmQuery
-from saas.crm.api.types import AccountType, ContactType
+from saas.crm.api.schema import CrmMutation, CrmQuery, SalesPipelineMutation, SalesPipelineQuery
+from saas.crm.api.types import AccountType, ContactType, DealType, LeadType
 from saas.records.api.schema import RecordsMutation, RecordsQuery
 from saas.records.api.types import ActivityType, CommentType, DocumentType, TagType, TeamType
 from tenants.api.tenant import IdentityMutation, IdentityQuery
@@ -52,14 +52,15 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
-                             CatalogQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, RecordsMutation, CrmMutation, CatalogMutation))
+                             CatalogQuery, SalesPipelineQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, RecordsMutation, CrmMutation, CatalogMutation,
+                                   SalesPipelineMutation))
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     types=[UserType, ApiTokenType, CompanyType, TeamType, TagType, CommentType, ActivityType, DocumentType,
-           AccountType, ContactType, ProductType, ServiceType, ProductFamilyType, VatRateType],
+           AccountType, ContactType, LeadType, DealType, ProductType, ServiceType, ProductFamilyType, VatRateType],
     # Whole rows, not `.only()`: record resolvers read fields the selection does not name (header, key
     # fields, display name); deferred fields would cost one query each.
     extensions=[lambda: DjangoOptimizerExtension(enable_only_optimization=False), HistoryContext, mask_errors,

@@ -38,4 +38,48 @@ def demo_crm_fill(*, actor) -> int:
                 tags.tag_add(actor=actor, record=account, name="VIP" if index % 4 == 0 else "Prospect")
                 comments.comment_add(actor=actor, record=account, body=f"Called {name}: interested in a demo.")
                 activities.activity_create(actor=actor, subject=f"Follow up with {name}", records=[account])
+        _demo_pipeline(actor)
     return len(ACCOUNTS)
+
+
+LEADS = [("Camille", "Durand", "Durand Paysage", "Tours"), ("Léa", "Mercier", "Mercier Conseil", "Dijon"),
+         ("Hugo", "Lambert", "Lambert Menuiserie", "Brest"), ("Chloé", "Faure", "Faure Immobilier", "Nice"),
+         ("Louis", "Rousseau", "Rousseau BTP", "Metz"), ("Manon", "Vincent", "Cabinet Vincent", "Reims"),
+         ("Arthur", "Muller", "Muller Électricité", "Strasbourg"), ("Jade", "Lefebvre", "Jade Cosmétiques", "Pau"),
+         ("Gabriel", "Fournier", "Fournier Transports", "Amiens"), ("Alice", "Girard", "Girard Traiteur", "Caen"),
+         ("Raphaël", "Bonnet", "Bonnet Optique", "Limoges"), ("Louise", "Dupuis", "Dupuis Architecture", "Angers"),
+         ("Jules", "Lemoine", "Lemoine Imprimerie", "Nancy"), ("Rose", "Chevalier", "Chevalier Fleurs", "Toulon"),
+         ("Adam", "Robin", "Robin Informatique", "Grenoble"), ("Anna", "Gauthier", "Gauthier Avocats", "Rennes"),
+         ("Paul", "Masson", "Masson Auto", "Orléans"), ("Lina", "Marchand", "Marchand Textile", "Roubaix"),
+         ("Nathan", "Duval", "Duval Énergie", "Le Mans"), ("Eva", "Denis", "Denis Boulangerie", "Besançon")]
+
+
+def _demo_pipeline(actor) -> None:
+    from decimal import Decimal
+
+    from saas.crm import leads
+    from saas.crm.models import DealStage, LeadSource, LeadStatus
+
+    sources = list(LeadSource.values)
+    for index, (first, last, company, city) in enumerate(LEADS):
+        lead = leads.lead_create(actor=actor, source=RecordSource.IMPORT, fields={
+            "first_name": first, "last_name": last, "company": company, "city": city,
+            "email": f"{slugify(first)}@{slugify(company)}.example.com", "lead_source": sources[index % len(sources)]})
+        if index % 4 == 1:
+            leads.lead_set_status(actor=actor, lead=lead, status=LeadStatus.CONTACTED)
+        elif index % 4 == 2:
+            leads.lead_convert(actor=actor, lead=lead, create_deal=True,
+                               deal_fields={"amount": Decimal(2500 + 750 * index), "probability": 20})
+    stages = [DealStage.QUALIFICATION, DealStage.PROPOSAL, DealStage.NEGOTIATION, DealStage.WON, DealStage.LOST]
+    for index, account in enumerate(Account.objects.order_by("id")[:10]):
+        deal = leads.deal_create(actor=actor, source=RecordSource.IMPORT, fields={
+            "name": f"Équipement {account.name}", "account": account, "amount": Decimal(1200 * (index + 1)),
+            "probability": 30})
+        target = stages[index % len(stages)]
+        path = {DealStage.QUALIFICATION: [DealStage.QUALIFICATION],
+                DealStage.PROPOSAL: [DealStage.PROPOSAL],
+                DealStage.NEGOTIATION: [DealStage.PROPOSAL, DealStage.NEGOTIATION],
+                DealStage.WON: [DealStage.PROPOSAL, DealStage.WON],
+                DealStage.LOST: [DealStage.LOST]}[target]
+        for stage in path:
+            deal = leads.deal_move(actor=actor, deal=deal, stage=stage)

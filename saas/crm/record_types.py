@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from saas.crm.models import Account, Contact
+from saas.crm.models import Account, Contact, Deal, DealStage, Lead, LeadStatus
 from saas.records.registry import Block, RecordType, Relation, register
 
 
@@ -23,6 +23,8 @@ def register_record_types() -> None:
         ),
         relations=(
             Relation("contacts", _("Contacts"), "crm.Contact", "account"),
+            Relation("deals", _("Deals"), "crm.Deal", "account"),
+            Relation("leads", _("Converted leads"), "crm.Lead", "converted_account"),
             Relation("subsidiaries", _("Subsidiaries"), "crm.Account", "parent"),
         ),
         search_fields=("name", "siren", "vat_number", "email", "billing_city", "phone"),
@@ -38,5 +40,50 @@ def register_record_types() -> None:
             Block("reach", _("Contact details"), ("email", "secondary_email", "phone", "mobile")),
             Block("portal", _("Portal"), ("portal_access",)),
         ),
+        relations=(
+            Relation("deals", _("Deals"), "crm.Deal", "contact"),
+            Relation("leads", _("Converted leads"), "crm.Lead", "converted_contact"),
+        ),
         search_fields=("first_name", "last_name", "email", "phone", "mobile", "job_title"),
+    ))
+    register(RecordType(
+        key="leads", model=Lead, label=_("Lead"), label_plural=_("Leads"), graphql_type="Lead",
+        number_prefix="LEA", icon="target",
+        header_fields=("number", "company", "status", "lead_source", "owner"),
+        key_fields=("company", "email", "phone", "status", "lead_source", "city"),
+        quick_create_fields=("first_name", "last_name", "company", "email", "phone"),
+        blocks=(
+            Block("identity", _("Lead"), ("first_name", "last_name", "company", "job_title", "industry")),
+            Block("reach", _("Contact details"), ("email", "phone", "mobile", "website")),
+            Block("address", _("Address"), ("street", "postal_code", "city", "country")),
+            Block("qualification", _("Qualification"), ("lead_source", "status", "description")),
+            Block("conversion", _("Conversion"), ("converted_at", "converted_account", "converted_contact",
+                                                  "converted_deal")),
+        ),
+        pipelines={"status": {
+            LeadStatus.NEW: [LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.LOST],
+            LeadStatus.CONTACTED: [LeadStatus.QUALIFIED, LeadStatus.LOST],
+            LeadStatus.QUALIFIED: [LeadStatus.CONTACTED, LeadStatus.LOST],
+            LeadStatus.LOST: [LeadStatus.NEW],
+            LeadStatus.CONVERTED: [],
+        }},
+        search_fields=("first_name", "last_name", "company", "email", "phone", "city"),
+    ))
+    register(RecordType(
+        key="deals", model=Deal, label=_("Deal"), label_plural=_("Deals"), graphql_type="Deal",
+        number_prefix="AFF", icon="handshake",
+        header_fields=("number", "account", "amount", "stage", "expected_close_date"),
+        key_fields=("account", "contact", "amount", "probability", "stage", "expected_close_date"),
+        quick_create_fields=("name", "account", "amount", "expected_close_date"),
+        blocks=(Block("deal", _("Deal"), ("name", "account", "contact", "amount", "probability", "stage",
+                                          "expected_close_date")),),
+        pipelines={"stage": {
+            DealStage.PROSPECTING: [DealStage.QUALIFICATION, DealStage.PROPOSAL, DealStage.LOST],
+            DealStage.QUALIFICATION: [DealStage.PROSPECTING, DealStage.PROPOSAL, DealStage.LOST],
+            DealStage.PROPOSAL: [DealStage.NEGOTIATION, DealStage.WON, DealStage.LOST],
+            DealStage.NEGOTIATION: [DealStage.PROPOSAL, DealStage.WON, DealStage.LOST],
+            DealStage.WON: [],
+            DealStage.LOST: [DealStage.PROSPECTING],
+        }},
+        search_fields=("name",),
     ))

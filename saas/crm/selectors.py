@@ -22,3 +22,44 @@ def contact_list(*, actor, include_deleted: bool = False) -> QuerySet[Contact]:
 
 def contact_get_for_actor(*, actor, contact_id, include_deleted: bool = False) -> Contact | None:
     return contact_list(actor=actor, include_deleted=include_deleted).filter(pk=contact_id).first()
+
+
+def lead_list(*, actor, include_deleted: bool = False):
+    from saas.crm.models import Lead
+
+    leads = Lead.objects.all()
+    return leads if include_deleted else leads.filter(deleted_at__isnull=True)
+
+
+def lead_get_for_actor(*, actor, lead_id):
+    return lead_list(actor=actor).filter(pk=lead_id).first() if lead_id is not None else None
+
+
+def deal_list(*, actor, include_deleted: bool = False):
+    from saas.crm.models import Deal
+
+    deals = Deal.objects.all()
+    return deals if include_deleted else deals.filter(deleted_at__isnull=True)
+
+
+def deal_get_for_actor(*, actor, deal_id):
+    return deal_list(actor=actor).filter(pk=deal_id).first() if deal_id is not None else None
+
+
+def deal_pipeline(*, actor) -> list[dict]:
+    """Per stage: number of open deals, total amount and amount weighted by probability, in one query."""
+    from decimal import Decimal
+
+    from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+
+    from saas.crm.models import DealStage
+
+    weighted = ExpressionWrapper(F("amount") * F("probability") / 100,
+                                 output_field=DecimalField(max_digits=16, decimal_places=2))
+    rows = {row["stage"]: row for row in deal_list(actor=actor).order_by().values("stage").annotate(
+        deal_count=Count("id"), total=Sum("amount"), weighted=Sum(weighted))}
+    cent = Decimal("0.01")
+    return [{"stage": stage, "count": rows.get(stage, {}).get("deal_count", 0),
+             "amount": rows.get(stage, {}).get("total") or 0,
+             "weighted": Decimal(rows.get(stage, {}).get("weighted") or 0).quantize(cent)}
+            for stage in DealStage.values]

@@ -49,6 +49,8 @@ class RecordType:
     blocks: tuple[Block, ...] = ()
     relations: tuple[Relation, ...] = ()
     search_fields: tuple[str, ...] = ()
+    # Status fields changed only through `record_transition`: {field: {from: [to, ...]}}.
+    pipelines: dict = field(default_factory=dict)
     label_fr: str = ""
     label_plural_fr: str = ""
     extra: dict = field(default_factory=dict)

@@ -1,5 +1,10 @@
-"""GraphQL types, filters and orderings of accounts and contacts."""
+"""GraphQL types, filters and orderings of accounts, contacts, leads and deals."""
 
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
 from strawberry import auto
@@ -71,6 +76,8 @@ class ContactType(Record):
     mobile: str
     portal_access: bool
     account: "AccountType | None"
+    deals: DjangoListConnection[Annotated["DealType", strawberry.lazy("saas.crm.api.types")]] = \
+        strawberry_django.connection()
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
@@ -100,7 +107,136 @@ class AccountType(Record):
     parent: "AccountType | None"
     contacts: DjangoListConnection[ContactType] = strawberry_django.connection()
     subsidiaries: DjangoListConnection["AccountType"] = strawberry_django.connection()
+    deals: DjangoListConnection[Annotated["DealType", strawberry.lazy("saas.crm.api.types")]] = \
+        strawberry_django.connection()
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset & selectors.account_list(actor=info.context.user)
+
+
+def _graphql_enum(name: str, choices):
+    from enum import Enum
+
+    return strawberry.enum(Enum(name, {value.upper(): value for value in choices.values}), name=name)
+
+
+LeadStatus = _graphql_enum("LeadStatus", models.LeadStatus)
+LeadSource = _graphql_enum("LeadSource", models.LeadSource)
+DealStage = _graphql_enum("DealStage", models.DealStage)
+
+
+@strawberry_django.filter_type(models.Lead, lookups=True)
+class LeadFilter:
+    last_name: auto
+    company: auto
+    email: auto
+    city: auto
+    status: auto
+    lead_source: auto
+    created_at: auto
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
+
+
+@strawberry_django.order_type(models.Lead)
+class LeadOrdering:
+    last_name: auto
+    company: auto
+    created_at: auto
+    status: auto
+
+
+@strawberry_django.filter_type(models.Deal, lookups=True)
+class DealFilter:
+    name: auto
+    stage: auto
+    amount: auto
+    expected_close_date: auto
+    account: AccountFilter | None
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
+
+
+@strawberry_django.order_type(models.Deal)
+class DealOrdering:
+    name: auto
+    amount: auto
+    expected_close_date: auto
+    created_at: auto
+
+
+@strawberry_django.type(models.Deal, name="Deal", filters=DealFilter, ordering=DealOrdering)
+class DealType(Record):
+    name: str
+    amount: Decimal
+    probability: int
+    expected_close_date: date | None
+    account: AccountType
+    contact: ContactType | None
+
+    @strawberry.field
+    def stage(self, root: models.Deal) -> DealStage:
+        return DealStage(root.stage)
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.deal_list(actor=info.context.user)
+
+
+@strawberry_django.type(models.Lead, name="Lead", filters=LeadFilter, ordering=LeadOrdering)
+class LeadType(Record):
+    first_name: str
+    last_name: str
+    company: str
+    job_title: str
+    email: str
+    phone: str
+    mobile: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    website: str
+    industry: str
+    description: str
+    converted_at: datetime | None
+    converted_account: AccountType | None
+    converted_contact: ContactType | None
+    converted_deal: DealType | None
+
+    @strawberry.field
+    def status(self, root: models.Lead) -> LeadStatus:
+        return LeadStatus(root.status)
+
+    @strawberry.field
+    def lead_source(self, root: models.Lead) -> LeadSource:
+        return LeadSource(root.lead_source)
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.lead_list(actor=info.context.user)
+
+
+@strawberry.type
+class PipelineStage:
+    stage: DealStage
+    count: int
+    amount: Decimal
+    weighted_amount: Decimal
+
+
+@strawberry.type
+class LeadConversionRule:
+    lead_field: str
+    target: str
+    target_field: str
+
+
+@strawberry.type
+class LeadConversionMapping:
+    rules: list[LeadConversionRule]

@@ -32,3 +32,11 @@ def activity_update(*, actor, activity: Activity, **fields) -> Activity:
     activity.full_clean()
     activity.save(update_fields=list(fields))
     return activity
+
+
+def activity_links_copy(*, actor, source: Record, targets: list[Record]) -> int:
+    """Link the activities of `source` to `targets` too (a converted lead's activities follow it)."""
+    activity_ids = list(ActivityLink.objects.filter(ref_id=source.ref_id).values_list("activity_id", flat=True))
+    links = [ActivityLink(activity_id=a, ref_id=t.ref_id) for a in activity_ids for t in targets]
+    ActivityLink.objects.bulk_create(links, ignore_conflicts=True)
+    return len(activity_ids)

@@ -78,3 +78,11 @@ def _content_type(upload, name: str) -> str:
     if guessed and guessed != declared:
         return guessed if declared not in settings.DOCUMENT_CONTENT_TYPES else declared
     return declared
+
+
+def document_links_copy(*, actor, source: Record, targets: list[Record]) -> int:
+    """Link the documents of `source` to `targets` too (a converted lead's documents follow it)."""
+    document_ids = list(DocumentLink.objects.filter(ref_id=source.ref_id).values_list("document_id", flat=True))
+    links = [DocumentLink(document_id=d, ref_id=t.ref_id) for d in document_ids for t in targets]
+    DocumentLink.objects.bulk_create(links, ignore_conflicts=True)
+    return len(document_ids)
