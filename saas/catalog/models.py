@@ -94,3 +94,55 @@ class Service(Item):
         verbose_name_plural = _("services")
         constraints = [*Item.Meta.constraints,
                        models.UniqueConstraint(fields=["sku"], name="service_unique_sku")]
+
+
+class PriceRuleKind(models.TextChoices):
+    FIXED_PRICE = "fixed_price", _("Fixed price")
+    DISCOUNT = "discount", _("Discount on the sale price (%)")
+    MARKUP_ON_COST = "markup_on_cost", _("Markup on the purchase price (%)")
+
+
+class PriceList(models.Model):
+    """Prices for some customers (or everybody, for the default list), as rules by item, family or all."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    is_default = models.BooleanField(_("default"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    accounts = models.ManyToManyField("crm.Account", blank=True, related_name="+", verbose_name=_("accounts"))
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
+                                               name="pricelist_one_default")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceRule(models.Model):
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="rules")
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    family = models.ForeignKey(ProductFamily, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=PriceRuleKind.choices)
+    value = models.DecimalField(max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal("0"))])
+    min_quantity = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("1"))
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["price_list", "-priority", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(product__isnull=True, service__isnull=True)
+            | models.Q(product__isnull=True, family__isnull=True)
+            | models.Q(service__isnull=True, family__isnull=True), name="pricerule_one_target")]
+
+    def __str__(self) -> str:
+        return f"{self.price_list_id}: {self.kind} {self.value}"
+
+    @property
+    def scope(self) -> str:
+        if self.product_id or self.service_id:
+            return "item"
+        return "family" if self.family_id else "all"

@@ -39,3 +39,15 @@ def unit_list(*, actor) -> QuerySet[Unit]:
 
 def unit_get(*, actor, code: str) -> Unit | None:
     return Unit.objects.filter(code=code).first()
+
+
+def price_list_list(*, actor):
+    from saas.catalog.models import PriceList
+
+    return PriceList.objects.prefetch_related("rules")
+
+
+def price_list_get(*, actor, price_list_id):
+    from saas.catalog.models import PriceList
+
+    return PriceList.objects.filter(pk=price_list_id).first() if price_list_id is not None else None

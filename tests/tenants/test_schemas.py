@@ -105,9 +105,9 @@ def test_migrate_brings_a_stale_tenant_up_to_date(acme, capsys, monkeypatch):
     # re-created tables; the cache refresh itself is covered by the test above.
     monkeypatch.setattr(schemas, "cache_template_ddl", lambda: None)
     with schema_context("acme"), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_migrations WHERE app = 'crm'")
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'catalog'")
         cursor.execute("SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
-                       "WHERE schemaname = 'acme' AND starts_with(tablename, 'crm_')")
+                       "WHERE schemaname = 'acme' AND starts_with(tablename, 'catalog_')")
         cursor.execute(f"DROP TABLE {cursor.fetchone()[0]} CASCADE")
     call_command("migrate", interactive=False, verbosity=1)
     assert "1 tenant(s) migrated, 1 already current" in capsys.readouterr().out

@@ -1,5 +1,6 @@
 """The catalog in the graph: lists, and one mutation per business verb."""
 
+from datetime import date
 from decimal import Decimal
 
 import strawberry
@@ -11,11 +12,20 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.catalog import error_codes, selectors, services
-from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, UnitType, VatRateType
+from saas.catalog import error_codes, pricing, selectors, services
+from saas.catalog.api.types import (
+    PriceExplanation,
+    PriceListType,
+    ProductFamilyType,
+    ProductType,
+    ServiceType,
+    UnitType,
+    VatRateType,
+)
 from saas.catalog.models import Product, ProductFamily, Service
 from saas.core.graph import IsMember, global_pk, mutation
 from saas.records.enums import RecordSource
+from saas.records.selectors.lookup import record_get_for_actor
 
 
 @strawberry.input
@@ -154,3 +164,91 @@ class CatalogMutation:
         if input.parent_id is not UNSET:
             fields["parent"] = _family(actor, input.parent_id, field="parentId") if input.parent_id else None
         return services.family_update(actor=actor, family=_family(actor, id), version=version, fields=fields)
+
+
+@strawberry.input
+class PriceRuleInput:
+    kind: str = strawberry.field(description="fixed_price, discount or markup_on_cost")
+    value: Decimal
+    item_id: relay.GlobalID | None = strawberry.field(default=None, description="A product or a service.")
+    family_id: relay.GlobalID | None = None
+    min_quantity: Decimal = Decimal("1")
+    valid_from: date | None = None
+    valid_to: date | None = None
+    priority: int = 0
+
+
+def _any_item(actor, global_id, *, field="itemId"):
+    model = {"Product": Product, "Service": Service}.get(global_id.type_name) if global_id else None
+    item = selectors.item_get_for_actor(actor=actor, model=model, item_id=global_pk(global_id, global_id.type_name)) \
+        if model else None
+    if item is None:
+        raise ValidationError({field: ValidationError(_("No such item."), code=error_codes.NOT_FOUND)})
+    return item
+
+
+def _price_list(actor, global_id):
+    price_list = selectors.price_list_get(actor=actor, price_list_id=global_pk(global_id, "PriceList"))
+    if price_list is None:
+        raise ValidationError({"priceListId": ValidationError(_("No such price list."), code=error_codes.NOT_FOUND)})
+    return price_list
+
+
+def _account_record(info: Info, global_id, field="accountId"):
+    account = record_get_for_actor(actor=info.context.user, type_name="Account",
+                                   pk=global_pk(global_id, "Account")) if global_id else None
+    if account is None:
+        raise ValidationError({field: ValidationError(_("No such account."), code=error_codes.NOT_FOUND)})
+    return account
+
+
+@strawberry.type
+class PricingQuery:
+    @strawberry.field(permission_classes=[IsMember])
+    def price_lists(self, info: Info) -> list[PriceListType]:
+        return list(selectors.price_list_list(actor=info.context.user))
+
+    @strawberry.field(permission_classes=[IsMember],
+                      description="The unit price excl. VAT an account pays, and which rule gave it.")
+    def price(self, info: Info, item_id: relay.GlobalID, account_id: relay.GlobalID | None = None,
+              quantity: Decimal = Decimal("1"), date: date | None = None) -> PriceExplanation | None:
+        actor = info.context.user
+        model = {"Product": Product, "Service": Service}.get(item_id.type_name)
+        item = selectors.item_get_for_actor(actor=actor, model=model, item_id=global_pk(item_id, item_id.type_name)) \
+            if model else None
+        if item is None:
+            return None
+        account = record_get_for_actor(actor=actor, type_name="Account", pk=global_pk(account_id, "Account")) \
+            if account_id else None
+        result = pricing.price_for(actor=actor, item=item, account=account, quantity=quantity, date=date)
+        return PriceExplanation(unit_price=result.unit_price, base_price=result.base_price,
+                                explanation=result.explanation, rule=result.rule, price_list=result.price_list)
+
+
+@strawberry.type
+class PricingMutation:
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def price_list_create(self, info: Info, name: str, is_default: bool = False) -> PriceListType:
+        return pricing.price_list_create(actor=info.context.user, name=name, is_default=is_default)
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def price_list_assign(self, info: Info, price_list_id: relay.GlobalID,
+                          account_ids: list[relay.GlobalID]) -> PriceListType:
+        actor = info.context.user
+        accounts = [_account_record(info, gid, field="accountIds") for gid in account_ids]
+        return pricing.price_list_assign(actor=actor, price_list=_price_list(actor, price_list_id), accounts=accounts)
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def price_rule_add(self, info: Info, price_list_id: relay.GlobalID, input: PriceRuleInput) -> PriceListType:
+        actor = info.context.user
+        price_list = _price_list(actor, price_list_id)
+        pricing.price_rule_add(
+            actor=actor, price_list=price_list, kind=input.kind, value=input.value,
+            item=_any_item(actor, input.item_id) if input.item_id else None,
+            family=_family(actor, input.family_id, field="familyId") if input.family_id else None,
+            min_quantity=input.min_quantity, valid_from=input.valid_from, valid_to=input.valid_to,
+            priority=input.priority)
+        return price_list

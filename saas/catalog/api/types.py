@@ -1,5 +1,6 @@
 """GraphQL types, filters and orderings of the catalog."""
 
+from datetime import date
 from decimal import Decimal
 
 import strawberry
@@ -136,3 +137,33 @@ class ProductFamilyType(Record):
 
 
 __all__ = ["ProductType", "ServiceType", "ProductFamilyType", "VatRateType", "UnitType", "strawberry"]
+
+
+@strawberry_django.type(models.PriceRule, name="PriceRule")
+class PriceRuleType(TenantNode):
+    kind: str
+    value: Decimal
+    min_quantity: Decimal
+    valid_from: date | None
+    valid_to: date | None
+    priority: int
+    product: ProductType | None
+    service: ServiceType | None
+    family: ProductFamilyType | None
+
+
+@strawberry_django.type(models.PriceList, name="PriceList")
+class PriceListType(TenantNode):
+    name: str
+    is_default: bool
+    active: bool
+    rules: list[PriceRuleType]
+
+
+@strawberry.type
+class PriceExplanation:
+    unit_price: Decimal
+    base_price: Decimal
+    explanation: str
+    rule: PriceRuleType | None
+    price_list: PriceListType | None
