@@ -11,12 +11,12 @@ def test_demo_command_creates_the_demo_tenant_and_data_once(db):
     call_command("demo", stdout=first)
     call_command("demo", stdout=second)
     assert "Demo tenant created." in first.getvalue()
-    assert "Demo data: 8 accounts with their contacts, 48 catalog items." in first.getvalue()
+    assert "Demo data: 25 accounts with their contacts, 48 catalog items." in first.getvalue()
     assert "created" not in second.getvalue()
     assert "Log in as admin@demo.example.com" in second.getvalue()
     with schema_context("demo"):
-        assert Account.objects.count() == 13  # 8 imported, 5 from converted leads
-        assert Contact.objects.count() == 18
-        assert Account.objects.filter(source="import").count() == 8
+        assert Account.objects.count() == 30  # 25 imported, 5 from converted leads
+        assert Contact.objects.count() == 64
+        assert Account.objects.filter(source="import").count() == 25
         assert Lead.objects.count() == 20 and Lead.objects.filter(status="converted").count() == 5
         assert Deal.objects.count() == 15

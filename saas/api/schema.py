@@ -13,7 +13,7 @@ from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
 from saas.api.errors import mask_errors
 from saas.api.extensions import HistoryContext
-from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutation, PricingQuery
+from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutation, PricingQuery, VatRateMutation
 from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, VatRateType
 from saas.companies.api.schema import CompaniesQuery
 from saas.companies.api.types import CompanyType
@@ -54,7 +54,7 @@ class NodeQuery:
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
                              CatalogQuery, SalesPipelineQuery, PricingQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, RecordsMutation, CrmMutation, CatalogMutation,
-                                   SalesPipelineMutation, PricingMutation))
+                                   SalesPipelineMutation, PricingMutation, VatRateMutation))
 
 schema = strawberry.Schema(
     query=Query,

@@ -51,3 +51,8 @@ def price_list_get(*, actor, price_list_id):
     from saas.catalog.models import PriceList
 
     return PriceList.objects.filter(pk=price_list_id).first() if price_list_id is not None else None
+
+
+def vat_rate_get_any(*, actor, vat_rate_id) -> VatRate | None:
+    """A VAT rate, active or not (to edit it)."""
+    return VatRate.objects.filter(pk=vat_rate_id).first() if vat_rate_id is not None else None

@@ -78,3 +78,26 @@ def family_update(*, actor, family: ProductFamily, version: int, fields: dict) -
 
 
 __all__ = ["item_create", "item_update", "item_delete", "family_create", "family_update", "Product", "Service"]
+
+
+def vat_rate_save(*, actor, vat_rate: VatRate | None = None, **fields) -> VatRate:
+    """Create or change a VAT rate; one rate is the default; a rate used by items is deactivated, not deleted."""
+    rate = vat_rate or VatRate()
+    for name, value in fields.items():
+        setattr(rate, name, value)
+    if rate.rate is None or rate.rate < 0 or rate.rate > 100:
+        raise ValidationError({"rate": ValidationError(_("A VAT rate is between 0 and 100 %."),
+                                                       code=error_codes.VAT_RATE_UNKNOWN)})
+    if VatRate.objects.filter(rate=rate.rate).exclude(pk=rate.pk).exists():
+        raise ValidationError({"rate": ValidationError(_("This rate already exists."),
+                                                       code=error_codes.VAT_RATE_EXISTS)})
+    if not (rate.label or "").strip():
+        rate.label = f"TVA {rate.rate.normalize()} %"
+    if rate.is_default and not rate.active:
+        raise ValidationError({"active": ValidationError(_("The default rate must stay active."),
+                                                         code=error_codes.VAT_RATE_UNKNOWN)})
+    if rate.is_default:
+        VatRate.objects.exclude(pk=rate.pk).filter(is_default=True).update(is_default=False)
+    rate.full_clean()
+    rate.save()
+    return rate

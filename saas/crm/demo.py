@@ -9,15 +9,22 @@ from saas.crm.models import Account
 from saas.records.enums import RecordSource
 from saas.records.services import activities, comments, tags
 
+TRADES = [("Boulangerie", "Food"), ("Atelier", "Manufacturing"), ("Cabinet", "Accounting"), ("Garage", "Automotive"),
+          ("Hôtel", "Hospitality"), ("Pharmacie", "Health"), ("Studio", "Design"), ("Transports", "Logistics"),
+          ("Menuiserie", "Construction"), ("Agence", "Marketing")]
+CITIES = ["Lyon", "Nantes", "Paris", "Lille", "Annecy", "Bordeaux", "Marseille", "Rouen", "Toulouse", "Rennes",
+          "Montpellier", "Strasbourg", "Dijon"]
+FAMILY_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+                "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
+                "Morel", "Girard", "André", "Mercier", "Blanc"]
+FIRST_NAMES = ["Marie", "Paul", "Sophie", "Hugo", "Inès", "Thomas", "Claire", "Julien", "Nathalie", "Emma", "Noah",
+               "Antoine", "Léa", "Lucas", "Chloé"]
+# 25 accounts with 2 or 3 contacts each: with the converted demo leads, about 30 accounts and 60 contacts.
 ACCOUNTS = [
-    ("Boulangerie Martin", "Lyon", "Food", ["Marie Martin", "Paul Martin"]),
-    ("Atelier Dupont", "Nantes", "Manufacturing", ["Luc Dupont"]),
-    ("Cabinet Leroy & Associés", "Paris", "Accounting", ["Sophie Leroy", "Hugo Bernard", "Inès Petit"]),
-    ("Garage Moreau", "Lille", "Automotive", ["Thomas Moreau"]),
-    ("Hôtel du Lac", "Annecy", "Hospitality", ["Claire Fontaine", "Julien Roux"]),
-    ("Pharmacie Centrale", "Bordeaux", "Health", ["Nathalie Girard"]),
-    ("Studio Graphique Lumière", "Marseille", "Design", ["Emma Blanc", "Noah Garnier"]),
-    ("Transports Lefèvre", "Rouen", "Logistics", ["Antoine Lefèvre"]),
+    (f"{TRADES[i % len(TRADES)][0]} {FAMILY_NAMES[i]}", CITIES[i % len(CITIES)], TRADES[i % len(TRADES)][1],
+     [f"{FIRST_NAMES[(i * 3 + j) % len(FIRST_NAMES)]} {FAMILY_NAMES[(i + j * 7) % len(FAMILY_NAMES)]}"
+      for j in range(2 + (i % 3 == 0))])
+    for i in range(len(FAMILY_NAMES))
 ]
 
 

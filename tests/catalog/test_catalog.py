@@ -87,3 +87,18 @@ def test_vat_rates_and_units_are_listed(acme_admin_api):
     result = acme_admin_api.execute("{ vatRates { rate label isDefault } units { code label } }")
     assert result["data"]["vatRates"][0] == {"rate": "20.00", "label": "TVA 20 %", "isDefault": True}
     assert {"code": "h", "label": "Heure"} in result["data"]["units"]
+
+
+def test_tenant_admins_edit_vat_rates(acme_admin_api):
+    create = 'mutation($rate: Decimal!, $default: Boolean!) { vatRateCreate(rate: $rate, isDefault: $default) { ' \
+             '__typename ... on VatRate { id rate label isDefault } ' \
+             '... on OperationInfo { messages { field code } } } }'
+    created = acme_admin_api.execute(create, {"rate": "8.5", "default": True})["data"]["vatRateCreate"]
+    assert (created["label"], created["isDefault"]) == ("TVA 8.5 %", True)
+    duplicate = acme_admin_api.execute(create, {"rate": "20", "default": False})
+    assert messages(duplicate["data"]["vatRateCreate"]) == {"rate": "vat_rate_exists"}
+    rates = acme_admin_api.execute("{ vatRates { rate isDefault } }")["data"]["vatRates"]
+    assert [r["rate"] for r in rates if r["isDefault"]] == ["8.50"]
+    retired = acme_admin_api.execute('mutation($id: ID!) { vatRateUpdate(id: $id, active: false) { __typename '
+                                     '... on OperationInfo { messages { field code } } } }', {"id": created["id"]})
+    assert messages(retired["data"]["vatRateUpdate"]) == {"active": "vat_rate_unknown"}

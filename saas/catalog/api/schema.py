@@ -23,7 +23,7 @@ from saas.catalog.api.types import (
     VatRateType,
 )
 from saas.catalog.models import Product, ProductFamily, Service
-from saas.core.graph import IsMember, global_pk, mutation
+from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
 from saas.records.enums import RecordSource
 from saas.records.selectors.lookup import record_get_for_actor
 
@@ -252,3 +252,23 @@ class PricingMutation:
             min_quantity=input.min_quantity, valid_from=input.valid_from, valid_to=input.valid_to,
             priority=input.priority)
         return price_list
+
+
+@strawberry.type
+class VatRateMutation:
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsTenantAdmin],
+                                description="Add a VAT rate (the French rates are seeded).")
+    @mutation
+    def vat_rate_create(self, info: Info, rate: Decimal, label: str = "", is_default: bool = False) -> VatRateType:
+        return services.vat_rate_save(actor=info.context.user, rate=rate, label=label, is_default=is_default)
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsTenantAdmin])
+    @mutation
+    def vat_rate_update(self, info: Info, id: relay.GlobalID, label: str | None = None, active: bool | None = None,
+                        is_default: bool | None = None) -> VatRateType:
+        vat_rate = selectors.vat_rate_get_any(actor=info.context.user, vat_rate_id=global_pk(id, "VatRate"))
+        if vat_rate is None:
+            raise ValidationError({"id": ValidationError(_("Unknown VAT rate."), code=error_codes.VAT_RATE_UNKNOWN)})
+        changes = {k: v for k, v in {"label": label, "active": active, "is_default": is_default}.items()
+                   if v is not None}
+        return services.vat_rate_save(actor=info.context.user, vat_rate=vat_rate, **changes)
