@@ -1,6 +1,8 @@
 """Test settings: the same database as development, fast hashing, no throttle."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "true")
 
@@ -13,3 +15,5 @@ PUBLIC_URL_PORT = ""
 BASE_DOMAIN = "localhost"
 ALLOWED_HOSTS = ["localhost", ".localhost", "testserver"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (worker threads in task tests close theirs)
+# Uploaded files of the tests stay out of the development folder.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "saas-test-media"  # noqa: F405

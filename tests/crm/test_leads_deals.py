@@ -31,6 +31,15 @@ def test_lead_conversion_creates_account_contact_deal_following_the_mapping(acme
                            {"id": lead["id"]})
     acme_admin_api.execute('mutation($id: ID!) { activityCreate(input: {subject: "Send brochure", recordIds: [$id]}) '
                            '{ __typename } }', {"id": lead["id"]})
+    connection.set_schema("acme")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from saas.records.services.documents import document_upload
+    from tenants.models import User
+
+    document_upload(actor=User.objects.get(email="admin@acme.example.com"), records=[Lead.objects.get()],
+                    upload=SimpleUploadedFile("card.txt", b"business card", content_type="text/plain"))
+    connection.set_schema_to_public()
     result = acme_admin_api.execute(CONVERT, {"id": lead["id"], "deal": True,
                                               "dealInput": {"name": "Engines", "amount": "15000"}})
     converted = result["data"]["leadConvert"]
@@ -44,9 +53,11 @@ def test_lead_conversion_creates_account_contact_deal_following_the_mapping(acme
     # the lead's comment rolls up on the account, its activity is linked there too
     page = acme_admin_api.execute("""query($id: ID!) { node(id: $id) { ... on Account {
         comments(rollUp: true) { edges { node { body record { __typename } } } } activities { totalCount }
+        documents { edges { node { fileName } } }
         relatedTabs { key count } } } }""", {"id": account["id"]})["data"]["node"]
     assert page["comments"]["edges"] == [{"node": {"body": "met at the fair", "record": {"__typename": "Lead"}}}]
     assert page["activities"]["totalCount"] == 1
+    assert page["documents"]["edges"] == [{"node": {"fileName": "card.txt"}}]
     assert {t["key"]: t["count"] for t in page["relatedTabs"]}["leads"] == 1
     # converting twice is refused
     again = acme_admin_api.execute(CONVERT, {"id": lead["id"], "deal": False})

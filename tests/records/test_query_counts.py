@@ -64,3 +64,32 @@ def test_account_list_with_contacts_query_count_does_not_grow(world, acme_admin_
     connection.set_schema_to_public()
     large = count_queries(acme_admin_api, LIST)
     assert large == small
+
+
+def test_deal_and_product_lists_query_count_does_not_grow(acme, acme_admin_api, acme_admin):
+    from decimal import Decimal
+
+    from saas.catalog import services as catalog
+    from saas.catalog.models import Product, Unit
+    from saas.crm import leads
+
+    query = """{ deals(first: 100) { totalCount edges { node { name amount stage account { name }
+                  contact { displayName } } } }
+                products(first: 100) { edges { node { sku unit { code } vatRate { rate } family { name } } } } }"""
+
+    def add(count: int, start: int):
+        connection.set_schema("acme")
+        family = catalog.family_create(actor=acme_admin, fields={"name": f"F{start}"})
+        for i in range(start, start + count):
+            account = services.account_create(actor=acme_admin, fields={"name": f"D{i}"})
+            contact = services.contact_create(actor=acme_admin, fields={"last_name": f"C{i}", "account": account})
+            leads.deal_create(actor=acme_admin, fields={"name": f"Deal {i}", "account": account, "contact": contact})
+            catalog.item_create(actor=acme_admin, model=Product, fields={
+                "sku": f"P{i}", "name": f"P{i}", "family": family, "unit": Unit.objects.get(code="u"),
+                "sale_price": Decimal("1")})
+        connection.set_schema_to_public()
+
+    add(2, 0)
+    small = count_queries(acme_admin_api, query)
+    add(20, 100)
+    assert count_queries(acme_admin_api, query) == small
