@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from saas.catalog import error_codes
-from saas.catalog.models import Item, Product, ProductFamily, Service, VatRate
+from saas.catalog.models import Item, Product, ProductFamily, Service, Unit, VatRate
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, record_delete, record_update
 
@@ -33,6 +33,8 @@ def _item_fields_clean(model: type[Item], fields: dict, *, current: Item | None 
             errors[name] = ValidationError(_("A price cannot be negative."), code=error_codes.NEGATIVE_PRICE)
     if current is None and cleaned.get("sale_price") is None and "sale_price" not in errors:
         cleaned["sale_price"] = Decimal("0")
+    if current is None and cleaned.get("unit") is None and "unit" not in cleaned:
+        cleaned["unit"] = Unit.objects.filter(code="u").first()  # sold by the unit unless said otherwise
     if current is None and cleaned.get("vat_rate") is None and "vat_rate" not in errors:
         cleaned["vat_rate"] = VatRate.objects.filter(is_default=True, active=True).first()
     if "vat_rate" in cleaned and (cleaned["vat_rate"] is None or not cleaned["vat_rate"].active):

@@ -24,6 +24,7 @@ from saas.catalog.api.types import (
 )
 from saas.catalog.models import Product, ProductFamily, Service
 from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
+from saas.records.api.types import request_source
 from saas.records.enums import RecordSource
 from saas.records.selectors.lookup import record_get_for_actor
 
@@ -69,8 +70,6 @@ def _item_fields(info: Info, data: ItemInput, model) -> dict:
             fields[name] = value or ""
         else:
             fields[name] = value
-    if "unit" not in fields and "unit" not in errors and data.unit is UNSET:
-        fields["unit"] = selectors.unit_get(actor=actor, code="u")
     if errors:
         raise ValidationError(errors)
     return fields
@@ -92,9 +91,7 @@ def _item(actor, model, global_id):
 
 
 def _source(info: Info, quick_create: bool) -> str:
-    if quick_create:
-        return RecordSource.QUICK_CREATE
-    return RecordSource.API if info.context.api_token is not None else RecordSource.MANUAL
+    return RecordSource.QUICK_CREATE if quick_create else request_source(info)
 
 
 def _custom(data):

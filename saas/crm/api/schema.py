@@ -27,7 +27,7 @@ from saas.crm.api.types import (
     PipelineStage,
 )
 from saas.records import error_codes
-from saas.records.enums import RecordSource
+from saas.records.api.types import request_source
 
 
 @strawberry.input
@@ -98,10 +98,6 @@ def _contact(actor, global_id, *, field="id"):
     return contact
 
 
-def _source(info: Info) -> str:
-    return RecordSource.API if info.context.api_token is not None else RecordSource.MANUAL
-
-
 def _custom(data):
     return None if data.custom is UNSET or data.custom is None else data.custom
 
@@ -127,7 +123,7 @@ class CrmMutation:
     @mutation
     def account_create(self, info: Info, input: AccountInput) -> AccountType:
         actor = info.context.user
-        return services.account_create(actor=actor, fields=_fields(input, actor=actor), source=_source(info),
+        return services.account_create(actor=actor, fields=_fields(input, actor=actor), source=request_source(info),
                                        custom=_custom(input))
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
@@ -150,7 +146,7 @@ class CrmMutation:
         new_account = None
         if input.new_account not in (UNSET, None):
             new_account = _fields(input.new_account, actor=actor)
-        return services.contact_create(actor=actor, fields=_fields(input, actor=actor), source=_source(info),
+        return services.contact_create(actor=actor, fields=_fields(input, actor=actor), source=request_source(info),
                                        custom=_custom(input), new_account=new_account)
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
@@ -256,7 +252,7 @@ class SalesPipelineMutation:
     @mutation
     def lead_create(self, info: Info, input: LeadInput) -> LeadType:
         actor = info.context.user
-        return leads.lead_create(actor=actor, fields=_plain_fields(actor, input), source=_source(info),
+        return leads.lead_create(actor=actor, fields=_plain_fields(actor, input), source=request_source(info),
                                  custom=_custom(input))
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
@@ -295,7 +291,7 @@ class SalesPipelineMutation:
     @mutation
     def deal_create(self, info: Info, input: DealInput) -> DealType:
         actor = info.context.user
-        return leads.deal_create(actor=actor, fields=_plain_fields(actor, input), source=_source(info),
+        return leads.deal_create(actor=actor, fields=_plain_fields(actor, input), source=request_source(info),
                                  custom=_custom(input))
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])

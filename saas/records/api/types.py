@@ -40,6 +40,11 @@ ActivityKind = _graphql_enum("ActivityKind", ActivityKindValues)
 ActivityPriority = _graphql_enum("ActivityPriority", ActivityPriorityValues)
 
 
+def request_source(info: Info) -> str:
+    """How a change came in: through an integrator's API token, or by hand in the app."""
+    return RecordSourceValues.API if info.context.api_token is not None else RecordSourceValues.MANUAL
+
+
 @strawberry.enum
 class TimelineKind(Enum):
     COMMENT = "comment"
