@@ -7,8 +7,10 @@ another tenant resolves to nothing here.
 
 import functools
 from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
+import strawberry
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from strawberry import relay
@@ -16,6 +18,11 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 from strawberry_django.relay import resolve_model_nodes
+
+
+def graphql_enum(name: str, choices) -> type[Enum]:
+    """A GraphQL enum from Django `TextChoices`: `IN_PROGRESS` for the stored `in_progress`."""
+    return strawberry.enum(Enum(name, {value.upper(): value for value in choices.values}), name=name)
 
 
 class TenantNode(relay.Node):

@@ -12,7 +12,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from saas.catalog import models, selectors
 from saas.core.graph import TenantNode
-from saas.records.api.types import Record
+from saas.records.api.types import Record, tagged
 
 
 @strawberry_django.type(models.VatRate, name="VatRate")
@@ -29,10 +29,6 @@ class UnitType:
     label: str
 
 
-def _tag(prefix: str, value: str) -> Q:
-    return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
-
-
 @strawberry_django.filter_type(models.Product, lookups=True)
 class ProductFilter:
     sku: auto
@@ -44,7 +40,7 @@ class ProductFilter:
 
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
-        return _tag(prefix, value)
+        return tagged(prefix, value)
 
 
 @strawberry_django.filter_type(models.Service, lookups=True)
@@ -57,7 +53,7 @@ class ServiceFilter:
 
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
-        return _tag(prefix, value)
+        return tagged(prefix, value)
 
 
 @strawberry_django.filter_type(models.ProductFamily, lookups=True)

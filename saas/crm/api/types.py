@@ -11,8 +11,9 @@ from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
+from saas.core.graph import graphql_enum
 from saas.crm import models, selectors
-from saas.records.api.types import Record
+from saas.records.api.types import Record, tagged
 
 
 @strawberry_django.filter_type(models.Contact, lookups=True)
@@ -27,7 +28,7 @@ class ContactFilter:
 
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
-        return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
+        return tagged(prefix, value)
 
 
 @strawberry_django.order_type(models.Contact)
@@ -53,7 +54,7 @@ class AccountFilter:
 
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
-        return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
+        return tagged(prefix, value)
 
 
 @strawberry_django.order_type(models.Account)
@@ -115,15 +116,9 @@ class AccountType(Record):
         return queryset & selectors.account_list(actor=info.context.user)
 
 
-def _graphql_enum(name: str, choices):
-    from enum import Enum
-
-    return strawberry.enum(Enum(name, {value.upper(): value for value in choices.values}), name=name)
-
-
-LeadStatus = _graphql_enum("LeadStatus", models.LeadStatus)
-LeadSource = _graphql_enum("LeadSource", models.LeadSource)
-DealStage = _graphql_enum("DealStage", models.DealStage)
+LeadStatus = graphql_enum("LeadStatus", models.LeadStatus)
+LeadSource = graphql_enum("LeadSource", models.LeadSource)
+DealStage = graphql_enum("DealStage", models.DealStage)
 
 
 @strawberry_django.filter_type(models.Lead, lookups=True)
@@ -138,7 +133,7 @@ class LeadFilter:
 
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
-        return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
+        return tagged(prefix, value)
 
 
 @strawberry_django.order_type(models.Lead)
@@ -159,7 +154,7 @@ class DealFilter:
 
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
-        return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
+        return tagged(prefix, value)
 
 
 @strawberry_django.order_type(models.Deal)

@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from saas.access.models import Team
-from saas.core.graph import TenantNode
+from saas.core.graph import TenantNode, graphql_enum
 from saas.core.pagination import Connection, connection_from, page_bounds
 from saas.records import models, registry
 from saas.records.enums import ActivityKind as ActivityKindValues
@@ -27,17 +27,19 @@ from saas.records.selectors import records as selectors
 from saas.records.services.records import records_for_ref_ids, records_for_refs
 from tenants.api.types import UserType
 
+RecordSource = graphql_enum("RecordSource", RecordSourceValues)
+CommentVisibility = graphql_enum("CommentVisibility", CommentVisibilityValues)
+HistoryKind = graphql_enum("HistoryKind", HistoryKindValues)
+ActivityStatus = graphql_enum("ActivityStatus", ActivityStatusValues)
+ActivityKind = graphql_enum("ActivityKind", ActivityKindValues)
+ActivityPriority = graphql_enum("ActivityPriority", ActivityPriorityValues)
 
-def _graphql_enum(name: str, choices) -> type[Enum]:
-    return strawberry.enum(Enum(name, {value.upper(): value for value in choices.values}), name=name)
 
+def tagged(prefix: str, value: str):
+    """The condition of every list's `tag` filter: records carrying that tag (case-insensitive)."""
+    from django.db.models import Q
 
-RecordSource = _graphql_enum("RecordSource", RecordSourceValues)
-CommentVisibility = _graphql_enum("CommentVisibility", CommentVisibilityValues)
-HistoryKind = _graphql_enum("HistoryKind", HistoryKindValues)
-ActivityStatus = _graphql_enum("ActivityStatus", ActivityStatusValues)
-ActivityKind = _graphql_enum("ActivityKind", ActivityKindValues)
-ActivityPriority = _graphql_enum("ActivityPriority", ActivityPriorityValues)
+    return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
 
 
 def request_source(info: Info) -> str:
