@@ -82,14 +82,20 @@ def family_update(*, actor, family: ProductFamily, version: int, fields: dict) -
 __all__ = ["item_create", "item_update", "item_delete", "family_create", "family_update", "Product", "Service"]
 
 
+# The rates the French e-invoicing rules accept (BR-FR-16; DOMAIN.md section 1.5): mainland, DOM, Corsica, legacy.
+ACCEPTED_VAT_RATES = frozenset(Decimal(rate) for rate in (
+    "0", "0.9", "1.05", "1.75", "2.1", "5.5", "7", "8.5", "9.2", "9.6", "10", "13", "19.6", "20", "20.6"))
+
+
 def vat_rate_save(*, actor, vat_rate: VatRate | None = None, **fields) -> VatRate:
     """Create or change a VAT rate; one rate is the default; a rate used by items is deactivated, not deleted."""
     rate = vat_rate or VatRate()
     for name, value in fields.items():
         setattr(rate, name, value)
-    if rate.rate is None or rate.rate < 0 or rate.rate > 100:
-        raise ValidationError({"rate": ValidationError(_("A VAT rate is between 0 and 100 %."),
-                                                       code=error_codes.VAT_RATE_UNKNOWN)})
+    if rate.rate is None or Decimal(rate.rate) not in ACCEPTED_VAT_RATES:
+        raise ValidationError({"rate": ValidationError(
+            _("Not a VAT rate French invoices accept (20, 10, 5.5, 2.1, 0 %; DOM and Corsica rates)."),
+            code=error_codes.VAT_RATE_UNKNOWN)})
     if VatRate.objects.filter(rate=rate.rate).exclude(pk=rate.pk).exists():
         raise ValidationError({"rate": ValidationError(_("This rate already exists."),
                                                        code=error_codes.VAT_RATE_EXISTS)})

@@ -95,6 +95,8 @@ def test_tenant_admins_edit_vat_rates(acme_admin_api):
              '... on OperationInfo { messages { field code } } } }'
     created = acme_admin_api.execute(create, {"rate": "8.5", "default": True})["data"]["vatRateCreate"]
     assert (created["label"], created["isDefault"]) == ("TVA 8.5 %", True)
+    odd = acme_admin_api.execute(create, {"rate": "12", "default": False})
+    assert messages(odd["data"]["vatRateCreate"]) == {"rate": "vat_rate_unknown"}
     duplicate = acme_admin_api.execute(create, {"rate": "20", "default": False})
     assert messages(duplicate["data"]["vatRateCreate"]) == {"rate": "vat_rate_exists"}
     rates = acme_admin_api.execute("{ vatRates { rate isDefault } }")["data"]["vatRates"]
