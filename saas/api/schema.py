@@ -15,7 +15,7 @@ from saas.api.errors import mask_errors
 from saas.api.extensions import HistoryContext
 from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutation, PricingQuery, VatRateMutation
 from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, VatRateType
-from saas.companies.api.schema import CompaniesQuery
+from saas.companies.api.schema import CompaniesMutation, CompaniesQuery
 from saas.companies.api.types import CompanyType
 from saas.core.graph import IsMember
 from saas.crm.api.schema import CrmMutation, CrmQuery, SalesPipelineMutation, SalesPipelineQuery
@@ -53,8 +53,8 @@ class NodeQuery:
 
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
                              CatalogQuery, SalesPipelineQuery, PricingQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, RecordsMutation, CrmMutation, CatalogMutation,
-                                   SalesPipelineMutation, PricingMutation, VatRateMutation))
+Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
+                                   CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation))
 
 schema = strawberry.Schema(
     query=Query,

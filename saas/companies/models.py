@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 class Company(models.Model):
     name = models.CharField(_("name"), max_length=200)
     legal_form = models.CharField(_("legal form"), max_length=60, blank=True)
+    share_capital = models.DecimalField(_("share capital"), max_digits=14, decimal_places=2, null=True, blank=True)
+    rcs = models.CharField(_("trade register (RCS)"), max_length=80, blank=True,
+                           help_text=_("e.g. RCS Lyon 732 829 320"))
     siren = models.CharField("SIREN", max_length=9, blank=True)
     siret = models.CharField("SIRET", max_length=14, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
@@ -21,6 +24,13 @@ class Company(models.Model):
     bic = models.CharField("BIC", max_length=11, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(_("logo"), max_length=300, blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    # Mandatory on B2B invoices (Code de commerce L441-10; DOMAIN.md section 1.2).
+    late_penalty_text = models.TextField(_("late payment penalties"), default=(
+        "En cas de retard de paiement, pénalités au taux d'intérêt de la BCE majoré de 10 points, "
+        "et indemnité forfaitaire pour frais de recouvrement de 40 €."))
     terms = models.TextField(_("terms and conditions"), blank=True)
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

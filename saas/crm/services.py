@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from saas.crm import error_codes, validators
+from saas.core.identifiers import clean_identifiers
+from saas.crm import error_codes
 from saas.crm.models import Account, Contact
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, record_delete, record_restore, record_update
@@ -16,13 +17,8 @@ def _account_fields_clean(fields: dict, *, current: Account | None = None) -> di
         cleaned["name"] = (cleaned.get("name") or "").strip()
         if not cleaned["name"]:
             errors["name"] = ValidationError(_("An account needs a name."), code=error_codes.NAME_REQUIRED)
-    for field, clean in (("siren", validators.clean_siren), ("siret", validators.clean_siret),
-                         ("vat_number", validators.clean_vat)):
-        if cleaned.get(field):
-            try:
-                cleaned[field] = clean(cleaned[field])
-            except ValidationError as refusal:
-                errors[field] = refusal
+    cleaned, identifier_errors = clean_identifiers(cleaned)
+    errors.update(identifier_errors)
     siren = cleaned.get("siren", current.siren if current else "")
     siret = cleaned.get("siret", current.siret if current else "")
     if siren and siret and "siren" not in errors and "siret" not in errors and not siret.startswith(siren):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import strawberry_django
 from django.db.models import QuerySet
 from strawberry.types import Info
@@ -10,6 +12,14 @@ from saas.core.graph import TenantNode
 class CompanyType(TenantNode):
     name: str
     legal_form: str
+    share_capital: Decimal | None
+    rcs: str
+    iban: str
+    bic: str
+    website: str
+    payment_terms_days: int
+    late_penalty_text: str
+    terms: str
     siren: str
     siret: str
     vat_number: str
