@@ -22,6 +22,8 @@ from saas.crm.api.schema import CrmMutation, CrmQuery, SalesPipelineMutation, Sa
 from saas.crm.api.types import AccountType, ContactType, DealType, LeadType
 from saas.records.api.schema import RecordsMutation, RecordsQuery
 from saas.records.api.types import ActivityType, CommentType, DocumentType, TagType, TeamType
+from saas.sales.api.schema import SalesMutation, SalesQuery
+from saas.sales.api.types import InvoiceType
 from tenants.api.tenant import IdentityMutation, IdentityQuery
 from tenants.api.types import UserType
 
@@ -52,15 +54,17 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
-                             CatalogQuery, SalesPipelineQuery, PricingQuery))
+                             CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
-                                   CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation))
+                                   CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation,
+                                   SalesMutation))
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     types=[UserType, ApiTokenType, CompanyType, TeamType, TagType, CommentType, ActivityType, DocumentType,
-           AccountType, ContactType, LeadType, DealType, ProductType, ServiceType, ProductFamilyType, VatRateType],
+           AccountType, ContactType, LeadType, DealType, ProductType, ServiceType, ProductFamilyType, VatRateType,
+           InvoiceType],
     # Whole rows, not `.only()`: record resolvers read fields the selection does not name (header, key
     # fields, display name); deferred fields would cost one query each.
     extensions=[lambda: DjangoOptimizerExtension(enable_only_optimization=False), HistoryContext, mask_errors,

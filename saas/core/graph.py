@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from strawberry import relay
 from strawberry.permission import BasePermission
@@ -105,7 +105,7 @@ def mutation(resolver):
 
 
 def camel_case_errors(resolver):
-    """Report a ValidationError's fields by their GraphQL names (`company_name` → `companyName`)."""
+    """Report a ValidationError's fields by their GraphQL names (`company_name` → `companyName`), codes kept."""
 
     @functools.wraps(resolver)
     def wrapper(*args, **kwargs):
@@ -114,9 +114,11 @@ def camel_case_errors(resolver):
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 raise ValidationError(
-                    {".".join(to_camel_case(part) for part in field.split(".")): errors
-                     for field, errors in error.error_dict.items()}
+                    {field if field == NON_FIELD_ERRORS else ".".join(to_camel_case(p) for p in field.split(".")):
+                     errors for field, errors in error.error_dict.items()}
                 ) from error
-            raise
+            # As a dict, each of several non-field errors keeps its own code (strawberry-django reports the
+            # list's code, None, for every message of a plain list).
+            raise ValidationError({NON_FIELD_ERRORS: error.error_list}) from error
 
     return wrapper

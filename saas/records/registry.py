@@ -4,7 +4,7 @@ Record types register explicitly from their `AppConfig.ready()`; the engine deri
 fields for the roll-up, related tabs, default layout) from the declaration and the model.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import models
 
@@ -49,6 +49,10 @@ class RecordType:
     blocks: tuple[Block, ...] = ()
     relations: tuple[Relation, ...] = ()
     search_fields: tuple[str, ...] = ()
+    # Records that may not be deleted in some states: {field: (values, ...)} (an issued invoice is kept).
+    protected_when: dict = field(default_factory=dict)
+    # False for documents numbered when issued (invoices): drafts have no number (DOMAIN.md section 1.3).
+    number_on_create: bool = True
     # Status fields changed only through `record_transition`: {field: {from: [to, ...]}}.
     pipelines: dict = field(default_factory=dict)
     label_fr: str = ""
@@ -81,6 +85,14 @@ def register(record_type: RecordType) -> None:
         raise ValueError(f"record type {record_type.key!r} is already registered")
     _types[record_type.key] = record_type
     _by_model[record_type.model] = record_type
+
+
+def add_relation(key: str, relation: Relation) -> None:
+    """A later app adds a related tab to an earlier app's record type (sales adds invoices to accounts)."""
+    record_type = _types[key]
+    if any(existing.key == relation.key for existing in record_type.relations):
+        return
+    register(replace(record_type, relations=(*record_type.relations, relation)))
 
 
 def get(key: str) -> RecordType | None:

@@ -27,6 +27,7 @@ TENANT_APPS = [
     "saas.records",
     "saas.crm",
     "saas.catalog",
+    "saas.sales",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

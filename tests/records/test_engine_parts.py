@@ -77,19 +77,20 @@ def test_header_key_fields_and_related_tabs_follow_the_layout(world, acme_admin_
         {"key": "contacts", "label": "Contacts", "count": 2, "visible": True, "module": {"key": "contacts"}},
         {"key": "deals", "label": "Deals", "count": 0, "visible": True, "module": {"key": "deals"}},
         {"key": "leads", "label": "Converted leads", "count": 0, "visible": True, "module": {"key": "leads"}},
-        {"key": "subsidiaries", "label": "Subsidiaries", "count": 0, "visible": True, "module": {"key": "accounts"}}]
+        {"key": "subsidiaries", "label": "Subsidiaries", "count": 0, "visible": True, "module": {"key": "accounts"}},
+        {"key": "invoices", "label": "Invoices", "count": 0, "visible": True, "module": {"key": "invoices"}}]
     changed = acme_admin_api.execute("""mutation { layoutUpdate(module: "accounts", input: {headerFields: ["name",
         "industry"], tabsOrder: ["subsidiaries", "contacts"], hiddenTabs: ["subsidiaries"]}) { __typename } }""")
     assert changed["data"]["layoutUpdate"]["__typename"] == "Layout"
     node = acme_admin_api.execute(RECORD, {"id": account})["data"]["node"]
     assert [f["field"] for f in node["header"]] == ["name", "industry"]
     assert [(t["key"], t["visible"]) for t in node["relatedTabs"]] == [
-        ("subsidiaries", False), ("contacts", True), ("deals", True), ("leads", True)]
+        ("subsidiaries", False), ("contacts", True), ("deals", True), ("leads", True), ("invoices", True)]
 
 
 def test_layout_refuses_unknown_fields_and_tabs(acme_admin_api):
     result = acme_admin_api.execute("""mutation { layoutUpdate(module: "accounts", input: {keyFields: ["nope"],
-        hiddenTabs: ["invoices"]}) { ... on OperationInfo { messages { field code } } } }""")
+        hiddenTabs: ["quotes"]}) { ... on OperationInfo { messages { field code } } } }""")
     assert messages(result["data"]["layoutUpdate"]) == {"keyFields": "unknown_field", "hiddenTabs": "unknown_field"}
 
 

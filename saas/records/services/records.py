@@ -42,7 +42,8 @@ def record_create(*, actor, model: type[Record], fields: dict, source: str = Rec
         # The id first, so the central reference can be written before the record points to it.
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [model._meta.db_table])
         record.pk = cursor.fetchone()[0]
-    record.number = number_next(module=record_type.key, company_id=getattr(record, "company_id", None))
+    if record_type.number_on_create:
+        record.number = number_next(module=record_type.key, company_id=getattr(record, "company_id", None))
     record.ref = RecordRef.objects.create(type_key=record_type.key, object_id=record.pk,
                                           **_ref_values(record_type, record))
     _write_search_vector(record.ref)
@@ -91,6 +92,10 @@ def record_delete(*, actor, record: Record, version: int | None = None) -> Recor
                               code=error_codes.CONFLICT)
     if locked.deleted_at is not None:
         raise ValidationError(_("This record is already deleted."), code=error_codes.ALREADY_DELETED)
+    for name, values in registry.for_model(type(record)).protected_when.items():
+        if getattr(locked, name) in values:
+            raise ValidationError(_("This record is kept as it is (%(state)s): it cannot be deleted.")
+                                  % {"state": getattr(locked, name)}, code=error_codes.PROTECTED)
     return _set_deleted(actor, locked, deleted=True)
 
 

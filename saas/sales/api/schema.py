@@ -1,0 +1,81 @@
+"""Invoices in the graph."""
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from strawberry import relay
+from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
+
+from saas.core.graph import IsMember, global_pk, mutation
+from saas.records.api.types import request_source
+from saas.records.selectors.lookup import record_get_for_actor
+from saas.sales import error_codes, selectors, services
+from saas.sales.api.types import InvoiceType, LineKind
+
+
+@strawberry.input
+class InvoiceLineInput:
+    kind: LineKind = LineKind.ITEM
+    item_id: relay.GlobalID | None = strawberry.field(default=None, description="A product or a service.")
+    description: str = ""
+    quantity: Decimal = Decimal("1")
+    unit_price: Decimal | None = strawberry.field(default=None, description="Default: the price-list price.")
+    discount_percent: Decimal = Decimal("0")
+    vat_rate: Decimal | None = None
+
+
+def _record(info: Info, global_id, type_names: tuple[str, ...], field: str):
+    if global_id is None or global_id.type_name not in type_names:
+        record = None
+    else:
+        record = record_get_for_actor(actor=info.context.user, type_name=global_id.type_name,
+                                      pk=global_pk(global_id, global_id.type_name))
+    if record is None:
+        raise ValidationError({field: ValidationError(_("Not found."), code=error_codes.NOT_FOUND)})
+    return record
+
+
+def _invoice(info: Info, global_id):
+    invoice = selectors.invoice_get_for_actor(actor=info.context.user, invoice_id=global_pk(global_id, "Invoice"))
+    if invoice is None:
+        raise ValidationError({"id": ValidationError(_("No such invoice."), code=error_codes.NOT_FOUND)})
+    return invoice
+
+
+@strawberry.type
+class SalesQuery:
+    invoices: DjangoListConnection[InvoiceType] = strawberry_django.connection(permission_classes=[IsMember])
+
+
+@strawberry.type
+class SalesMutation:
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+                                description="A draft invoice (no number until it is issued).")
+    @mutation
+    def invoice_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
+                       notes: str = "") -> InvoiceType:
+        account = _record(info, account_id, ("Account",), "accountId")
+        contact = _record(info, contact_id, ("Contact",), "contactId") if contact_id else None
+        return services.invoice_create(actor=info.context.user, account=account, contact=contact, notes=notes,
+                                       source=request_source(info))
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def invoice_line_add(self, info: Info, invoice_id: relay.GlobalID, input: InvoiceLineInput) -> InvoiceType:
+        invoice = _invoice(info, invoice_id)
+        item = _record(info, input.item_id, ("Product", "Service"), "itemId") if input.item_id else None
+        return services.invoice_line_add(
+            actor=info.context.user, invoice=invoice, kind=input.kind.value, item=item, description=input.description,
+            quantity=input.quantity, unit_price=input.unit_price, discount_percent=input.discount_percent,
+            vat_rate=input.vat_rate)
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+                                description="Issue a draft: number from the company's gapless series, then frozen.")
+    @mutation
+    def invoice_issue(self, info: Info, id: relay.GlobalID, issue_date: date | None = None) -> InvoiceType:
+        return services.invoice_issue(actor=info.context.user, invoice=_invoice(info, id), issue_date=issue_date)

@@ -1,0 +1,8 @@
+INVOICE_FROZEN = "invoice_frozen"
+NO_LINES = "no_lines"
+NEGATIVE_TOTAL = "negative_total"
+CUSTOMER_ADDRESS_REQUIRED = "customer_address_required"
+BACK_DATED = "back_dated"
+QUANTITY = "quantity"
+NOT_FOUND = "not_found"
+DESCRIPTION_REQUIRED = "description_required"

@@ -1,0 +1,116 @@
+"""Invoices: drafts edited freely, issued once with a gapless number, then frozen (DOMAIN.md section 1)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saas.catalog.models import Product
+from saas.catalog.pricing import price_for
+from saas.companies.models import Company
+from saas.core.money import Line, document_totals
+from saas.records.enums import RecordSource
+from saas.records.services.numbering import number_next
+from saas.records.services.records import record_create, record_update
+from saas.sales import error_codes
+from saas.sales.models import Invoice, InvoiceLine, InvoiceStatus, LineKind
+
+
+def _draft_only(invoice: Invoice) -> None:
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise ValidationError(_("An issued invoice cannot change: correct it with a credit note."),
+                              code=error_codes.INVOICE_FROZEN)
+
+
+def invoice_create(*, actor, account, contact=None, company: Company | None = None, notes: str = "",
+                   source: str = RecordSource.MANUAL) -> Invoice:
+    """A draft invoice for a customer, from the tenant's default company unless another is given."""
+    company = company or Company.objects.filter(is_default=True).first()
+    return record_create(actor=actor, model=Invoice, source=source, fields={
+        "company": company, "account": account, "contact": contact, "notes": notes or ""})
+
+
+def invoice_line_add(*, actor, invoice: Invoice, kind: str = LineKind.ITEM, item=None, description: str = "",
+                     quantity: Decimal = Decimal("1"), unit_price: Decimal | None = None,
+                     discount_percent: Decimal = Decimal("0"), vat_rate: Decimal | None = None) -> Invoice:
+    """Add a line to a draft; a catalog item brings its description, unit, VAT rate and price-list price."""
+    _draft_only(invoice)
+    errors = {}
+    if kind == LineKind.ITEM and quantity is not None and quantity <= 0:
+        errors["quantity"] = ValidationError(_("A quantity is positive."), code=error_codes.QUANTITY)
+    line = InvoiceLine(invoice=invoice, kind=kind, quantity=quantity or Decimal("1"), description=description or "",
+                       discount_percent=discount_percent or Decimal("0"),
+                       position=(invoice.lines.aggregate(last=Max("position"))["last"] or 0) + 1)
+    if item is not None:
+        line.product, line.service = (item, None) if isinstance(item, Product) else (None, item)
+        line.description = line.description or item.name
+        line.unit = item.unit.code
+        line.vat_rate = item.vat_rate.rate if vat_rate is None else vat_rate
+        line.unit_price = unit_price if unit_price is not None else price_for(
+            actor=actor, item=item, account=invoice.account, quantity=line.quantity).unit_price
+    else:
+        line.unit_price = unit_price or Decimal("0")
+        line.vat_rate = vat_rate or Decimal("0")
+    if not line.description.strip():
+        errors["description"] = ValidationError(_("Describe the line."), code=error_codes.DESCRIPTION_REQUIRED)
+    if errors:
+        raise ValidationError(errors)
+    if kind != LineKind.ITEM:
+        line.quantity, line.unit_price, line.vat_rate = Decimal("0"), Decimal("0"), Decimal("0")
+    line.line_net = document_totals([_money_line(line)]).line_nets[0]
+    line.full_clean()
+    line.save()
+    return _retotal(actor, invoice)
+
+
+def invoice_issue(*, actor, invoice: Invoice, issue_date: dt.date | None = None) -> Invoice:
+    """Issue a draft: checks, the next number of the company's gapless series, due date, then frozen."""
+    _draft_only(invoice)
+    issue_date = issue_date or timezone.localdate()
+    invoice = _retotal(actor, invoice)
+    errors = []
+    if not invoice.lines.filter(kind=LineKind.ITEM).exists():
+        errors.append(ValidationError(_("An invoice needs at least one item line."), code=error_codes.NO_LINES))
+    if invoice.total_incl_vat < 0:
+        errors.append(ValidationError(_("An invoice cannot have a negative total: issue a credit note."),
+                                      code=error_codes.NEGATIVE_TOTAL))
+    account = invoice.account
+    if not (account.billing_street and account.billing_postal_code and account.billing_city):
+        errors.append(ValidationError(_("The customer's billing address is required on an invoice."),
+                                      code=error_codes.CUSTOMER_ADDRESS_REQUIRED))
+    last = Invoice.objects.filter(company=invoice.company, status__in=[InvoiceStatus.ISSUED, InvoiceStatus.CANCELLED]
+                                  ).aggregate(last=Max("issue_date"))["last"]
+    if last and issue_date < last:
+        errors.append(ValidationError(_("The series is chronological: an invoice was already issued on %(date)s.")
+                                      % {"date": last.isoformat()}, code=error_codes.BACK_DATED))
+    if errors:
+        raise ValidationError(errors)
+    number = number_next(module="invoices", company_id=invoice.company_id)
+    terms = account.payment_terms_days if account.payment_terms_days is not None else invoice.company.payment_terms_days
+    return record_update(actor=actor, record=invoice, version=invoice.version, fields={
+        "status": InvoiceStatus.ISSUED, "number": number, "issue_date": issue_date,
+        "due_date": issue_date + dt.timedelta(days=terms)})
+
+
+def _money_line(line: InvoiceLine) -> Line:
+    return Line(quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate,
+                discount_percent=line.discount_percent)
+
+
+def _retotal(actor, invoice: Invoice) -> Invoice:
+    lines = [_money_line(line) for line in invoice.lines.filter(kind=LineKind.ITEM)]
+    totals = document_totals(lines)
+    fields = {"total_excl_vat": totals.total_excl_vat, "total_vat": totals.total_vat,
+              "total_incl_vat": totals.total_incl_vat}
+    if all(getattr(invoice, name) == value for name, value in fields.items()):
+        return invoice
+    return record_update(actor=actor, record=invoice, version=invoice.version, fields=fields)
+
+
+def vat_breakdown(invoice: Invoice) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """`(rate, base, VAT)` per rate, as the invoice shows them (BT-116/117)."""
+    totals = document_totals([_money_line(line) for line in invoice.lines.filter(kind=LineKind.ITEM)])
+    return sorted(((rate, base, totals.vat[rate]) for rate, base in totals.bases.items()), reverse=True)

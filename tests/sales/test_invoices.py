@@ -1,0 +1,142 @@
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from strawberry.relay import to_base64
+
+from saas.catalog import pricing
+from saas.catalog import services as catalog
+from saas.catalog.models import Product, Unit, VatRate
+from saas.crm import services as crm
+from saas.sales import services
+from saas.sales.models import Invoice, InvoiceLine
+from tests.conftest import messages
+
+LINE = """mutation($id: ID!, $input: InvoiceLineInput!) { invoiceLineAdd(invoiceId: $id, input: $input) {
+  __typename ... on Invoice { totalExclVat totalVat totalInclVat lines { description quantity unitPrice lineNet } }
+  ... on OperationInfo { messages { field code } } } }"""
+ISSUE = """mutation($id: ID!, $date: Date) { invoiceIssue(id: $id, issueDate: $date) { __typename
+  ... on Invoice { number status issueDate dueDate totalInclVat vatBreakdown { rate base amount } }
+  ... on OperationInfo { messages { field code } } } }"""
+
+
+@pytest.fixture
+def customer(acme, acme_admin):
+    connection.set_schema("acme")
+    account = crm.account_create(actor=acme_admin, fields={
+        "name": "Customer", "billing_street": "1 rue de la Paix", "billing_postal_code": "69001",
+        "billing_city": "Lyon", "payment_terms_days": 45})
+    saw = catalog.item_create(actor=acme_admin, model=Product, fields={
+        "sku": "SAW", "name": "Saw", "unit": Unit.objects.get(code="u"), "sale_price": Decimal("450")})
+    food = catalog.item_create(actor=acme_admin, model=Product, fields={
+        "sku": "FOOD", "name": "Food", "unit": Unit.objects.get(code="kg"), "sale_price": Decimal("35.50"),
+        "vat_rate": VatRate.objects.get(rate=Decimal("5.5"))})
+    connection.set_schema_to_public()
+    return {"account": account, "saw": saw, "food": food}
+
+
+def gid(record) -> str:
+    return to_base64(type(record).__name__, f"acme.{record.pk}")
+
+
+def draft(api, customer) -> str:
+    result = api.execute('mutation($a: ID!) { invoiceCreate(accountId: $a) { ... on Invoice { id number status } } }',
+                         {"a": gid(customer["account"])})["data"]["invoiceCreate"]
+    assert (result["number"], result["status"]) == (None, "DRAFT")
+    return result["id"]
+
+
+@pytest.mark.smoke
+def test_draft_lines_totals_and_issue_with_a_gapless_number(acme_admin_api, customer):
+    invoice = draft(acme_admin_api, customer)
+    acme_admin_api.execute(LINE, {"id": invoice, "input": {"itemId": gid(customer["saw"]), "quantity": "3"}})
+    totals = acme_admin_api.execute(LINE, {"id": invoice, "input": {"itemId": gid(customer["food"]),
+                                                                    "quantity": "2"}})["data"]["invoiceLineAdd"]
+    # DOMAIN.md 1.5's running example
+    assert (totals["totalExclVat"], totals["totalVat"], totals["totalInclVat"]) == ("1421.00", "273.91", "1694.91")
+    issued = acme_admin_api.execute(ISSUE, {"id": invoice, "date": "2026-11-24"})["data"]["invoiceIssue"]
+    assert issued["number"] == "FA-2026-00001" and issued["status"] == "ISSUED"
+    assert (issued["issueDate"], issued["dueDate"]) == ("2026-11-24", "2027-01-08")  # 45 days
+    assert issued["vatBreakdown"] == [{"rate": "20.00", "base": "1350.00", "amount": "270.00"},
+                                      {"rate": "5.50", "base": "71.00", "amount": "3.91"}]
+    second = draft(acme_admin_api, customer)
+    acme_admin_api.execute(LINE, {"id": second, "input": {"description": "Consulting", "unitPrice": "100",
+                                                          "vatRate": "20"}})
+    assert acme_admin_api.execute(ISSUE, {"id": second, "date": "2026-11-24"})["data"]["invoiceIssue"][
+        "number"] == "FA-2026-00002"
+
+
+def test_price_lists_price_the_lines(acme_admin_api, customer, acme_admin):
+    connection.set_schema("acme")
+    public = pricing.price_list_create(actor=acme_admin, name="Public", is_default=True)
+    pricing.price_rule_add(actor=acme_admin, price_list=public, kind="discount", value=Decimal("10"))
+    connection.set_schema_to_public()
+    invoice = draft(acme_admin_api, customer)
+    result = acme_admin_api.execute(LINE, {"id": invoice, "input": {"itemId": gid(customer["saw"])}})
+    assert result["data"]["invoiceLineAdd"]["lines"][0]["unitPrice"] == "405.0000"
+
+
+def test_issued_invoice_is_frozen_by_the_service_and_by_the_database(acme_admin_api, customer):
+    invoice = draft(acme_admin_api, customer)
+    acme_admin_api.execute(LINE, {"id": invoice, "input": {"description": "Work", "unitPrice": "10", "vatRate": "20"}})
+    acme_admin_api.execute(ISSUE, {"id": invoice})
+    refused = acme_admin_api.execute(LINE, {"id": invoice, "input": {"description": "More", "unitPrice": "1"}})
+    assert messages(refused["data"]["invoiceLineAdd"]) == {None: "invoice_frozen"}
+    deleted = acme_admin_api.execute('mutation($id: ID!) { recordDelete(id: $id) { ... on OperationInfo { messages '
+                                     '{ field code } } } }', {"id": invoice})
+    assert messages(deleted["data"]["recordDelete"]) == {None: "protected"}
+    connection.set_schema("acme")
+    for statement in ("UPDATE sales_invoice SET total_incl_vat = 1", "UPDATE sales_invoice SET number = 'X'",
+                      "DELETE FROM sales_invoice", "UPDATE sales_invoiceline SET unit_price = 0",
+                      "DELETE FROM sales_invoiceline"):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+    Invoice.objects.update(custom={"followed_up": True})  # non-fiscal metadata may still change
+    assert InvoiceLine.objects.count() == 1
+
+
+@pytest.mark.parametrize(("setup", "code"), [("no_lines", "no_lines"), ("negative", "negative_total"),
+                                             ("no_address", "customer_address_required")])
+def test_refused_issues_leave_the_draft_unnumbered(acme_admin_api, customer, acme_admin, setup, code):
+    if setup == "no_address":
+        connection.set_schema("acme")
+        crm.account_update(actor=acme_admin, account=customer["account"], version=1, fields={"billing_city": ""})
+        connection.set_schema_to_public()
+    invoice = draft(acme_admin_api, customer)
+    if setup != "no_lines":
+        price = "-50" if setup == "negative" else "50"
+        acme_admin_api.execute(LINE, {"id": invoice, "input": {"description": "x", "unitPrice": price,
+                                                                "vatRate": "20"}})
+    result = acme_admin_api.execute(ISSUE, {"id": invoice})
+    assert messages(result["data"]["invoiceIssue"]) == {None: code}
+    connection.set_schema("acme")
+    assert Invoice.objects.get().number is None
+
+
+def test_back_dating_is_refused(acme_admin_api, customer):
+    first, second = draft(acme_admin_api, customer), draft(acme_admin_api, customer)
+    for invoice in (first, second):
+        acme_admin_api.execute(LINE, {"id": invoice, "input": {"description": "x", "unitPrice": "5", "vatRate": "20"}})
+    acme_admin_api.execute(ISSUE, {"id": first, "date": "2026-11-20"})
+    result = acme_admin_api.execute(ISSUE, {"id": second, "date": "2026-11-19"})
+    assert messages(result["data"]["invoiceIssue"]) == {None: "back_dated"}
+
+
+def test_invoices_are_a_related_tab_of_the_account_and_listed(acme_admin_api, customer):
+    draft(acme_admin_api, customer)
+    tabs = acme_admin_api.execute('query($id: ID!) { node(id: $id) { ... on Account { relatedTabs { key count } } } }',
+                                  {"id": gid(customer["account"])})["data"]["node"]["relatedTabs"]
+    assert {"key": "invoices", "count": 1} in tabs
+    listed = acme_admin_api.execute('{ invoices(filters: {status: {exact: "draft"}}) { totalCount } }')
+    assert listed["data"]["invoices"]["totalCount"] == 1
+
+
+def test_service_issue_date_defaults_to_today(customer, acme_admin):
+    connection.set_schema("acme")
+    invoice = services.invoice_create(actor=acme_admin, account=customer["account"])
+    invoice = services.invoice_line_add(actor=acme_admin, invoice=invoice, description="x",
+                                        unit_price=Decimal("1"), vat_rate=Decimal("20"))
+    issued = services.invoice_issue(actor=acme_admin, invoice=invoice)
+    assert issued.issue_date == timezone.localdate()
