@@ -46,6 +46,7 @@ stop:
 bench: migrate
 	$(BIN)/python bench/tenant_signup.py
 	$(BIN)/python bench/record_page.py
+	$(BIN)/python bench/invoicing.py
 
 lint: install
 	$(BIN)/ruff check saas tenants web tests bench
