@@ -29,14 +29,47 @@ class LineKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
 
 
-@tracked("invoice")
-class Invoice(Record):
+def frozen_when_issued(table: str, parent_column: str, label: str) -> tuple[list, list]:
+    """Triggers: an issued document's fiscal content never changes, it is never deleted, nor are its lines
+    (CGI 289 V; DOMAIN.md section 1.4) — the database refuses whatever code runs the statement."""
+    document = [
+        pgtrigger.Trigger(
+            name=f"{label}_issued_frozen", operation=pgtrigger.Update, when=pgtrigger.Before,
+            condition=pgtrigger.Condition(
+                "OLD.status <> 'draft' AND (" + " OR ".join(
+                    f'OLD."{column}" IS DISTINCT FROM NEW."{column}"' for column in FROZEN) + ")"),
+            func=f"RAISE EXCEPTION '{label} % is issued: its content cannot change', OLD.number; RETURN NULL;"),
+        pgtrigger.Trigger(
+            name=f"{label}_issued_kept", operation=pgtrigger.Delete, when=pgtrigger.Before,
+            condition=pgtrigger.Condition("OLD.status <> 'draft'"),
+            func=f"RAISE EXCEPTION '{label} % is issued: it cannot be deleted', OLD.number; RETURN NULL;"),
+    ]
+    lines = [pgtrigger.Trigger(
+        name=f"{label}_line_frozen", operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        when=pgtrigger.Before,
+        func=f"""IF (SELECT status FROM {table} WHERE id = COALESCE(NEW.{parent_column}, OLD.{parent_column}))
+                   <> 'draft' THEN
+                    RAISE EXCEPTION 'the lines of an issued {label} cannot change';
+                END IF;
+                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                RETURN NEW;""")]
+    return document, lines
+
+
+INVOICE_TRIGGERS, INVOICE_LINE_TRIGGERS = frozen_when_issued("sales_invoice", "invoice_id", "invoice")
+CREDIT_NOTE_TRIGGERS, CREDIT_NOTE_LINE_TRIGGERS = frozen_when_issued("sales_creditnote", "credit_note_id",
+                                                                     "credit_note")
+
+
+class SalesDocument(Record):
+    """What invoices and credit notes share: parties, dates, totals; numbered when issued."""
+
     company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("company"))
-    account = models.ForeignKey("crm.Account", on_delete=models.PROTECT, related_name="invoices",
+    account = models.ForeignKey("crm.Account", on_delete=models.PROTECT, related_name="%(class)ss",
                                 verbose_name=_("customer"))
-    contact = models.ForeignKey("crm.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="invoices",
-                                verbose_name=_("contact"))
+    contact = models.ForeignKey("crm.Contact", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="%(class)ss", verbose_name=_("contact"))
     status = models.CharField(_("status"), max_length=12, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -47,32 +80,43 @@ class Invoice(Record):
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta(Record.Meta):
+        abstract = True
+        ordering = ["-issue_date", "-id"]
+
+
+@tracked("invoice")
+class Invoice(SalesDocument):
+    class Meta(SalesDocument.Meta):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
-        ordering = ["-issue_date", "-id"]
         constraints = [*Record.Meta.constraints,
                        models.UniqueConstraint(fields=["company", "number"], name="invoice_unique_number")]
-        triggers = [
-            # The database refuses what the service refuses: an issued invoice's fiscal content never changes
-            # and it is never deleted (CGI 289 V; DOMAIN.md section 1.4), whatever code runs the statement.
-            pgtrigger.Trigger(
-                name="invoice_issued_frozen", operation=pgtrigger.Update, when=pgtrigger.Before,
-                condition=pgtrigger.Condition(
-                    "OLD.status <> 'draft' AND (" + " OR ".join(
-                        f'OLD."{column}" IS DISTINCT FROM NEW."{column}"' for column in FROZEN) + ")"),
-                func="RAISE EXCEPTION 'invoice % is issued: its content cannot change', OLD.number; RETURN NULL;"),
-            pgtrigger.Trigger(
-                name="invoice_issued_kept", operation=pgtrigger.Delete, when=pgtrigger.Before,
-                condition=pgtrigger.Condition("OLD.status <> 'draft'"),
-                func="RAISE EXCEPTION 'invoice % is issued: it cannot be deleted', OLD.number; RETURN NULL;"),
-        ]
+        triggers = INVOICE_TRIGGERS
 
     def __str__(self) -> str:
         return self.number or f"{_('Draft invoice')} #{self.pk}"
 
 
-class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+@tracked("creditnote")
+class CreditNote(SalesDocument):
+    """A credit note (avoir) correcting an issued invoice, in full or in part (CGI 289 I-5)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes",
+                                verbose_name=_("credited invoice"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta(SalesDocument.Meta):
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        constraints = [*Record.Meta.constraints,
+                       models.UniqueConstraint(fields=["company", "number"], name="creditnote_unique_number")]
+        triggers = CREDIT_NOTE_TRIGGERS
+
+    def __str__(self) -> str:
+        return self.number or f"{_('Draft credit note')} #{self.pk}"
+
+
+class DocumentLine(models.Model):
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=8, choices=LineKind.choices, default=LineKind.ITEM)
     product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -86,16 +130,23 @@ class InvoiceLine(models.Model):
     line_net = models.DecimalField(**AMOUNT)
 
     class Meta:
-        ordering = ["invoice", "position", "id"]
-        triggers = [pgtrigger.Trigger(
-            name="invoice_line_frozen", operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-            when=pgtrigger.Before,
-            func="""IF (SELECT status FROM sales_invoice WHERE id = COALESCE(NEW.invoice_id, OLD.invoice_id))
-                       <> 'draft' THEN
-                        RAISE EXCEPTION 'the lines of an issued invoice cannot change';
-                    END IF;
-                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-                    RETURN NEW;""")]
+        abstract = True
 
     def __str__(self) -> str:
         return self.description[:40]
+
+
+class InvoiceLine(DocumentLine):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        ordering = ["invoice", "position", "id"]
+        triggers = INVOICE_LINE_TRIGGERS
+
+
+class CreditNoteLine(DocumentLine):
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        ordering = ["credit_note", "position", "id"]
+        triggers = CREDIT_NOTE_LINE_TRIGGERS

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from saas.records.registry import Block, RecordType, Relation, add_relation, register
-from saas.sales.models import Invoice
+from saas.sales.models import CreditNote, Invoice
 
 
 def register_record_types() -> None:
@@ -17,5 +17,18 @@ def register_record_types() -> None:
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "notes"),
     ))
+    register(RecordType(
+        key="credit_notes", model=CreditNote, label=_("Credit note"), label_plural=_("Credit notes"),
+        graphql_type="CreditNote", number_prefix="AV", icon="file-minus", gapless=True, company_scoped=True,
+        number_on_create=False, protected_when={"status": ("issued", "cancelled")},
+        header_fields=("number", "account", "invoice", "issue_date", "total_incl_vat", "status"),
+        key_fields=("account", "invoice", "reason", "total_excl_vat", "total_vat", "total_incl_vat"),
+        blocks=(Block("credit_note", _("Credit note"), ("company", "account", "contact", "invoice", "reason",
+                                                        "issue_date", "notes")),
+                Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
+        search_fields=("number", "reason"),
+    ))
+    add_relation("invoices", Relation("credit_notes", _("Credit notes"), "sales.CreditNote", "invoice"))
     add_relation("accounts", Relation("invoices", _("Invoices"), "sales.Invoice", "account"))
+    add_relation("accounts", Relation("credit_notes", _("Credit notes"), "sales.CreditNote", "account"))
     add_relation("contacts", Relation("invoices", _("Invoices"), "sales.Invoice", "contact"))

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from saas.sales.models import Invoice
+from saas.sales.models import CreditNote, Invoice
 
 
 def invoice_list(*, actor, include_deleted: bool = False) -> QuerySet[Invoice]:
@@ -12,3 +12,9 @@ def invoice_list(*, actor, include_deleted: bool = False) -> QuerySet[Invoice]:
 
 def invoice_get_for_actor(*, actor, invoice_id) -> Invoice | None:
     return invoice_list(actor=actor).filter(pk=invoice_id).first() if invoice_id is not None else None
+
+
+def credit_note_get_for_actor(*, actor, credit_note_id) -> CreditNote | None:
+    if credit_note_id is None:
+        return None
+    return CreditNote.objects.filter(pk=credit_note_id, deleted_at__isnull=True).first()

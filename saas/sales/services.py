@@ -1,10 +1,11 @@
-"""Invoices: drafts edited freely, issued once with a gapless number, then frozen (DOMAIN.md section 1)."""
+"""Invoices and credit notes: drafts edited freely, issued once with a gapless number, then frozen
+(DOMAIN.md sections 1.3-1.5). An issued invoice is corrected only by a credit note."""
 
 import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,15 +13,16 @@ from saas.catalog.models import Product
 from saas.catalog.pricing import price_for
 from saas.companies.models import Company
 from saas.core.money import Line, document_totals
+from saas.records import registry
 from saas.records.enums import RecordSource
 from saas.records.services.numbering import number_next
 from saas.records.services.records import record_create, record_update
 from saas.sales import error_codes
-from saas.sales.models import Invoice, InvoiceLine, InvoiceStatus, LineKind
+from saas.sales.models import CreditNote, Invoice, InvoiceStatus, LineKind, SalesDocument
 
 
-def _draft_only(invoice: Invoice) -> None:
-    if invoice.status != InvoiceStatus.DRAFT:
+def _draft_only(document: SalesDocument) -> None:
+    if document.status != InvoiceStatus.DRAFT:
         raise ValidationError(_("An issued invoice cannot change: correct it with a credit note."),
                               code=error_codes.INVOICE_FROZEN)
 
@@ -33,24 +35,25 @@ def invoice_create(*, actor, account, contact=None, company: Company | None = No
         "company": company, "account": account, "contact": contact, "notes": notes or ""})
 
 
-def invoice_line_add(*, actor, invoice: Invoice, kind: str = LineKind.ITEM, item=None, description: str = "",
-                     quantity: Decimal = Decimal("1"), unit_price: Decimal | None = None,
-                     discount_percent: Decimal = Decimal("0"), vat_rate: Decimal | None = None) -> Invoice:
+def document_line_add(*, actor, document: SalesDocument, kind: str = LineKind.ITEM, item=None,
+                      description: str = "", quantity: Decimal = Decimal("1"), unit_price: Decimal | None = None,
+                      discount_percent: Decimal = Decimal("0"), vat_rate: Decimal | None = None) -> SalesDocument:
     """Add a line to a draft; a catalog item brings its description, unit, VAT rate and price-list price."""
-    _draft_only(invoice)
+    _draft_only(document)
     errors = {}
     if kind == LineKind.ITEM and quantity is not None and quantity <= 0:
         errors["quantity"] = ValidationError(_("A quantity is positive."), code=error_codes.QUANTITY)
-    line = InvoiceLine(invoice=invoice, kind=kind, quantity=quantity or Decimal("1"), description=description or "",
-                       discount_percent=discount_percent or Decimal("0"),
-                       position=(invoice.lines.aggregate(last=Max("position"))["last"] or 0) + 1)
+    line = document.lines.model(kind=kind, quantity=quantity or Decimal("1"), description=description or "",
+                                discount_percent=discount_percent or Decimal("0"),
+                                position=(document.lines.aggregate(last=Max("position"))["last"] or 0) + 1)
+    setattr(line, document.lines.field.name, document)
     if item is not None:
         line.product, line.service = (item, None) if isinstance(item, Product) else (None, item)
         line.description = line.description or item.name
         line.unit = item.unit.code
         line.vat_rate = item.vat_rate.rate if vat_rate is None else vat_rate
         line.unit_price = unit_price if unit_price is not None else price_for(
-            actor=actor, item=item, account=invoice.account, quantity=line.quantity).unit_price
+            actor=actor, item=item, account=document.account, quantity=line.quantity).unit_price
     else:
         line.unit_price = unit_price or Decimal("0")
         line.vat_rate = vat_rate or Decimal("0")
@@ -63,7 +66,11 @@ def invoice_line_add(*, actor, invoice: Invoice, kind: str = LineKind.ITEM, item
     line.line_net = document_totals([_money_line(line)]).line_nets[0]
     line.full_clean()
     line.save()
-    return _retotal(actor, invoice)
+    return _retotal(actor, document)
+
+
+def invoice_line_add(*, actor, invoice: Invoice, **line) -> Invoice:
+    return document_line_add(actor=actor, document=invoice, **line)
 
 
 def invoice_issue(*, actor, invoice: Invoice, issue_date: dt.date | None = None) -> Invoice:
@@ -71,46 +78,95 @@ def invoice_issue(*, actor, invoice: Invoice, issue_date: dt.date | None = None)
     _draft_only(invoice)
     issue_date = issue_date or timezone.localdate()
     invoice = _retotal(actor, invoice)
+    _issue_checks(invoice, issue_date)
+    account = invoice.account
+    terms = account.payment_terms_days if account.payment_terms_days is not None else invoice.company.payment_terms_days
+    return _issue(actor, invoice, issue_date, due_date=issue_date + dt.timedelta(days=terms))
+
+
+def credit_note_create(*, actor, invoice: Invoice, reason: str = "", full: bool = True) -> CreditNote:
+    """A draft credit note on an issued invoice: a copy of all its lines (full), or empty (partial)."""
+    if invoice.status != InvoiceStatus.ISSUED:
+        raise ValidationError({"invoiceId": ValidationError(_("Only an issued invoice can be credited."),
+                                                            code=error_codes.NOT_CREDITABLE)})
+    credit_note = record_create(actor=actor, model=CreditNote, fields={
+        "company": invoice.company, "account": invoice.account, "contact": invoice.contact, "invoice": invoice,
+        "reason": (reason or "").strip()})
+    if full:
+        for line in invoice.lines.all():
+            credit_note.lines.create(**{f.name: getattr(line, f.name) for f in line._meta.concrete_fields
+                                        if f.name not in ("id", "invoice")})
+        credit_note = _retotal(actor, credit_note)
+    return credit_note
+
+
+def credit_note_issue(*, actor, credit_note: CreditNote, issue_date: dt.date | None = None) -> CreditNote:
+    """Issue a credit note (its own gapless series); an invoice credited in full becomes cancelled."""
+    _draft_only(credit_note)
+    issue_date = issue_date or timezone.localdate()
+    credit_note = _retotal(actor, credit_note)
+    _issue_checks(credit_note, issue_date)
+    invoice = Invoice.objects.select_for_update().get(pk=credit_note.invoice_id)
+    credited = CreditNote.objects.filter(invoice=invoice, status=InvoiceStatus.ISSUED).aggregate(
+        total=Sum("total_incl_vat"))["total"] or Decimal("0")
+    if credited + credit_note.total_incl_vat > invoice.total_incl_vat:
+        raise ValidationError(_("A credit note cannot exceed what remains of the invoice (%(open)s).")
+                              % {"open": invoice.total_incl_vat - credited}, code=error_codes.CREDIT_EXCEEDS)
+    issued = _issue(actor, credit_note, issue_date)
+    if credited + credit_note.total_incl_vat == invoice.total_incl_vat:
+        record_update(actor=actor, record=invoice, version=invoice.version, fields={"status": InvoiceStatus.CANCELLED})
+    return issued
+
+
+def invoice_cancel(*, actor, invoice: Invoice, reason: str = "") -> CreditNote:
+    """Cancel an issued invoice the only lawful way: a full credit note, issued at once."""
+    credit_note = credit_note_create(actor=actor, invoice=invoice, reason=reason, full=True)
+    return credit_note_issue(actor=actor, credit_note=credit_note)
+
+
+def _issue_checks(document: SalesDocument, issue_date: dt.date) -> None:
     errors = []
-    if not invoice.lines.filter(kind=LineKind.ITEM).exists():
+    if not document.lines.filter(kind=LineKind.ITEM).exists():
         errors.append(ValidationError(_("An invoice needs at least one item line."), code=error_codes.NO_LINES))
-    if invoice.total_incl_vat < 0:
+    if document.total_incl_vat < 0:
         errors.append(ValidationError(_("An invoice cannot have a negative total: issue a credit note."),
                                       code=error_codes.NEGATIVE_TOTAL))
-    account = invoice.account
+    account = document.account
     if not (account.billing_street and account.billing_postal_code and account.billing_city):
         errors.append(ValidationError(_("The customer's billing address is required on an invoice."),
                                       code=error_codes.CUSTOMER_ADDRESS_REQUIRED))
-    last = Invoice.objects.filter(company=invoice.company, status__in=[InvoiceStatus.ISSUED, InvoiceStatus.CANCELLED]
-                                  ).aggregate(last=Max("issue_date"))["last"]
+    last = type(document).objects.filter(
+        company=document.company, status__in=[InvoiceStatus.ISSUED, InvoiceStatus.CANCELLED]
+    ).aggregate(last=Max("issue_date"))["last"]
     if last and issue_date < last:
         errors.append(ValidationError(_("The series is chronological: an invoice was already issued on %(date)s.")
                                       % {"date": last.isoformat()}, code=error_codes.BACK_DATED))
     if errors:
         raise ValidationError(errors)
-    number = number_next(module="invoices", company_id=invoice.company_id)
-    terms = account.payment_terms_days if account.payment_terms_days is not None else invoice.company.payment_terms_days
-    return record_update(actor=actor, record=invoice, version=invoice.version, fields={
-        "status": InvoiceStatus.ISSUED, "number": number, "issue_date": issue_date,
-        "due_date": issue_date + dt.timedelta(days=terms)})
 
 
-def _money_line(line: InvoiceLine) -> Line:
+def _issue(actor, document: SalesDocument, issue_date: dt.date, **fields) -> SalesDocument:
+    module = registry.for_model(type(document)).key
+    number = number_next(module=module, company_id=document.company_id)
+    return record_update(actor=actor, record=document, version=document.version, fields={
+        "status": InvoiceStatus.ISSUED, "number": number, "issue_date": issue_date, **fields})
+
+
+def _money_line(line) -> Line:
     return Line(quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate,
                 discount_percent=line.discount_percent)
 
 
-def _retotal(actor, invoice: Invoice) -> Invoice:
-    lines = [_money_line(line) for line in invoice.lines.filter(kind=LineKind.ITEM)]
-    totals = document_totals(lines)
+def _retotal(actor, document: SalesDocument) -> SalesDocument:
+    totals = document_totals([_money_line(line) for line in document.lines.filter(kind=LineKind.ITEM)])
     fields = {"total_excl_vat": totals.total_excl_vat, "total_vat": totals.total_vat,
               "total_incl_vat": totals.total_incl_vat}
-    if all(getattr(invoice, name) == value for name, value in fields.items()):
-        return invoice
-    return record_update(actor=actor, record=invoice, version=invoice.version, fields=fields)
+    if all(getattr(document, name) == value for name, value in fields.items()):
+        return document
+    return record_update(actor=actor, record=document, version=document.version, fields=fields)
 
 
-def vat_breakdown(invoice: Invoice) -> list[tuple[Decimal, Decimal, Decimal]]:
-    """`(rate, base, VAT)` per rate, as the invoice shows them (BT-116/117)."""
-    totals = document_totals([_money_line(line) for line in invoice.lines.filter(kind=LineKind.ITEM)])
+def vat_breakdown(document: SalesDocument) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """`(rate, base, VAT)` per rate, as the document shows them (BT-116/117)."""
+    totals = document_totals([_money_line(line) for line in document.lines.filter(kind=LineKind.ITEM)])
     return sorted(((rate, base, totals.vat[rate]) for rate, base in totals.bases.items()), reverse=True)

@@ -3,14 +3,15 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
-from strawberry.relay import to_base64
+from django_tenants.utils import schema_context
+from strawberry.relay import from_base64, to_base64
 
 from saas.catalog import pricing
 from saas.catalog import services as catalog
 from saas.catalog.models import Product, Unit, VatRate
 from saas.crm import services as crm
 from saas.sales import services
-from saas.sales.models import Invoice, InvoiceLine
+from saas.sales.models import CreditNote, Invoice, InvoiceLine
 from tests.conftest import messages
 
 LINE = """mutation($id: ID!, $input: InvoiceLineInput!) { invoiceLineAdd(invoiceId: $id, input: $input) {
@@ -140,3 +141,52 @@ def test_service_issue_date_defaults_to_today(customer, acme_admin):
                                         unit_price=Decimal("1"), vat_rate=Decimal("20"))
     issued = services.invoice_issue(actor=acme_admin, invoice=invoice)
     assert issued.issue_date == timezone.localdate()
+
+
+def issued_invoice(api, customer, price="100") -> str:
+    invoice = draft(api, customer)
+    api.execute(LINE, {"id": invoice, "input": {"description": "Work", "unitPrice": price, "vatRate": "20",
+                                                "quantity": "2"}})
+    assert api.execute(ISSUE, {"id": invoice})["data"]["invoiceIssue"]["status"] == "ISSUED"
+    return invoice
+
+
+CREDIT = """mutation($id: ID!, $full: Boolean!) { creditNoteCreate(invoiceId: $id, full: $full, reason: "Return") {
+  __typename ... on CreditNote { id number status totalInclVat lines { description lineNet } }
+  ... on OperationInfo { messages { field code } } } }"""
+CREDIT_ISSUE = """mutation($id: ID!) { creditNoteIssue(id: $id) { __typename
+  ... on CreditNote { number status totalInclVat invoice { status } }
+  ... on OperationInfo { messages { field code } } } }"""
+
+
+def test_invoice_cancel_issues_a_full_credit_note_and_cancels_the_invoice(acme_admin_api, customer):
+    invoice = issued_invoice(acme_admin_api, customer)
+    result = acme_admin_api.execute('mutation($id: ID!) { invoiceCancel(id: $id, reason: "Error") { __typename '
+                                    '... on CreditNote { number status totalInclVat invoice { status } } } }',
+                                    {"id": invoice})["data"]["invoiceCancel"]
+    assert result == {"__typename": "CreditNote", "number": f"AV-{timezone.localdate().year}-00001",
+                      "status": "ISSUED", "totalInclVat": "240.00", "invoice": {"status": "CANCELLED"}}
+    again = acme_admin_api.execute('mutation($id: ID!) { invoiceCancel(id: $id) { ... on OperationInfo { messages '
+                                   '{ field code } } } }', {"id": invoice})
+    assert messages(again["data"]["invoiceCancel"]) == {"invoiceId": "not_creditable"}
+
+
+def test_partial_credit_notes_cannot_exceed_the_invoice(acme_admin_api, customer):
+    invoice = issued_invoice(acme_admin_api, customer)  # 240.00 incl. VAT
+    partial = acme_admin_api.execute(CREDIT, {"id": invoice, "full": False})["data"]["creditNoteCreate"]
+    acme_admin_api.execute(LINE.replace("invoiceLineAdd(invoiceId", "creditNoteLineAdd(creditNoteId").replace(
+        "... on Invoice", "... on CreditNote"), {"id": partial["id"], "input": {
+            "description": "Goodwill", "unitPrice": "50", "vatRate": "20"}})
+    first = acme_admin_api.execute(CREDIT_ISSUE, {"id": partial["id"]})["data"]["creditNoteIssue"]
+    assert (first["totalInclVat"], first["invoice"]) == ("60.00", {"status": "ISSUED"})
+    too_much = acme_admin_api.execute(CREDIT, {"id": invoice, "full": True})["data"]["creditNoteCreate"]
+    refused = acme_admin_api.execute(CREDIT_ISSUE, {"id": too_much["id"]})
+    assert messages(refused["data"]["creditNoteIssue"]) == {None: "credit_exceeds"}
+    with schema_context("acme"):
+        assert CreditNote.objects.get(pk=int(from_base64(too_much["id"])[1].split(".")[1])).number is None
+
+
+def test_a_draft_invoice_cannot_be_credited(acme_admin_api, customer):
+    invoice = draft(acme_admin_api, customer)
+    assert messages(acme_admin_api.execute(CREDIT, {"id": invoice, "full": True})["data"]["creditNoteCreate"]) == {
+        "invoiceId": "not_creditable"}

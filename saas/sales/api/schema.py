@@ -15,7 +15,7 @@ from saas.core.graph import IsMember, global_pk, mutation
 from saas.records.api.types import request_source
 from saas.records.selectors.lookup import record_get_for_actor
 from saas.sales import error_codes, selectors, services
-from saas.sales.api.types import InvoiceType, LineKind
+from saas.sales.api.types import CreditNoteType, InvoiceType, LineKind
 
 
 @strawberry.input
@@ -47,6 +47,22 @@ def _invoice(info: Info, global_id):
     return invoice
 
 
+def _line_add(info: Info, document, input: InvoiceLineInput):
+    item = _record(info, input.item_id, ("Product", "Service"), "itemId") if input.item_id else None
+    return services.document_line_add(
+        actor=info.context.user, document=document, kind=input.kind.value, item=item, description=input.description,
+        quantity=input.quantity, unit_price=input.unit_price, discount_percent=input.discount_percent,
+        vat_rate=input.vat_rate)
+
+
+def _credit_note(info: Info, global_id):
+    credit_note = selectors.credit_note_get_for_actor(actor=info.context.user,
+                                                      credit_note_id=global_pk(global_id, "CreditNote"))
+    if credit_note is None:
+        raise ValidationError({"id": ValidationError(_("No such credit note."), code=error_codes.NOT_FOUND)})
+    return credit_note
+
+
 @strawberry.type
 class SalesQuery:
     invoices: DjangoListConnection[InvoiceType] = strawberry_django.connection(permission_classes=[IsMember])
@@ -67,15 +83,38 @@ class SalesMutation:
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
     @mutation
     def invoice_line_add(self, info: Info, invoice_id: relay.GlobalID, input: InvoiceLineInput) -> InvoiceType:
-        invoice = _invoice(info, invoice_id)
-        item = _record(info, input.item_id, ("Product", "Service"), "itemId") if input.item_id else None
-        return services.invoice_line_add(
-            actor=info.context.user, invoice=invoice, kind=input.kind.value, item=item, description=input.description,
-            quantity=input.quantity, unit_price=input.unit_price, discount_percent=input.discount_percent,
-            vat_rate=input.vat_rate)
+        return _line_add(info, _invoice(info, invoice_id), input)
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
                                 description="Issue a draft: number from the company's gapless series, then frozen.")
     @mutation
     def invoice_issue(self, info: Info, id: relay.GlobalID, issue_date: date | None = None) -> InvoiceType:
         return services.invoice_issue(actor=info.context.user, invoice=_invoice(info, id), issue_date=issue_date)
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+                                description="Cancel an issued invoice by a full credit note, issued at once.")
+    @mutation
+    def invoice_cancel(self, info: Info, id: relay.GlobalID, reason: str = "") -> CreditNoteType:
+        return services.invoice_cancel(actor=info.context.user, invoice=_invoice(info, id), reason=reason)
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+                                description="A draft credit note on an issued invoice: all its lines, or none.")
+    @mutation
+    def credit_note_create(self, info: Info, invoice_id: relay.GlobalID, reason: str = "",
+                           full: bool = True) -> CreditNoteType:
+        invoice = selectors.invoice_get_for_actor(actor=info.context.user, invoice_id=global_pk(invoice_id, "Invoice"))
+        if invoice is None:
+            raise ValidationError({"invoiceId": ValidationError(_("No such invoice."), code=error_codes.NOT_FOUND)})
+        return services.credit_note_create(actor=info.context.user, invoice=invoice, reason=reason, full=full)
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def credit_note_line_add(self, info: Info, credit_note_id: relay.GlobalID,
+                             input: InvoiceLineInput) -> CreditNoteType:
+        return _line_add(info, _credit_note(info, credit_note_id), input)
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def credit_note_issue(self, info: Info, id: relay.GlobalID, issue_date: date | None = None) -> CreditNoteType:
+        return services.credit_note_issue(actor=info.context.user, credit_note=_credit_note(info, id),
+                                          issue_date=issue_date)

@@ -63,6 +63,22 @@ class VatAmount:
     amount: Decimal
 
 
+@strawberry_django.type(models.CreditNoteLine, name="CreditNoteLine")
+class CreditNoteLineType:
+    position: int
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    discount_percent: Decimal
+    vat_rate: Decimal
+    line_net: Decimal
+
+    @strawberry.field
+    def kind(self, root: models.CreditNoteLine) -> LineKind:
+        return LineKind(root.kind)
+
+
 @strawberry_django.type(models.Invoice, name="Invoice", filters=InvoiceFilter, ordering=InvoiceOrdering)
 class InvoiceType(Record):
     issue_date: date | None
@@ -87,3 +103,24 @@ class InvoiceType(Record):
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset & selectors.invoice_list(actor=info.context.user)
+
+
+@strawberry_django.type(models.CreditNote, name="CreditNote")
+class CreditNoteType(Record):
+    issue_date: date | None
+    currency: str
+    reason: str
+    total_excl_vat: Decimal
+    total_vat: Decimal
+    total_incl_vat: Decimal
+    account: AccountType
+    invoice: InvoiceType
+    lines: list[CreditNoteLineType]
+
+    @strawberry.field
+    def status(self, root: models.CreditNote) -> InvoiceStatus:
+        return InvoiceStatus(root.status)
+
+    @strawberry.field(description="Base and VAT per rate (BT-116, BT-117).")
+    def vat_breakdown(self, root: models.CreditNote) -> list[VatAmount]:
+        return [VatAmount(rate=rate, base=base, amount=vat) for rate, base, vat in services.vat_breakdown(root)]
