@@ -168,5 +168,7 @@ def _retotal(actor, document: SalesDocument) -> SalesDocument:
 
 def vat_breakdown(document: SalesDocument) -> list[tuple[Decimal, Decimal, Decimal]]:
     """`(rate, base, VAT)` per rate, as the document shows them (BT-116/117)."""
-    totals = document_totals([_money_line(line) for line in document.lines.filter(kind=LineKind.ITEM)])
+    # `.all()` then a Python filter: a list of documents prefetches their lines once (no query per document).
+    items = [line for line in document.lines.all() if line.kind == LineKind.ITEM]
+    totals = document_totals([_money_line(line) for line in items])
     return sorted(((rate, base, totals.vat[rate]) for rate, base in totals.bases.items()), reverse=True)

@@ -190,3 +190,20 @@ def test_a_draft_invoice_cannot_be_credited(acme_admin_api, customer):
     invoice = draft(acme_admin_api, customer)
     assert messages(acme_admin_api.execute(CREDIT, {"id": invoice, "full": True})["data"]["creditNoteCreate"]) == {
         "invoiceId": "not_creditable"}
+
+
+def test_invoice_list_with_lines_and_vat_breakdown_has_a_constant_query_count(acme_admin_api, customer):
+    from django.test.utils import CaptureQueriesContext
+
+    query = "{ invoices { edges { node { totalInclVat lines { lineNet } vatBreakdown { rate amount } } } } }"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert "errors" not in acme_admin_api.execute(query)
+        return len(captured)
+
+    issued_invoice(acme_admin_api, customer)
+    small = count()
+    for _ in range(4):
+        issued_invoice(acme_admin_api, customer)
+    assert count() == small

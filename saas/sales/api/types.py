@@ -96,7 +96,7 @@ class InvoiceType(Record):
     def status(self, root: models.Invoice) -> InvoiceStatus:
         return InvoiceStatus(root.status)
 
-    @strawberry.field(description="Base and VAT per rate (BT-116, BT-117).")
+    @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate (BT-116, BT-117).")
     def vat_breakdown(self, root: models.Invoice) -> list[VatAmount]:
         return [VatAmount(rate=rate, base=base, amount=vat) for rate, base, vat in services.vat_breakdown(root)]
 
@@ -121,6 +121,6 @@ class CreditNoteType(Record):
     def status(self, root: models.CreditNote) -> InvoiceStatus:
         return InvoiceStatus(root.status)
 
-    @strawberry.field(description="Base and VAT per rate (BT-116, BT-117).")
+    @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate (BT-116, BT-117).")
     def vat_breakdown(self, root: models.CreditNote) -> list[VatAmount]:
         return [VatAmount(rate=rate, base=base, amount=vat) for rate, base, vat in services.vat_breakdown(root)]
