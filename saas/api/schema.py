@@ -23,7 +23,7 @@ from saas.crm.api.types import AccountType, ContactType, DealType, LeadType
 from saas.records.api.schema import RecordsMutation, RecordsQuery
 from saas.records.api.types import ActivityType, CommentType, DocumentType, TagType, TeamType
 from saas.sales.api.schema import SalesMutation, SalesQuery
-from saas.sales.api.types import CreditNoteType, InvoiceType
+from saas.sales.api.types import CreditNoteType, InvoiceType, PaymentType
 from tenants.api.tenant import IdentityMutation, IdentityQuery
 from tenants.api.types import UserType
 
@@ -64,7 +64,7 @@ schema = strawberry.Schema(
     mutation=Mutation,
     types=[UserType, ApiTokenType, CompanyType, TeamType, TagType, CommentType, ActivityType, DocumentType,
            AccountType, ContactType, LeadType, DealType, ProductType, ServiceType, ProductFamilyType, VatRateType,
-           InvoiceType, CreditNoteType],
+           InvoiceType, CreditNoteType, PaymentType],
     # Whole rows, not `.only()`: record resolvers read fields the selection does not name (header, key
     # fields, display name); deferred fields would cost one query each.
     extensions=[lambda: DjangoOptimizerExtension(enable_only_optimization=False), HistoryContext, mask_errors,

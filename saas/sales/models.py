@@ -2,8 +2,10 @@
 
 from decimal import Decimal
 
+import pghistory
 import pgtrigger
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saas.records.history import tracked
@@ -150,3 +152,59 @@ class CreditNoteLine(DocumentLine):
     class Meta:
         ordering = ["credit_note", "position", "id"]
         triggers = CREDIT_NOTE_LINE_TRIGGERS
+
+
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("Bank transfer")
+    CARD = "card", _("Card")
+    CHECK = "check", _("Check")
+    CASH = "cash", _("Cash")
+    DIRECT_DEBIT = "direct_debit", _("Direct debit")
+
+
+class PaymentStatus(models.TextChoices):
+    UNPAID = "unpaid", _("Unpaid")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+    CREDITED = "credited", _("Credited")
+
+
+@tracked("payment")
+class Payment(Record):
+    """Money received from a customer, allocated to one or more invoices; what is left is customer credit."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("company"))
+    account = models.ForeignKey("crm.Account", on_delete=models.PROTECT, related_name="payments",
+                                verbose_name=_("customer"))
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices,
+                              default=PaymentMethod.TRANSFER)
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.amount} €"
+
+
+@tracked("allocation", pghistory.InsertEvent("linked"), pghistory.DeleteEvent("unlinked"))
+class PaymentAllocation(models.Model):
+    """Part of a payment settling an invoice. `ref` is the invoice's: (un)allocations show in its history."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    ref = models.ForeignKey("records.RecordRef", on_delete=models.CASCADE, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} of {self.payment_id} on {self.invoice_id}"

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from saas.records.registry import Block, RecordType, Relation, add_relation, register
-from saas.sales.models import CreditNote, Invoice
+from saas.sales.models import CreditNote, Invoice, Payment
 
 
 def register_record_types() -> None:
@@ -28,7 +28,16 @@ def register_record_types() -> None:
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "reason"),
     ))
+    register(RecordType(
+        key="payments", model=Payment, label=_("Payment"), label_plural=_("Payments"), graphql_type="Payment",
+        number_prefix="REG", icon="banknote",
+        header_fields=("number", "account", "date", "amount", "method"),
+        key_fields=("account", "date", "amount", "method", "reference"),
+        blocks=(Block("payment", _("Payment"), ("company", "account", "date", "amount", "method", "reference")),),
+        search_fields=("number", "reference"),
+    ))
     add_relation("invoices", Relation("credit_notes", _("Credit notes"), "sales.CreditNote", "invoice"))
     add_relation("accounts", Relation("invoices", _("Invoices"), "sales.Invoice", "account"))
     add_relation("accounts", Relation("credit_notes", _("Credit notes"), "sales.CreditNote", "account"))
+    add_relation("accounts", Relation("payments", _("Payments"), "sales.Payment", "account"))
     add_relation("contacts", Relation("invoices", _("Invoices"), "sales.Invoice", "contact"))

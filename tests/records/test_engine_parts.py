@@ -80,7 +80,8 @@ def test_header_key_fields_and_related_tabs_follow_the_layout(world, acme_admin_
         {"key": "subsidiaries", "label": "Subsidiaries", "count": 0, "visible": True, "module": {"key": "accounts"}},
         {"key": "invoices", "label": "Invoices", "count": 0, "visible": True, "module": {"key": "invoices"}},
         {"key": "credit_notes", "label": "Credit notes", "count": 0, "visible": True,
-         "module": {"key": "credit_notes"}}]
+         "module": {"key": "credit_notes"}},
+        {"key": "payments", "label": "Payments", "count": 0, "visible": True, "module": {"key": "payments"}}]
     changed = acme_admin_api.execute("""mutation { layoutUpdate(module: "accounts", input: {headerFields: ["name",
         "industry"], tabsOrder: ["subsidiaries", "contacts"], hiddenTabs: ["subsidiaries"]}) { __typename } }""")
     assert changed["data"]["layoutUpdate"]["__typename"] == "Layout"
@@ -88,7 +89,7 @@ def test_header_key_fields_and_related_tabs_follow_the_layout(world, acme_admin_
     assert [f["field"] for f in node["header"]] == ["name", "industry"]
     assert [(t["key"], t["visible"]) for t in node["relatedTabs"]] == [
         ("subsidiaries", False), ("contacts", True), ("deals", True), ("leads", True), ("invoices", True),
-        ("credit_notes", True)]
+        ("credit_notes", True), ("payments", True)]
 
 
 def test_layout_refuses_unknown_fields_and_tabs(acme_admin_api):

@@ -1,5 +1,6 @@
 """Invoices in the graph."""
 
+import datetime as dt
 from datetime import date
 from decimal import Decimal
 
@@ -14,8 +15,8 @@ from strawberry_django.relay import DjangoListConnection
 from saas.core.graph import IsMember, global_pk, mutation
 from saas.records.api.types import request_source
 from saas.records.selectors.lookup import record_get_for_actor
-from saas.sales import error_codes, selectors, services
-from saas.sales.api.types import CreditNoteType, InvoiceType, LineKind
+from saas.sales import error_codes, payments, selectors, services
+from saas.sales.api.types import CreditNoteType, InvoiceType, LineKind, PaymentMethod, PaymentType
 
 
 @strawberry.input
@@ -61,6 +62,22 @@ def _credit_note(info: Info, global_id):
     if credit_note is None:
         raise ValidationError({"id": ValidationError(_("No such credit note."), code=error_codes.NOT_FOUND)})
     return credit_note
+
+
+@strawberry.input
+class AllocationInput:
+    invoice_id: relay.GlobalID
+    amount: Decimal
+
+
+@strawberry.input
+class PaymentInput:
+    account_id: relay.GlobalID
+    amount: Decimal
+    date: dt.date | None = None
+    method: PaymentMethod = PaymentMethod.TRANSFER
+    reference: str = ""
+    allocations: list[AllocationInput] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -118,3 +135,33 @@ class SalesMutation:
     def credit_note_issue(self, info: Info, id: relay.GlobalID, issue_date: date | None = None) -> CreditNoteType:
         return services.credit_note_issue(actor=info.context.user, credit_note=_credit_note(info, id),
                                           issue_date=issue_date)
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+                                description="Record money received, allocated to invoices or kept as credit.")
+    @mutation
+    def payment_record(self, info: Info, input: PaymentInput) -> PaymentType:
+        account = _record(info, input.account_id, ("Account",), "accountId")
+        allocations = [(_invoice(info, a.invoice_id), a.amount) for a in input.allocations]
+        return payments.payment_record(actor=info.context.user, account=account, amount=input.amount, date=input.date,
+                                       method=input.method.value, reference=input.reference, allocations=allocations,
+                                       source=request_source(info))
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def payment_allocate(self, info: Info, payment_id: relay.GlobalID, invoice_id: relay.GlobalID,
+                         amount: Decimal) -> PaymentType:
+        payment = _record(info, payment_id, ("Payment",), "paymentId")
+        payments.payment_allocate(actor=info.context.user, payment=payment, invoice=_invoice(info, invoice_id),
+                                  amount=amount)
+        return payment
+
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @mutation
+    def payment_unallocate(self, info: Info, allocation_id: relay.GlobalID) -> PaymentType:
+        allocation = selectors.allocation_get_for_actor(actor=info.context.user,
+                                                        allocation_id=global_pk(allocation_id, "PaymentAllocation"))
+        if allocation is None:
+            raise ValidationError({"allocationId": ValidationError(_("Not found."), code=error_codes.NOT_FOUND)})
+        payment = allocation.payment
+        payments.payment_unallocate(actor=info.context.user, allocation=allocation)
+        return payment

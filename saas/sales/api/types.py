@@ -9,12 +9,14 @@ from django.db.models import Q, QuerySet
 from strawberry import auto
 from strawberry.types import Info
 
-from saas.core.graph import graphql_enum
+from saas.core.graph import TenantNode, graphql_enum
 from saas.crm.api.types import AccountFilter, AccountType, ContactType
 from saas.records.api.types import Record, tagged
-from saas.sales import models, selectors, services
+from saas.sales import models, payments, selectors, services
 
 InvoiceStatus = graphql_enum("InvoiceStatus", models.InvoiceStatus)
+PaymentStatus = graphql_enum("PaymentStatus", models.PaymentStatus)
+PaymentMethod = graphql_enum("PaymentMethod", models.PaymentMethod)
 LineKind = graphql_enum("LineKind", models.LineKind)
 
 
@@ -100,6 +102,14 @@ class InvoiceType(Record):
     def vat_breakdown(self, root: models.Invoice) -> list[VatAmount]:
         return [VatAmount(rate=rate, base=base, amount=vat) for rate, base, vat in services.vat_breakdown(root)]
 
+    @strawberry.field(description="Derived from credit notes and payment allocations.")
+    def payment_status(self, root: models.Invoice) -> PaymentStatus:
+        return PaymentStatus(payments.payment_status(root))
+
+    @strawberry.field(description="Total incl. VAT less issued credit notes and allocated payments.")
+    def amount_due(self, root: models.Invoice) -> Decimal:
+        return payments.amount_due(root)
+
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset & selectors.invoice_list(actor=info.context.user)
@@ -124,3 +134,26 @@ class CreditNoteType(Record):
     @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate (BT-116, BT-117).")
     def vat_breakdown(self, root: models.CreditNote) -> list[VatAmount]:
         return [VatAmount(rate=rate, base=base, amount=vat) for rate, base, vat in services.vat_breakdown(root)]
+
+
+@strawberry_django.type(models.PaymentAllocation, name="PaymentAllocation")
+class PaymentAllocationType(TenantNode):
+    amount: Decimal
+    invoice: InvoiceType
+
+
+@strawberry_django.type(models.Payment, name="Payment")
+class PaymentType(Record):
+    date: date
+    amount: Decimal
+    reference: str
+    account: AccountType
+    allocations: list[PaymentAllocationType]
+
+    @strawberry.field
+    def method(self, root: models.Payment) -> PaymentMethod:
+        return PaymentMethod(root.method)
+
+    @strawberry.field(description="What is left for other invoices: the customer's credit.")
+    def unallocated(self, root: models.Payment) -> Decimal:
+        return payments.unallocated(root)

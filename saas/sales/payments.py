@@ -1,0 +1,100 @@
+"""Payments and their allocation to invoices; an invoice's payment status is derived from them (DOMAIN.md §3)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saas.companies.models import Company
+from saas.records.enums import RecordSource
+from saas.records.services.records import record_create
+from saas.sales import error_codes
+from saas.sales.models import (
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    PaymentStatus,
+)
+
+ZERO = Decimal("0.00")
+
+
+def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = None,
+                   method: str = PaymentMethod.TRANSFER, reference: str = "", company: Company | None = None,
+                   allocations: list[tuple[Invoice, Decimal]] = (), source: str = RecordSource.MANUAL) -> Payment:
+    """Record money received; allocate it at once if told to; the rest stays as the customer's credit."""
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = ValidationError(_("A payment is a positive amount."), code=error_codes.AMOUNT)
+    if method not in PaymentMethod.values:
+        errors["method"] = ValidationError(_("Unknown payment method."), code=error_codes.AMOUNT)
+    if errors:
+        raise ValidationError(errors)
+    payment = record_create(actor=actor, model=Payment, source=source, fields={
+        "company": company or Company.objects.filter(is_default=True).first(), "account": account,
+        "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""})
+    for invoice, share in allocations:
+        payment_allocate(actor=actor, payment=payment, invoice=invoice, amount=share)
+    return payment
+
+
+def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decimal) -> PaymentAllocation:
+    """Settle (part of) an issued invoice of the same customer, within what the payment and the invoice leave."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    errors = []
+    if invoice.status != InvoiceStatus.ISSUED:
+        errors.append(ValidationError(_("Only an issued invoice can be paid."), code=error_codes.NOT_PAYABLE))
+    if invoice.account_id != payment.account_id:
+        errors.append(ValidationError(_("The payment and the invoice belong to different customers."),
+                                      code=error_codes.NOT_PAYABLE))
+    if amount is None or amount <= 0:
+        errors.append(ValidationError(_("An allocation is a positive amount."), code=error_codes.AMOUNT))
+    elif amount > amount_due(invoice):
+        errors.append(ValidationError(_("More than the invoice still owes (%(due)s).") % {"due": amount_due(invoice)},
+                                      code=error_codes.OVER_ALLOCATION))
+    elif amount > unallocated(payment):
+        errors.append(ValidationError(_("More than the payment has left (%(left)s).") % {"left": unallocated(payment)},
+                                      code=error_codes.OVER_ALLOCATION))
+    if errors:
+        raise ValidationError(errors)
+    return PaymentAllocation.objects.create(payment=payment, invoice=invoice, ref_id=invoice.ref_id, amount=amount)
+
+
+def payment_unallocate(*, actor, allocation: PaymentAllocation) -> None:
+    """Undo an allocation (the invoice's history keeps it as UNLINKED)."""
+    allocation.delete()
+
+
+def unallocated(payment: Payment) -> Decimal:
+    allocated = payment.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+    return payment.amount - allocated
+
+
+def amount_due(invoice: Invoice) -> Decimal:
+    """What the customer still owes: total incl. VAT, less issued credit notes and allocated payments."""
+    credited = CreditNote.objects.filter(invoice=invoice, status=InvoiceStatus.ISSUED).aggregate(
+        total=Sum("total_incl_vat"))["total"] or ZERO
+    paid = invoice.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+    return max(invoice.total_incl_vat - credited - paid, ZERO)
+
+
+def payment_status(invoice: Invoice, today: dt.date | None = None) -> str:
+    """Derived, never stored (DOMAIN.md §3.2): credited, paid, partially paid, overdue or unpaid."""
+    credited = CreditNote.objects.filter(invoice=invoice, status=InvoiceStatus.ISSUED).aggregate(
+        total=Sum("total_incl_vat"))["total"] or ZERO
+    if invoice.total_incl_vat > 0 and credited >= invoice.total_incl_vat:
+        return PaymentStatus.CREDITED
+    due = amount_due(invoice)
+    if due == 0:
+        return PaymentStatus.PAID
+    if invoice.due_date and invoice.due_date < (today or timezone.localdate()):
+        return PaymentStatus.OVERDUE
+    paid = invoice.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+    return PaymentStatus.PARTIALLY_PAID if paid > 0 else PaymentStatus.UNPAID
