@@ -20,6 +20,7 @@ from saas.core.tenancy import TenantSeed, run_tenant_initializers
 from tenants import error_codes, schemas
 from tenants.enums import Language, MembershipKind, TenantStatus
 from tenants.models import Domain, LoginToken, Membership, Tenant, User
+from tenants.selectors import membership_get, tenant_get
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = frozenset({
@@ -161,6 +162,15 @@ def user_authenticate(*, email: str, password: str) -> User | None:
     return user
 
 
+def tenant_switch_token(*, user: User, slug: str) -> tuple[Tenant, str]:
+    """A one-time login token for another active company of the same identity; refused for any other."""
+    target = tenant_get(slug=slug)
+    if target is None or not target.is_active or membership_get(user=user, tenant=target) is None:
+        raise ValidationError({"slug": ValidationError(_("You are not a member of this company."),
+                                                        code=error_codes.TENANT_NOT_FOUND)})
+    return target, login_token_issue(user=user, tenant=target)
+
+
 def login_token_issue(*, user: User, tenant: Tenant) -> str:
     """A one-time token that opens a session on the tenant's host, valid a minute."""
     secret = secrets.token_urlsafe(32)
@@ -172,7 +182,7 @@ def login_token_issue(*, user: User, tenant: Tenant) -> str:
 
 
 def login_token_consume(*, secret: str, tenant: Tenant) -> User | None:
-    """The user the token was issued to for this tenant, once; None if unknown, used, expired or foreign."""
+    """The user the token was issued to for this tenant, once, if still a member; None otherwise."""
     now = timezone.now()
     with transaction.atomic():
         token = (
@@ -185,7 +195,7 @@ def login_token_consume(*, secret: str, tenant: Tenant) -> User | None:
         token.used_at = now
         token.save(update_fields=["used_at"])
     LoginToken.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
-    return token.user
+    return token.user if membership_get(user=token.user, tenant=tenant) is not None else None
 
 
 def _digest(secret: str) -> str:

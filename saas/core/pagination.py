@@ -1,7 +1,6 @@
 """Offset connections for lists that are not plain querysets (roll-up, history, timeline)."""
 
 import base64
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import strawberry
@@ -43,12 +42,6 @@ class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
     total_count: int
-
-
-@dataclass
-class Page:
-    offset: int
-    limit: int
 
 
 def connection_from(items: list, *, offset: int, total_count: int, has_next: bool | None = None) -> Connection:

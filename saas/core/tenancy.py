@@ -1,9 +1,7 @@
-"""Tenancy helpers shared by every app: the current schema, tenant initializers, tenant tasks."""
+"""Tenant initializers: how each app creates its default data in a company that just signed up."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from django.db import connection
 
 # Called inside the new tenant's schema, in the signup transaction, in registration order.
 _initializers: list[Callable[["TenantSeed"], None]] = []
@@ -28,7 +26,3 @@ def register_tenant_initializer(initializer: Callable[[TenantSeed], None]) -> No
 def run_tenant_initializers(seed: TenantSeed) -> None:
     for initializer in _initializers:
         initializer(seed)
-
-
-def current_schema() -> str:
-    return connection.schema_name

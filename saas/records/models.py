@@ -84,10 +84,6 @@ class Record(models.Model):
             ),
         ]
 
-    @property
-    def display_name(self) -> str:
-        return str(self)
-
 
 @tracked("comment")
 class Comment(models.Model):

@@ -66,10 +66,5 @@ class IdentityMutation:
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
                                 description="A one-time link that logs this identity into another of its companies.")
     def tenant_switch(self, info: Info, slug: str) -> TenantSwitch:
-        target = selectors.tenant_get(slug=slug)
-        if target is None or selectors.membership_get(user=info.context.user, tenant=target) is None \
-                or not target.is_active:
-            raise ValidationError({"slug": ValidationError(_("You are not a member of this company."),
-                                                            code=error_codes.TENANT_NOT_FOUND)})
-        secret = services.login_token_issue(user=info.context.user, tenant=target)
+        target, secret = services.tenant_switch_token(user=info.context.user, slug=slug)
         return TenantSwitch(url=selectors.tenant_url(target, f"/auth/switch/?token={secret}"), tenant=target)

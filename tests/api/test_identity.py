@@ -131,3 +131,12 @@ def test_suspended_tenant_answers_a_clear_error_to_everything(acme, acme_admin_a
 
 def test_unknown_host_is_not_found(db):
     assert Client().get("/graphql/", HTTP_HOST="nobody.localhost").status_code == 404
+
+
+def test_switch_token_is_refused_once_the_membership_is_gone(acme, globex, acme_admin):
+    globex_tenant = selectors.tenant_get(slug="globex")
+    membership = Membership.objects.create(user=acme_admin, tenant=globex_tenant)
+    secret = services.login_token_issue(user=acme_admin, tenant=globex_tenant)
+    membership.delete()
+    landing = Client().get(f"/auth/switch/?token={secret}", HTTP_HOST=globex.host)
+    assert landing.status_code == 403

@@ -204,7 +204,8 @@ def _plain_fields(actor, data) -> dict:
         elif name == "contact_id":
             fields["contact"] = _contact(actor, value, field="contactId") if value else None
         elif name == "lead_source":
-            fields[name] = value.value if value else "other"
+            if value is not None:  # omitted or null: the lead keeps its source (the model's default)
+                fields[name] = value.value
         else:
             fields[name] = "" if value is None and name not in ("amount", "probability", "expected_close_date") \
                 else value

@@ -284,12 +284,8 @@ class RecordsMutation:
     @mutation
     def document_upload(self, info: Info, input: DocumentUploadInput) -> DocumentType:
         linked = [record_of(info, gid, field="recordIds") for gid in input.record_ids]
-        folder = None
-        if input.folder:
-            folder = selectors.folder_get_by_name(actor=info.context.user, name=input.folder) or \
-                documents.folder_create(actor=info.context.user, name=input.folder)
         return documents.document_upload(actor=info.context.user, upload=input.file, records=linked,
-                                         title=input.title, folder=folder, tags=input.tags, field="file")
+                                         title=input.title, folder_name=input.folder, tags=input.tags, field="file")
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
                                 description="Upload several files at once, each linked to the same records.")

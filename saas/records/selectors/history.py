@@ -14,7 +14,6 @@ from datetime import datetime
 from django.apps import apps
 from django.db import connection
 
-from saas.records import registry
 from saas.records.enums import HistoryKind, RecordSource
 
 IGNORED_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id", "version",
@@ -153,7 +152,3 @@ def _kind(subject: str, label: str, changes: dict) -> str:
 
 def _parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
-
-
-def is_record_subject(subject: str) -> bool:
-    return any(t.model._meta.label == subject for t in registry.all_types())

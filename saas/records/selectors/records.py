@@ -113,8 +113,3 @@ def custom_field_definition_list(*, actor, module: str):
 
     return CustomFieldDefinition.objects.filter(module=module)
 
-
-def folder_get_by_name(*, actor, name: str):
-    from saas.records.models import DocumentFolder
-
-    return DocumentFolder.objects.filter(name=name, parent=None).first()

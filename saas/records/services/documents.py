@@ -18,8 +18,9 @@ from saas.records.services.tags import tag_get_or_create
 
 
 def document_upload(*, actor, upload: File, records: list[Record] = (), title: str = "",
-                    folder: DocumentFolder | None = None, tags: list[str] = (), field: str = "file") -> Document:
-    """Store an uploaded file (size and type checked, sha256 computed) and link it to records."""
+                    folder_name: str | None = None, tags: list[str] = (), field: str = "file") -> Document:
+    """Store an uploaded file (size and type checked, sha256 computed) in a top-level folder (created on
+    first use) and link it to records."""
     name = get_valid_filename(getattr(upload, "name", "") or "file") or "file"
     size = upload.size or 0
     content_type = _content_type(upload, name)
@@ -33,6 +34,10 @@ def document_upload(*, actor, upload: File, records: list[Record] = (), title: s
         raise ValidationError({field: ValidationError(
             _("Files of type %(type)s are not accepted.") % {"type": content_type},
             code=error_codes.FILE_TYPE_REFUSED)})
+    folder = None
+    if folder_name and folder_name.strip():
+        folder = DocumentFolder.objects.filter(name=folder_name.strip(), parent=None).first() or \
+            folder_create(actor=actor, name=folder_name)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -56,10 +61,6 @@ def document_link(*, actor, document: Document, records: list[Record]) -> Docume
     DocumentLink.objects.bulk_create([DocumentLink(document=document, ref_id=r.ref_id) for r in records],
                                      ignore_conflicts=True)
     return document
-
-
-def document_unlink(*, actor, document: Document, record: Record) -> None:
-    DocumentLink.objects.filter(document=document, ref_id=record.ref_id).delete()
 
 
 def folder_create(*, actor, name: str, parent: DocumentFolder | None = None) -> DocumentFolder:

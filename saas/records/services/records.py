@@ -107,11 +107,6 @@ def record_restore(*, actor, record: Record) -> Record:
     return _set_deleted(actor, locked, deleted=False)
 
 
-def record_for_ref(ref: RecordRef) -> Record | None:
-    record_type = registry.get(ref.type_key)
-    return record_type.model.objects.filter(pk=ref.object_id).first() if record_type else None
-
-
 def records_for_refs(refs: Iterable[RecordRef]) -> dict[int, Record]:
     """The records behind references, one query per record type: `{ref_id: record}`."""
     by_type: dict[str, list[int]] = {}
