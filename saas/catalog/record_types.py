@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from saas.catalog import selectors
 from saas.catalog.models import Product, ProductFamily, Service
 from saas.records.registry import Block, RecordType, Relation, register
 
@@ -12,7 +13,8 @@ ITEM_BLOCKS = (
 
 def register_record_types() -> None:
     register(RecordType(
-        key="product_families", model=ProductFamily, label=_("Product family"),
+        key="product_families", list_selector=selectors.family_list,
+        model=ProductFamily, label=_("Product family"),
         label_plural=_("Product families"), graphql_type="ProductFamily", number_prefix="FAM", icon="folder",
         header_fields=("name", "parent"), key_fields=("parent",), quick_create_fields=("name", "parent"),
         blocks=(Block("family", _("Family"), ("name", "parent")),),
@@ -24,7 +26,8 @@ def register_record_types() -> None:
         search_fields=("name",),
     ))
     register(RecordType(
-        key="products", model=Product, label=_("Product"), label_plural=_("Products"), graphql_type="Product",
+        key="products", list_selector=selectors.product_list,
+        model=Product, label=_("Product"), label_plural=_("Products"), graphql_type="Product",
         number_prefix="PRD", icon="box",
         header_fields=("sku", "sale_price", "vat_rate", "active"),
         key_fields=("family", "unit", "sale_price", "purchase_price", "vat_rate", "stock_managed"),
@@ -33,7 +36,8 @@ def register_record_types() -> None:
         search_fields=("sku", "name", "description"),
     ))
     register(RecordType(
-        key="services", model=Service, label=_("Service"), label_plural=_("Services"), graphql_type="Service",
+        key="services", list_selector=selectors.service_list,
+        model=Service, label=_("Service"), label_plural=_("Services"), graphql_type="Service",
         number_prefix="SRV", icon="briefcase",
         header_fields=("sku", "sale_price", "vat_rate", "active"),
         key_fields=("family", "unit", "sale_price", "purchase_price", "vat_rate"),

@@ -15,8 +15,9 @@ def service_list(*, actor, include_deleted: bool = False) -> QuerySet[Service]:
     return services if include_deleted else services.filter(deleted_at__isnull=True)
 
 
-def family_list(*, actor) -> QuerySet[ProductFamily]:
-    return ProductFamily.objects.filter(deleted_at__isnull=True)
+def family_list(*, actor, include_deleted: bool = False) -> QuerySet[ProductFamily]:
+    families = ProductFamily.objects.all()
+    return families if include_deleted else families.filter(deleted_at__isnull=True)
 
 
 def item_get_for_actor(*, actor, model, item_id):

@@ -1,12 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
+from saas.crm import selectors
 from saas.crm.models import Account, Contact, Deal, DealStage, Lead, LeadStatus
 from saas.records.registry import Block, RecordType, Relation, register
 
 
 def register_record_types() -> None:
     register(RecordType(
-        key="accounts", model=Account, label=_("Account"), label_plural=_("Accounts"), graphql_type="Account",
+        key="accounts", list_selector=selectors.account_list,
+        model=Account, label=_("Account"), label_plural=_("Accounts"), graphql_type="Account",
         number_prefix="ACC", icon="building",
         header_fields=("number", "billing_city", "phone", "owner"),
         key_fields=("industry", "siren", "vat_number", "payment_terms_days", "email", "website"),
@@ -30,7 +32,8 @@ def register_record_types() -> None:
         search_fields=("name", "siren", "vat_number", "email", "billing_city", "phone"),
     ))
     register(RecordType(
-        key="contacts", model=Contact, label=_("Contact"), label_plural=_("Contacts"), graphql_type="Contact",
+        key="contacts", list_selector=selectors.contact_list,
+        model=Contact, label=_("Contact"), label_plural=_("Contacts"), graphql_type="Contact",
         number_prefix="CON", icon="user",
         header_fields=("number", "account", "job_title", "email", "phone"),
         key_fields=("account", "job_title", "email", "phone", "mobile", "portal_access"),
@@ -47,7 +50,8 @@ def register_record_types() -> None:
         search_fields=("first_name", "last_name", "email", "phone", "mobile", "job_title"),
     ))
     register(RecordType(
-        key="leads", model=Lead, label=_("Lead"), label_plural=_("Leads"), graphql_type="Lead",
+        key="leads", list_selector=selectors.lead_list,
+        model=Lead, label=_("Lead"), label_plural=_("Leads"), graphql_type="Lead",
         number_prefix="LEA", icon="target",
         header_fields=("number", "company", "status", "lead_source", "owner"),
         key_fields=("company", "email", "phone", "status", "lead_source", "city"),
@@ -70,7 +74,8 @@ def register_record_types() -> None:
         search_fields=("first_name", "last_name", "company", "email", "phone", "city"),
     ))
     register(RecordType(
-        key="deals", model=Deal, label=_("Deal"), label_plural=_("Deals"), graphql_type="Deal",
+        key="deals", list_selector=selectors.deal_list,
+        model=Deal, label=_("Deal"), label_plural=_("Deals"), graphql_type="Deal",
         number_prefix="AFF", icon="handshake",
         header_fields=("number", "account", "amount", "stage", "expected_close_date"),
         key_fields=("account", "contact", "amount", "probability", "stage", "expected_close_date"),

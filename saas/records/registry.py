@@ -49,6 +49,9 @@ class RecordType:
     blocks: tuple[Block, ...] = ()
     relations: tuple[Relation, ...] = ()
     search_fields: tuple[str, ...] = ()
+    # The type's list selector, `(actor=, include_deleted=) -> QuerySet`: generic lookups (node ids in
+    # mutations, roll-up targets) read through it, so access rules written there apply everywhere.
+    list_selector: object = None
     # Records that may not be deleted in some states: {field: (values, ...)} (an issued invoice is kept).
     protected_when: dict = field(default_factory=dict)
     # False for documents numbered when issued (invoices): drafts have no number (DOMAIN.md section 1.3).

@@ -1,12 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from saas.records.registry import Block, RecordType, Relation, add_relation, register
+from saas.sales import selectors
 from saas.sales.models import CreditNote, Invoice, Payment
 
 
 def register_record_types() -> None:
     register(RecordType(
-        key="invoices", model=Invoice, label=_("Invoice"), label_plural=_("Invoices"), graphql_type="Invoice",
+        key="invoices", list_selector=selectors.invoice_list,
+        model=Invoice, label=_("Invoice"), label_plural=_("Invoices"), graphql_type="Invoice",
         number_prefix="FA", icon="file-invoice", gapless=True, company_scoped=True, number_on_create=False,
         protected_when={"status": ("issued", "cancelled")},
         header_fields=("number", "account", "issue_date", "total_incl_vat", "status"),

@@ -24,6 +24,7 @@ from saas.catalog.api.types import (
 )
 from saas.catalog.models import Product, ProductFamily, Service
 from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
+from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
 from saas.records.enums import RecordSource
 from saas.records.selectors.lookup import record_get_for_actor
@@ -192,11 +193,7 @@ def _price_list(actor, global_id):
 
 
 def _account_record(info: Info, global_id, field="accountId"):
-    account = record_get_for_actor(actor=info.context.user, type_name="Account",
-                                   pk=global_pk(global_id, "Account")) if global_id else None
-    if account is None:
-        raise ValidationError({field: ValidationError(_("No such account."), code=error_codes.NOT_FOUND)})
-    return account
+    return record_of(info, global_id, field=field, types=("Account",))
 
 
 @strawberry.type

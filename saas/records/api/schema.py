@@ -38,9 +38,13 @@ from saas.records.services.records import records_for_refs
 from tenants.selectors import member_get
 
 
-def record_of(info: Info, global_id: relay.GlobalID, *, field: str = "recordId", include_deleted: bool = False):
-    record = record_get_for_actor(actor=info.context.user, type_name=global_id.type_name,
-                                  pk=local_pk(global_id.node_id), include_deleted=include_deleted)
+def record_of(info: Info, global_id: relay.GlobalID | None, *, field: str = "recordId",
+              types: tuple[str, ...] | None = None, include_deleted: bool = False):
+    """The record a global id names, seen through its type's selector; `not_found` under `field` otherwise."""
+    record = None
+    if global_id is not None and (types is None or global_id.type_name in types):
+        record = record_get_for_actor(actor=info.context.user, type_name=global_id.type_name,
+                                      pk=local_pk(global_id.node_id), include_deleted=include_deleted)
     if record is None:
         raise ValidationError({field: ValidationError(_("No such record."), code=error_codes.NOT_FOUND)})
     return record

@@ -13,7 +13,10 @@ def record_get_for_actor(*, actor, type_name: str, pk, include_deleted: bool = F
     record_type = record_type_for_graphql(type_name)
     if record_type is None or pk is None:
         return None
-    records = record_type.model.objects.filter(pk=pk)
-    if not include_deleted:
-        records = records.filter(deleted_at__isnull=True)
-    return records.first()
+    if record_type.list_selector is not None:
+        records = record_type.list_selector(actor=actor, include_deleted=include_deleted)
+    else:
+        records = record_type.model.objects.all()
+        if not include_deleted:
+            records = records.filter(deleted_at__isnull=True)
+    return records.filter(pk=pk).first()

@@ -13,8 +13,8 @@ from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.core.graph import IsMember, global_pk, mutation
+from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
-from saas.records.selectors.lookup import record_get_for_actor
 from saas.sales import error_codes, payments, selectors, services
 from saas.sales.api.types import CreditNoteType, InvoiceType, LineKind, PaymentMethod, PaymentType
 
@@ -31,14 +31,7 @@ class InvoiceLineInput:
 
 
 def _record(info: Info, global_id, type_names: tuple[str, ...], field: str):
-    if global_id is None or global_id.type_name not in type_names:
-        record = None
-    else:
-        record = record_get_for_actor(actor=info.context.user, type_name=global_id.type_name,
-                                      pk=global_pk(global_id, global_id.type_name))
-    if record is None:
-        raise ValidationError({field: ValidationError(_("Not found."), code=error_codes.NOT_FOUND)})
-    return record
+    return record_of(info, global_id, field=field, types=type_names)
 
 
 def _invoice(info: Info, global_id):
