@@ -164,6 +164,9 @@ class CatalogMutation:
         return services.family_update(actor=actor, family=_family(actor, id), version=version, fields=fields)
 
 
+ITEM_TYPES = ("Product", "Service")
+
+
 @strawberry.input
 class PriceRuleInput:
     kind: str = strawberry.field(description="fixed_price, discount or markup_on_cost")
@@ -174,15 +177,6 @@ class PriceRuleInput:
     valid_from: date | None = None
     valid_to: date | None = None
     priority: int = 0
-
-
-def _any_item(actor, global_id, *, field="itemId"):
-    model = {"Product": Product, "Service": Service}.get(global_id.type_name) if global_id else None
-    item = selectors.item_get_for_actor(actor=actor, model=model, item_id=global_pk(global_id, global_id.type_name)) \
-        if model else None
-    if item is None:
-        raise ValidationError({field: ValidationError(_("No such item."), code=error_codes.NOT_FOUND)})
-    return item
 
 
 def _price_list(actor, global_id):
@@ -241,7 +235,7 @@ class PricingMutation:
         price_list = _price_list(actor, price_list_id)
         pricing.price_rule_add(
             actor=actor, price_list=price_list, kind=input.kind, value=input.value,
-            item=_any_item(actor, input.item_id) if input.item_id else None,
+            item=record_of(info, input.item_id, field="itemId", types=ITEM_TYPES) if input.item_id else None,
             family=_family(actor, input.family_id, field="familyId") if input.family_id else None,
             min_quantity=input.min_quantity, valid_from=input.valid_from, valid_to=input.valid_to,
             priority=input.priority)

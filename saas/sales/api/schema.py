@@ -30,10 +30,6 @@ class InvoiceLineInput:
     vat_rate: Decimal | None = None
 
 
-def _record(info: Info, global_id, type_names: tuple[str, ...], field: str):
-    return record_of(info, global_id, field=field, types=type_names)
-
-
 def _invoice(info: Info, global_id):
     invoice = selectors.invoice_get_for_actor(actor=info.context.user, invoice_id=global_pk(global_id, "Invoice"))
     if invoice is None:
@@ -42,7 +38,7 @@ def _invoice(info: Info, global_id):
 
 
 def _line_add(info: Info, document, input: InvoiceLineInput):
-    item = _record(info, input.item_id, ("Product", "Service"), "itemId") if input.item_id else None
+    item = record_of(info, input.item_id, field="itemId", types=("Product", "Service")) if input.item_id else None
     return services.document_line_add(
         actor=info.context.user, document=document, kind=input.kind.value, item=item, description=input.description,
         quantity=input.quantity, unit_price=input.unit_price, discount_percent=input.discount_percent,
@@ -85,8 +81,8 @@ class SalesMutation:
     @mutation
     def invoice_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
                        notes: str = "") -> InvoiceType:
-        account = _record(info, account_id, ("Account",), "accountId")
-        contact = _record(info, contact_id, ("Contact",), "contactId") if contact_id else None
+        account = record_of(info, account_id, field="accountId", types=("Account",))
+        contact = record_of(info, contact_id, field="contactId", types=("Contact",)) if contact_id else None
         return services.invoice_create(actor=info.context.user, account=account, contact=contact, notes=notes,
                                        source=request_source(info))
 
@@ -133,7 +129,7 @@ class SalesMutation:
                                 description="Record money received, allocated to invoices or kept as credit.")
     @mutation
     def payment_record(self, info: Info, input: PaymentInput) -> PaymentType:
-        account = _record(info, input.account_id, ("Account",), "accountId")
+        account = record_of(info, input.account_id, field="accountId", types=("Account",))
         allocations = [(_invoice(info, a.invoice_id), a.amount) for a in input.allocations]
         return payments.payment_record(actor=info.context.user, account=account, amount=input.amount, date=input.date,
                                        method=input.method.value, reference=input.reference, allocations=allocations,
@@ -143,7 +139,7 @@ class SalesMutation:
     @mutation
     def payment_allocate(self, info: Info, payment_id: relay.GlobalID, invoice_id: relay.GlobalID,
                          amount: Decimal) -> PaymentType:
-        payment = _record(info, payment_id, ("Payment",), "paymentId")
+        payment = record_of(info, payment_id, field="paymentId", types=("Payment",))
         payments.payment_allocate(actor=info.context.user, payment=payment, invoice=_invoice(info, invoice_id),
                                   amount=amount)
         return payment
