@@ -17,6 +17,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=saas.settings.base \
     STATIC_ROOT=/app/static \
     MEDIA_ROOT=/data/media
+# Pango, HarfBuzz and a font for WeasyPrint (invoices and quotes rendered to PDF/A-3b).
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 app && mkdir -p /app /data/media && chown -R app /app /data
 WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv

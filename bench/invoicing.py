@@ -47,8 +47,8 @@ def worker(slug: str, count: int) -> None:
             with transaction.atomic():
                 invoice = sales.invoice_create(actor=actor, account=account)
                 for index, product in enumerate(products):
-                    invoice = sales.invoice_line_add(actor=actor, invoice=invoice, item=product,
-                                                     quantity=Decimal(index + 1))
+                    invoice = sales.document_line_add(actor=actor, document=invoice, item=product,
+                                                      quantity=Decimal(index + 1))
                 sales.invoice_issue(actor=actor, invoice=invoice)
 
 

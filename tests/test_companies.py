@@ -17,7 +17,7 @@ def test_admin_completes_the_legal_mentions_of_the_company(acme_admin_api):
                                                                        "FR40303265045")
     assert (result["rcs"], result["shareCapital"], result["paymentTermsDays"]) == ("RCS Lyon 732 829 320", "10000",
                                                                                     30)
-    assert "40 €" in result["latePenaltyText"]
+    assert "BCE" in result["latePenaltyText"]
 
 
 def test_bad_identifiers_are_refused(acme_admin_api):

@@ -1,5 +1,6 @@
 """Project-wide invariants."""
 
+import ast
 import gettext
 import re
 from io import StringIO
@@ -20,13 +21,16 @@ def test_french_catalog_is_compiled_and_complete():
     po = (ROOT / "saas/locale/fr/LC_MESSAGES/django.po").read_text()
     assert "#, fuzzy\n" not in po.split("\n\n", 1)[1], "fuzzy French messages: translate them"
     entries = []
-    for msgid, msgstr in re.findall(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"(?:\n|$))+)', po, flags=re.M):
-        entries.append(("".join(re.findall(r'"(.*)"', msgid)), "".join(re.findall(r'"(.*)"', msgstr))))
-    entries = [(msgid.replace('\\"', '"'), msgstr.replace('\\"', '"')) for msgid, msgstr in entries if msgid]
-    untranslated = [msgid for msgid, translated in entries if not translated]
+    pattern = r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)msgstr ((?:".*"(?:\n|$))+)'
+    for context, msgid, msgstr in re.findall(pattern, po, flags=re.M):
+        entries.append(tuple("".join(ast.literal_eval(part) for part in re.findall(r'^".*"$', text, flags=re.M))
+                             for text in (context, msgid, msgstr)))
+    entries = [entry for entry in entries if entry[1]]
+    untranslated = [msgid for _context, msgid, translated in entries if not translated]
     assert entries and untranslated == [], "untranslated French messages"
     catalog = gettext.GNUTranslations((ROOT / "saas/locale/fr/LC_MESSAGES/django.mo").open("rb"))
-    stale = [msgid for msgid, translated in entries if catalog.gettext(msgid) != translated]
+    stale = [msgid for context, msgid, translated in entries
+             if (catalog.pgettext(context, msgid) if context else catalog.gettext(msgid)) != translated]
     assert stale == [], "django.mo is stale: run `make messages`"
 
 

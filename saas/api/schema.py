@@ -22,7 +22,8 @@ from saas.crm.api.schema import CrmMutation, CrmQuery, SalesPipelineMutation, Sa
 from saas.crm.api.types import AccountType, ContactType, DealType, LeadType
 from saas.records.api.schema import RecordsMutation, RecordsQuery
 from saas.records.api.types import ActivityType, CommentType, DocumentType, TagType, TeamType
-from saas.sales.api.schema import SalesMutation, SalesQuery
+from saas.sales.api.output import SalesOutputMutation
+from saas.sales.api.schema import OrderMutation, QuoteMutation, SalesMutation, SalesQuery
 from saas.sales.api.types import CreditNoteType, InvoiceType, PaymentType
 from tenants.api.tenant import IdentityMutation, IdentityQuery
 from tenants.api.types import UserType
@@ -57,7 +58,7 @@ Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQu
                              CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
                                    CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation,
-                                   SalesMutation))
+                                   QuoteMutation, OrderMutation, SalesMutation, SalesOutputMutation))
 
 schema = strawberry.Schema(
     query=Query,

@@ -1,5 +1,7 @@
 """The tenant's legal entities: sales, purchasing and accounting documents belong to one of them."""
 
+import datetime as dt
+
 import pghistory
 from django.db import models
 from django.utils import timezone
@@ -27,10 +29,14 @@ class Company(models.Model):
     website = models.URLField(_("website"), blank=True)
     logo = models.FileField(_("logo"), max_length=300, blank=True)
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    # From this date the buyer's SIREN is a mandatory mention on B2B invoices (DOMAIN.md 1.2 and 7.1):
+    # 1 September 2027 for SMEs and micro-companies, 1 September 2026 for large and mid-size ones.
+    einvoicing_from = models.DateField(_("e-invoicing obligation from"), default=dt.date(2027, 9, 1))
     # Mandatory on B2B invoices (Code de commerce L441-10; DOMAIN.md section 1.2).
     late_penalty_text = models.TextField(_("late payment penalties"), default=(
+        # The 40 € indemnity is printed by the documents themselves, for business customers only.
         "En cas de retard de paiement, pénalités au taux d'intérêt de la BCE majoré de 10 points, "
-        "et indemnité forfaitaire pour frais de recouvrement de 40 €."))
+        "exigibles dès le lendemain de l'échéance."))
     terms = models.TextField(_("terms and conditions"), blank=True)
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -3,6 +3,7 @@
 import pghistory
 from django.db import transaction
 from django.utils.text import slugify
+from stdnum import luhn
 
 from saas.crm import services
 from saas.crm.models import Account
@@ -14,6 +15,9 @@ TRADES = [("Boulangerie", "Food"), ("Atelier", "Manufacturing"), ("Cabinet", "Ac
           ("Menuiserie", "Construction"), ("Agence", "Marketing")]
 CITIES = ["Lyon", "Nantes", "Paris", "Lille", "Annecy", "Bordeaux", "Marseille", "Rouen", "Toulouse", "Rennes",
           "Montpellier", "Strasbourg", "Dijon"]
+POSTAL_CODES = {"Lyon": "69002", "Nantes": "44000", "Paris": "75011", "Lille": "59000", "Annecy": "74000",
+                "Bordeaux": "33000", "Marseille": "13001", "Rouen": "76000", "Toulouse": "31000", "Rennes": "35000",
+                "Montpellier": "34000", "Strasbourg": "67000", "Dijon": "21000"}
 FAMILY_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
                 "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
                 "Morel", "Girard", "André", "Mercier", "Blanc"]
@@ -35,7 +39,9 @@ def demo_crm_fill(*, actor) -> int:
     with transaction.atomic(), pghistory.context(user=actor.pk, source=RecordSource.IMPORT):
         for index, (name, city, industry, people) in enumerate(ACCOUNTS):
             account = services.account_create(actor=actor, source=RecordSource.IMPORT, fields={
-                "name": name, "billing_city": city, "industry": industry, "phone": f"01 23 45 67 {index:02d}"})
+                "name": name, "billing_street": f"{index + 1} rue de la République", "billing_city": city,
+                "billing_postal_code": POSTAL_CODES[city], "siren": _demo_siren(index), "industry": industry,
+                "phone": f"01 23 45 67 {index:02d}"})
             for person in people:
                 first, last = person.split(" ", 1)
                 services.contact_create(actor=actor, source=RecordSource.IMPORT, fields={
@@ -47,6 +53,12 @@ def demo_crm_fill(*, actor) -> int:
                 activities.activity_create(actor=actor, subject=f"Follow up with {name}", records=[account])
         _demo_pipeline(actor)
     return len(ACCOUNTS)
+
+
+def _demo_siren(index: int) -> str:
+    """A well-formed SIREN (Luhn check digit) that belongs to no real company we know of."""
+    base = f"9{index:07d}"
+    return base + luhn.calc_check_digit(base)
 
 
 LEADS = [("Camille", "Durand", "Durand Paysage", "Tours"), ("Léa", "Mercier", "Mercier Conseil", "Dijon"),

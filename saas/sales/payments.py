@@ -11,15 +11,13 @@ from django.utils.translation import gettext as _
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create
-from saas.sales import error_codes
+from saas.sales import error_codes, selectors
 from saas.sales.models import (
-    CreditNote,
     Invoice,
     InvoiceStatus,
     Payment,
     PaymentAllocation,
     PaymentMethod,
-    PaymentStatus,
 )
 
 ZERO = Decimal("0.00")
@@ -79,22 +77,13 @@ def unallocated(payment: Payment) -> Decimal:
 
 def amount_due(invoice: Invoice) -> Decimal:
     """What the customer still owes: total incl. VAT, less issued credit notes and allocated payments."""
-    credited = CreditNote.objects.filter(invoice=invoice, status=InvoiceStatus.ISSUED).aggregate(
-        total=Sum("total_incl_vat"))["total"] or ZERO
-    paid = invoice.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
-    return max(invoice.total_incl_vat - credited - paid, ZERO)
+    if hasattr(invoice, "open_amount"):
+        return invoice.open_amount
+    return selectors.invoices_with_amounts(Invoice.objects.filter(pk=invoice.pk)).get().open_amount
 
 
 def payment_status(invoice: Invoice, today: dt.date | None = None) -> str:
     """Derived, never stored (DOMAIN.md §3.2): credited, paid, partially paid, overdue or unpaid."""
-    credited = CreditNote.objects.filter(invoice=invoice, status=InvoiceStatus.ISSUED).aggregate(
-        total=Sum("total_incl_vat"))["total"] or ZERO
-    if invoice.total_incl_vat > 0 and credited >= invoice.total_incl_vat:
-        return PaymentStatus.CREDITED
-    due = amount_due(invoice)
-    if due == 0:
-        return PaymentStatus.PAID
-    if invoice.due_date and invoice.due_date < (today or timezone.localdate()):
-        return PaymentStatus.OVERDUE
-    paid = invoice.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
-    return PaymentStatus.PARTIALLY_PAID if paid > 0 else PaymentStatus.UNPAID
+    if hasattr(invoice, "payment_status_value") and today is None:
+        return invoice.payment_status_value
+    return selectors.invoices_with_amounts(Invoice.objects.filter(pk=invoice.pk), today).get().payment_status_value

@@ -2,10 +2,37 @@ from django.utils.translation import gettext_lazy as _
 
 from saas.records.registry import Block, RecordType, Relation, add_relation, register
 from saas.sales import selectors
-from saas.sales.models import CreditNote, Invoice, Payment
+from saas.sales.models import CreditNote, Invoice, Payment, Quote, SalesOrder
 
 
 def register_record_types() -> None:
+    register(RecordType(
+        key="quotes", list_selector=selectors.quote_list,
+        model=Quote, label=_("Quote"), label_plural=_("Quotes"), graphql_type="Quote", number_prefix="DE",
+        icon="file-pen", company_scoped=True, protected_when={"status": ("accepted", "converted", "invoiced")},
+        header_fields=("number", "account", "date", "total_incl_vat", "status"),
+        key_fields=("account", "date", "valid_until", "total_excl_vat", "total_vat", "total_incl_vat"),
+        quick_create_fields=("account",),
+        blocks=(Block("quote", _("Quote"), ("company", "account", "contact", "date", "valid_until", "currency",
+                                            "notes")),
+                Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
+        search_fields=("number", "notes"),
+    ))
+    register(RecordType(
+        key="sales_orders", list_selector=selectors.order_list,
+        model=SalesOrder, label=_("Sales order"), label_plural=_("Sales orders"), graphql_type="SalesOrder",
+        number_prefix="BC", icon="clipboard-list", company_scoped=True,
+        protected_when={"status": ("partially_invoiced", "invoiced")},
+        header_fields=("number", "account", "date", "total_incl_vat", "status"),
+        key_fields=("account", "quote", "customer_reference", "total_excl_vat", "total_vat", "total_incl_vat"),
+        quick_create_fields=("account",),
+        blocks=(Block("order", _("Sales order"), ("company", "account", "contact", "quote", "date",
+                                                  "customer_reference", "currency", "notes")),
+                Block("subscription", _("Subscription"), ("billing_frequency", "billing_start", "billing_end",
+                                                          "next_billing_date", "billing_auto_issue")),
+                Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
+        search_fields=("number", "customer_reference", "notes"),
+    ))
     register(RecordType(
         key="invoices", list_selector=selectors.invoice_list,
         model=Invoice, label=_("Invoice"), label_plural=_("Invoices"), graphql_type="Invoice",
@@ -38,6 +65,11 @@ def register_record_types() -> None:
         blocks=(Block("payment", _("Payment"), ("company", "account", "date", "amount", "method", "reference")),),
         search_fields=("number", "reference"),
     ))
+    add_relation("quotes", Relation("orders", _("Orders"), "sales.SalesOrder", "quote"))
+    add_relation("sales_orders", Relation("invoices", _("Invoices"), "sales.Invoice", "order"))
+    add_relation("accounts", Relation("quotes", _("Quotes"), "sales.Quote", "account"))
+    add_relation("accounts", Relation("orders", _("Orders"), "sales.SalesOrder", "account"))
+    add_relation("contacts", Relation("quotes", _("Quotes"), "sales.Quote", "contact"))
     add_relation("invoices", Relation("credit_notes", _("Credit notes"), "sales.CreditNote", "invoice"))
     add_relation("accounts", Relation("invoices", _("Invoices"), "sales.Invoice", "account"))
     add_relation("accounts", Relation("credit_notes", _("Credit notes"), "sales.CreditNote", "account"))

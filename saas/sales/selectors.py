@@ -1,13 +1,66 @@
 """Reads of sales documents, for an actor."""
 
-from django.db.models import QuerySet
+import datetime as dt
+from decimal import Decimal
 
-from saas.sales.models import CreditNote, Invoice, PaymentAllocation
+from django.db.models import Case, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from saas.sales.models import (
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    PaymentAllocation,
+    PaymentStatus,
+    Quote,
+    SalesOrder,
+)
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 def invoice_list(*, actor, include_deleted: bool = False) -> QuerySet[Invoice]:
     invoices = Invoice.objects.all()
     return invoices if include_deleted else invoices.filter(deleted_at__isnull=True)
+
+
+def invoices_with_amounts(invoices: QuerySet[Invoice], today: dt.date | None = None) -> QuerySet[Invoice]:
+    """Each invoice with `credited_amount`, `paid_amount`, `open_amount` and `payment_status_value` computed in
+    the same query (DOMAIN.md 3.2), so a page of invoices costs no query per invoice."""
+    credited = CreditNote.objects.filter(invoice=OuterRef("pk"), status=InvoiceStatus.ISSUED).order_by().values(
+        "invoice").annotate(total=Sum("total_incl_vat")).values("total")
+    paid = PaymentAllocation.objects.filter(invoice=OuterRef("pk")).order_by().values("invoice").annotate(
+        total=Sum("amount")).values("total")
+    zero = Value(Decimal("0.00"), output_field=MONEY)
+    return invoices.annotate(
+        credited_amount=Coalesce(Subquery(credited, output_field=MONEY), zero),
+        paid_amount=Coalesce(Subquery(paid, output_field=MONEY), zero),
+    ).annotate(
+        open_amount=Greatest(F("total_incl_vat") - F("credited_amount") - F("paid_amount"), zero),
+    ).annotate(payment_status_value=Case(
+        When(total_incl_vat__gt=0, credited_amount__gte=F("total_incl_vat"), then=Value(PaymentStatus.CREDITED)),
+        When(open_amount=0, then=Value(PaymentStatus.PAID)),
+        When(due_date__lt=today or timezone.localdate(), then=Value(PaymentStatus.OVERDUE)),
+        When(paid_amount__gt=0, then=Value(PaymentStatus.PARTIALLY_PAID)),
+        default=Value(PaymentStatus.UNPAID)))
+
+
+def invoices_in_payment_status(statuses: list[str], today: dt.date | None = None) -> Q:
+    """The condition "issued, and its payment status is one of `statuses`", for list filters."""
+    matching = invoices_with_amounts(Invoice.objects.filter(status__in=(InvoiceStatus.ISSUED,
+                                                                        InvoiceStatus.CANCELLED)), today)
+    return Q(pk__in=matching.filter(payment_status_value__in=statuses).values("pk"))
+
+
+def quote_list(*, actor, include_deleted: bool = False) -> QuerySet[Quote]:
+    quotes = Quote.objects.all()
+    return quotes if include_deleted else quotes.filter(deleted_at__isnull=True)
+
+
+def order_list(*, actor, include_deleted: bool = False) -> QuerySet[SalesOrder]:
+    orders = SalesOrder.objects.all()
+    return orders if include_deleted else orders.filter(deleted_at__isnull=True)
 
 
 def invoice_get_for_actor(*, actor, invoice_id) -> Invoice | None:

@@ -1,5 +1,5 @@
-"""Invoices and credit notes: drafts edited freely, issued once with a gapless number, then frozen
-(DOMAIN.md sections 1.3-1.5). An issued invoice is corrected only by a credit note."""
+"""Lines of every sales document, and invoices and credit notes: drafts edited freely, issued once with a
+gapless number, then frozen (DOMAIN.md sections 1.3-1.5). An issued invoice is corrected only by a credit note."""
 
 import datetime as dt
 from decimal import Decimal
@@ -18,34 +18,89 @@ from saas.records.enums import RecordSource
 from saas.records.services.numbering import number_next
 from saas.records.services.records import record_create, record_update
 from saas.sales import error_codes
-from saas.sales.models import CreditNote, Invoice, InvoiceStatus, LineKind, SalesDocument
+from saas.sales.models import (
+    CommercialDocument,
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    LineKind,
+    OrderStatus,
+    Quote,
+    QuoteStatus,
+    SalesDocument,
+    SalesOrder,
+)
 
 
-def _draft_only(document: SalesDocument) -> None:
-    if document.status != InvoiceStatus.DRAFT:
+def editable_check(document: CommercialDocument) -> None:
+    """Invoices and credit notes change only as drafts; a quote until it is accepted (DOMAIN.md 1.4); an order
+    until it is first invoiced."""
+    if isinstance(document, Quote):
+        if document.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT):
+            raise ValidationError(_("This quote is %(status)s: it can no longer change.")
+                                  % {"status": document.get_status_display()}, code=error_codes.NOT_EDITABLE)
+    elif isinstance(document, SalesOrder):
+        if document.status not in (OrderStatus.DRAFT, OrderStatus.CONFIRMED) or \
+                document.invoices.filter(deleted_at__isnull=True).exists():
+            raise ValidationError(_("This order is invoiced or cancelled: it can no longer change."),
+                                  code=error_codes.NOT_EDITABLE)
+    elif document.status != InvoiceStatus.DRAFT:
         raise ValidationError(_("An issued invoice cannot change: correct it with a credit note."),
                               code=error_codes.INVOICE_FROZEN)
+
+
+def default_company() -> Company | None:
+    return Company.objects.filter(is_default=True).first()
 
 
 def invoice_create(*, actor, account, contact=None, company: Company | None = None, notes: str = "",
                    source: str = RecordSource.MANUAL) -> Invoice:
     """A draft invoice for a customer, from the tenant's default company unless another is given."""
-    company = company or Company.objects.filter(is_default=True).first()
+    company = company or default_company()
     return record_create(actor=actor, model=Invoice, source=source, fields={
         "company": company, "account": account, "contact": contact, "notes": notes or ""})
 
 
-def document_line_add(*, actor, document: SalesDocument, kind: str = LineKind.ITEM, item=None,
+HEADER_FIELDS = {"contact", "notes", "valid_until", "customer_reference", "currency"}
+
+
+def document_update(*, actor, document: CommercialDocument, version: int, fields: dict) -> CommercialDocument:
+    """Change the header of an editable document: contact, notes, validity, the customer's reference.
+    Amounts come from the lines, numbers and dates from the verbs (issue, send, accept…)."""
+    editable_check(document)
+    unknown = set(fields) - HEADER_FIELDS
+    allowed = {field.name for field in document._meta.concrete_fields}
+    errors = {name: ValidationError(_("This field cannot be changed here."), code=error_codes.NOT_EDITABLE)
+              for name in sorted(unknown | {name for name in fields if name not in allowed})}
+    contact = fields.get("contact")
+    if contact is not None and contact.account_id != document.account_id:
+        errors["contact"] = ValidationError(_("The contact belongs to another customer."),
+                                            code=error_codes.CONTACT_ACCOUNT)
+    if errors:
+        raise ValidationError(errors)
+    if "notes" in fields or "customer_reference" in fields:
+        fields = {**fields, **{name: (fields[name] or "").strip() for name in ("notes", "customer_reference")
+                               if name in fields}}
+    return record_update(actor=actor, record=document, version=version, fields=fields)
+
+
+def document_line_add(*, actor, document: CommercialDocument, kind: str = LineKind.ITEM, item=None,
                       description: str = "", quantity: Decimal = Decimal("1"), unit_price: Decimal | None = None,
-                      discount_percent: Decimal = Decimal("0"), vat_rate: Decimal | None = None) -> SalesDocument:
-    """Add a line to a draft; a catalog item brings its description, unit, VAT rate and price-list price."""
-    _draft_only(document)
+                      discount_percent: Decimal = Decimal("0"), vat_rate: Decimal | None = None,
+                      position: int | None = None) -> CommercialDocument:
+    """Add a line to an editable document; a catalog item brings its description, unit, VAT rate and price-list
+    price. Given a `position` taken by another line, the line takes its place (used to edit a line)."""
+    editable_check(document)
     errors = {}
     if kind == LineKind.ITEM and quantity is not None and quantity <= 0:
         errors["quantity"] = ValidationError(_("A quantity is positive."), code=error_codes.QUANTITY)
+    if discount_percent is not None and not Decimal("0") <= discount_percent <= Decimal("100"):
+        errors["discountPercent"] = ValidationError(_("A discount is between 0 and 100 %."),
+                                                    code=error_codes.DISCOUNT)
+    if position is None:
+        position = (document.lines.aggregate(last=Max("position"))["last"] or 0) + 1
     line = document.lines.model(kind=kind, quantity=quantity or Decimal("1"), description=description or "",
-                                discount_percent=discount_percent or Decimal("0"),
-                                position=(document.lines.aggregate(last=Max("position"))["last"] or 0) + 1)
+                                discount_percent=discount_percent or Decimal("0"), position=position)
     setattr(line, document.lines.field.name, document)
     if item is not None:
         line.product, line.service = (item, None) if isinstance(item, Product) else (None, item)
@@ -64,20 +119,37 @@ def document_line_add(*, actor, document: SalesDocument, kind: str = LineKind.IT
     if kind != LineKind.ITEM:
         line.quantity, line.unit_price, line.vat_rate = Decimal("0"), Decimal("0"), Decimal("0")
     line.line_net = document_totals([_money_line(line)]).line_nets[0]
-    line.full_clean()
+    line.full_clean(exclude=[document.lines.field.name])
+    document.lines.filter(position=position).delete()
     line.save()
-    return _retotal(actor, document)
+    return retotal(actor, document)
 
 
-def invoice_line_add(*, actor, invoice: Invoice, **line) -> Invoice:
-    return document_line_add(actor=actor, document=invoice, **line)
+def document_line_update(*, actor, document: CommercialDocument, position: int, **line) -> CommercialDocument:
+    """Replace the line at `position` (prices re-read from the price lists when an item is given)."""
+    _line_at(document, position)
+    return document_line_add(actor=actor, document=document, position=position, **line)
+
+
+def document_line_remove(*, actor, document: CommercialDocument, position: int) -> CommercialDocument:
+    editable_check(document)
+    _line_at(document, position).delete()
+    return retotal(actor, document)
+
+
+def _line_at(document: CommercialDocument, position: int):
+    line = document.lines.filter(position=position).first()
+    if line is None:
+        raise ValidationError({"position": ValidationError(_("No line at this position."),
+                                                           code=error_codes.NOT_FOUND)})
+    return line
 
 
 def invoice_issue(*, actor, invoice: Invoice, issue_date: dt.date | None = None) -> Invoice:
     """Issue a draft: checks, the next number of the company's gapless series, due date, then frozen."""
-    _draft_only(invoice)
+    editable_check(invoice)
     issue_date = issue_date or timezone.localdate()
-    invoice = _retotal(actor, invoice)
+    invoice = retotal(actor, invoice)
     _issue_checks(invoice, issue_date)
     account = invoice.account
     terms = account.payment_terms_days if account.payment_terms_days is not None else invoice.company.payment_terms_days
@@ -93,18 +165,28 @@ def credit_note_create(*, actor, invoice: Invoice, reason: str = "", full: bool 
         "company": invoice.company, "account": invoice.account, "contact": invoice.contact, "invoice": invoice,
         "reason": (reason or "").strip()})
     if full:
-        for line in invoice.lines.all():
-            credit_note.lines.create(**{f.name: getattr(line, f.name) for f in line._meta.concrete_fields
-                                        if f.name not in ("id", "invoice")})
-        credit_note = _retotal(actor, credit_note)
+        lines_copy(invoice, credit_note)
+        credit_note = retotal(actor, credit_note)
     return credit_note
+
+
+LINE_COPIED = ("position", "kind", "product", "service", "description", "quantity", "unit", "unit_price",
+               "discount_percent", "vat_rate", "line_net")
+
+
+def lines_copy(source: CommercialDocument, target: CommercialDocument) -> None:
+    """Copy a document's lines onto another (a snapshot: later changes to one leave the other alone)."""
+    parent = target.lines.field.name
+    target.lines.model.objects.bulk_create(
+        target.lines.model(**{name: getattr(line, name) for name in LINE_COPIED}, **{parent: target})
+        for line in source.lines.all())
 
 
 def credit_note_issue(*, actor, credit_note: CreditNote, issue_date: dt.date | None = None) -> CreditNote:
     """Issue a credit note (its own gapless series); an invoice credited in full becomes cancelled."""
-    _draft_only(credit_note)
+    editable_check(credit_note)
     issue_date = issue_date or timezone.localdate()
-    credit_note = _retotal(actor, credit_note)
+    credit_note = retotal(actor, credit_note)
     _issue_checks(credit_note, issue_date)
     invoice = Invoice.objects.select_for_update().get(pk=credit_note.invoice_id)
     credited = CreditNote.objects.filter(invoice=invoice, status=InvoiceStatus.ISSUED).aggregate(
@@ -135,6 +217,10 @@ def _issue_checks(document: SalesDocument, issue_date: dt.date) -> None:
     if not (account.billing_street and account.billing_postal_code and account.billing_city):
         errors.append(ValidationError(_("The customer's billing address is required on an invoice."),
                                       code=error_codes.CUSTOMER_ADDRESS_REQUIRED))
+    if _is_french_business(account) and issue_date >= document.company.einvoicing_from and not account.siren:
+        errors.append(ValidationError(_("The customer's SIREN is a mandatory mention on B2B invoices since %(date)s.")
+                                      % {"date": document.company.einvoicing_from.isoformat()},
+                                      code=error_codes.CUSTOMER_SIREN_REQUIRED))
     last = type(document).objects.filter(
         company=document.company, status__in=[InvoiceStatus.ISSUED, InvoiceStatus.CANCELLED]
     ).aggregate(last=Max("issue_date"))["last"]
@@ -143,6 +229,10 @@ def _issue_checks(document: SalesDocument, issue_date: dt.date) -> None:
                                       % {"date": last.isoformat()}, code=error_codes.BACK_DATED))
     if errors:
         raise ValidationError(errors)
+
+
+def _is_french_business(account) -> bool:
+    return account.billing_country == "FR" and bool(account.legal_form or account.vat_number or account.siret)
 
 
 def _issue(actor, document: SalesDocument, issue_date: dt.date, **fields) -> SalesDocument:
@@ -157,7 +247,7 @@ def _money_line(line) -> Line:
                 discount_percent=line.discount_percent)
 
 
-def _retotal(actor, document: SalesDocument) -> SalesDocument:
+def retotal(actor, document: CommercialDocument) -> CommercialDocument:
     totals = document_totals([_money_line(line) for line in document.lines.filter(kind=LineKind.ITEM)])
     fields = {"total_excl_vat": totals.total_excl_vat, "total_vat": totals.total_vat,
               "total_incl_vat": totals.total_incl_vat}
@@ -166,7 +256,7 @@ def _retotal(actor, document: SalesDocument) -> SalesDocument:
     return record_update(actor=actor, record=document, version=document.version, fields=fields)
 
 
-def vat_breakdown(document: SalesDocument) -> list[tuple[Decimal, Decimal, Decimal]]:
+def vat_breakdown(document: CommercialDocument) -> list[tuple[Decimal, Decimal, Decimal]]:
     """`(rate, base, VAT)` per rate, as the document shows them (BT-116/117)."""
     # `.all()` then a Python filter: a list of documents prefetches their lines once (no query per document).
     items = [line for line in document.lines.all() if line.kind == LineKind.ITEM]

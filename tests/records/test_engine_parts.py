@@ -78,6 +78,8 @@ def test_header_key_fields_and_related_tabs_follow_the_layout(world, acme_admin_
         {"key": "deals", "label": "Deals", "count": 0, "visible": True, "module": {"key": "deals"}},
         {"key": "leads", "label": "Converted leads", "count": 0, "visible": True, "module": {"key": "leads"}},
         {"key": "subsidiaries", "label": "Subsidiaries", "count": 0, "visible": True, "module": {"key": "accounts"}},
+        {"key": "quotes", "label": "Quotes", "count": 0, "visible": True, "module": {"key": "quotes"}},
+        {"key": "orders", "label": "Orders", "count": 0, "visible": True, "module": {"key": "sales_orders"}},
         {"key": "invoices", "label": "Invoices", "count": 0, "visible": True, "module": {"key": "invoices"}},
         {"key": "credit_notes", "label": "Credit notes", "count": 0, "visible": True,
          "module": {"key": "credit_notes"}},
@@ -88,13 +90,14 @@ def test_header_key_fields_and_related_tabs_follow_the_layout(world, acme_admin_
     node = acme_admin_api.execute(RECORD, {"id": account})["data"]["node"]
     assert [f["field"] for f in node["header"]] == ["name", "industry"]
     assert [(t["key"], t["visible"]) for t in node["relatedTabs"]] == [
-        ("subsidiaries", False), ("contacts", True), ("deals", True), ("leads", True), ("invoices", True),
+        ("subsidiaries", False), ("contacts", True), ("deals", True), ("leads", True), ("quotes", True),
+        ("orders", True), ("invoices", True),
         ("credit_notes", True), ("payments", True)]
 
 
 def test_layout_refuses_unknown_fields_and_tabs(acme_admin_api):
     result = acme_admin_api.execute("""mutation { layoutUpdate(module: "accounts", input: {keyFields: ["nope"],
-        hiddenTabs: ["quotes"]}) { ... on OperationInfo { messages { field code } } } }""")
+        hiddenTabs: ["tickets"]}) { ... on OperationInfo { messages { field code } } } }""")
     assert messages(result["data"]["layoutUpdate"]) == {"keyFields": "unknown_field", "hiddenTabs": "unknown_field"}
 
 

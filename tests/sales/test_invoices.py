@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 from strawberry.relay import from_base64, to_base64
 
 from saas.catalog import pricing
+from saas.companies.models import Company
 from saas.crm import services as crm
 from saas.sales import services
 from saas.sales.models import CreditNote, Invoice, InvoiceLine
@@ -113,15 +114,15 @@ def test_invoices_are_a_related_tab_of_the_account_and_listed(acme_admin_api, cu
     tabs = acme_admin_api.execute('query($id: ID!) { node(id: $id) { ... on Account { relatedTabs { key count } } } }',
                                   {"id": gid(customer["account"])})["data"]["node"]["relatedTabs"]
     assert {"key": "invoices", "count": 1} in tabs
-    listed = acme_admin_api.execute('{ invoices(filters: {status: {exact: "draft"}}) { totalCount } }')
+    listed = acme_admin_api.execute('{ invoices(filters: {status: {exact: DRAFT}}) { totalCount } }')
     assert listed["data"]["invoices"]["totalCount"] == 1
 
 
 def test_service_issue_date_defaults_to_today(customer, acme_admin):
     connection.set_schema("acme")
     invoice = services.invoice_create(actor=acme_admin, account=customer["account"])
-    invoice = services.invoice_line_add(actor=acme_admin, invoice=invoice, description="x",
-                                        unit_price=Decimal("1"), vat_rate=Decimal("20"))
+    invoice = services.document_line_add(actor=acme_admin, document=invoice, description="x",
+                                         unit_price=Decimal("1"), vat_rate=Decimal("20"))
     issued = services.invoice_issue(actor=acme_admin, invoice=invoice)
     assert issued.issue_date == timezone.localdate()
 
@@ -169,6 +170,21 @@ def test_partial_credit_notes_cannot_exceed_the_invoice(acme_admin_api, customer
         assert CreditNote.objects.get(pk=int(from_base64(too_much["id"])[1].split(".")[1])).number is None
 
 
+def test_a_french_business_customer_needs_a_siren_once_e_invoicing_applies(acme_admin_api, customer, acme_admin):
+    with schema_context("acme"):
+        account = crm.account_update(actor=acme_admin, account=customer["account"], version=customer[
+            "account"].version, fields={"legal_form": "SARL"})
+        Company.objects.update(einvoicing_from=timezone.localdate())
+    invoice = draft(acme_admin_api, customer)
+    acme_admin_api.execute(LINE, {"id": invoice, "input": {"description": "x", "unitPrice": "10", "vatRate": "20"}})
+    refused = acme_admin_api.execute(ISSUE, {"id": invoice})["data"]["invoiceIssue"]
+    assert messages(refused) == {None: "customer_siren_required"}
+    with schema_context("acme"):
+        crm.account_update(actor=acme_admin, account=account, version=account.version,
+                           fields={"siren": "732829320"})
+    assert acme_admin_api.execute(ISSUE, {"id": invoice})["data"]["invoiceIssue"]["status"] == "ISSUED"
+
+
 def test_a_draft_invoice_cannot_be_credited(acme_admin_api, customer):
     invoice = draft(acme_admin_api, customer)
     assert messages(acme_admin_api.execute(CREDIT, {"id": invoice, "full": True})["data"]["creditNoteCreate"]) == {
@@ -178,7 +194,8 @@ def test_a_draft_invoice_cannot_be_credited(acme_admin_api, customer):
 def test_invoice_list_with_lines_and_vat_breakdown_has_a_constant_query_count(acme_admin_api, customer):
     from django.test.utils import CaptureQueriesContext
 
-    query = "{ invoices { edges { node { totalInclVat lines { lineNet } vatBreakdown { rate amount } } } } }"
+    query = ("{ invoices { edges { node { totalInclVat lines { lineNet } vatBreakdown { rate amount } paymentStatus "
+             "amountDue } } } }")
 
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:

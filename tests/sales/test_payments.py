@@ -1,5 +1,7 @@
+from django.utils import timezone
+
 from tests.conftest import messages
-from tests.sales.test_invoices import gid, issued_invoice
+from tests.sales.test_invoices import ISSUE, LINE, draft, gid, issued_invoice
 
 PAY = """mutation($input: PaymentInput!) { paymentRecord(input: $input) { __typename
   ... on Payment { id number amount unallocated allocations { id amount } }
@@ -48,3 +50,31 @@ def test_credited_invoice_status(acme_admin_api, customer):
     invoice = issued_invoice(acme_admin_api, customer)
     acme_admin_api.execute('mutation($id: ID!) { invoiceCancel(id: $id) { __typename } }', {"id": invoice})
     assert status(acme_admin_api, invoice)["paymentStatus"] == "CREDITED"
+
+
+def test_invoice_lists_filter_on_payment_status_overdue_and_dates(acme_admin_api, customer):
+    late = draft(acme_admin_api, customer)
+    acme_admin_api.execute(LINE, {"id": late, "input": {"description": "Old", "unitPrice": "10", "vatRate": "20"}})
+    acme_admin_api.execute(ISSUE, {"id": late, "date": "2026-01-05"})  # due 45 days later: overdue
+    paid, unpaid = issued_invoice(acme_admin_api, customer), issued_invoice(acme_admin_api, customer)
+    acme_admin_api.execute(PAY, {"input": {"accountId": gid(customer["account"]), "amount": "240",
+                                           "allocations": [{"invoiceId": paid, "amount": "240"}]}})
+    listed = """query($filter: InvoiceFilter) { invoices(filters: $filter) { totalCount edges { node { id
+        paymentStatus } } } }"""
+
+    def ids(filter_):
+        result = acme_admin_api.execute(listed, {"filter": filter_})
+        assert "errors" not in result, result
+        return {edge["node"]["id"] for edge in result["data"]["invoices"]["edges"]}
+
+    assert ids({"paymentStatus": {"inList": ["UNPAID", "PARTIALLY_PAID"]}}) == {unpaid}
+    assert ids({"paymentStatus": {"exact": "PAID"}}) == {paid}
+    assert ids({"overdue": True}) == {late}
+    assert ids({"overdue": False}) == {paid, unpaid}
+    today = timezone.localdate().isoformat()
+    assert ids({"issueDate": {"range": {"start": today, "end": today}}}) == {paid, unpaid}
+    assert ids({"issueDate": {"lt": today}}) == {late}
+    drill = acme_admin_api.execute("""query($id: ID!) { node(id: $id) { ... on Account { invoices(
+        filters: { status: { exact: ISSUED }, paymentStatus: { inList: [UNPAID, OVERDUE] } }) { totalCount } } } }""",
+                                   {"id": gid(customer["account"])})
+    assert drill["data"]["node"]["invoices"]["totalCount"] == 2

@@ -16,6 +16,12 @@ from saas.crm import models, selectors
 from saas.records.api.types import Record, tagged
 
 
+def SalesConnection(type_name: str):  # noqa: N802 — used as a type
+    """A connection to a sales type, named lazily: the sales module depends on this one, never the reverse;
+    the type resolves when the schema is built."""
+    return DjangoListConnection[Annotated[type_name, strawberry.lazy("saas.sales.api.types")]]
+
+
 @strawberry_django.filter_type(models.Contact, lookups=True)
 class ContactFilter:
     last_name: auto
@@ -110,6 +116,12 @@ class AccountType(Record):
     subsidiaries: DjangoListConnection["AccountType"] = strawberry_django.connection()
     deals: DjangoListConnection[Annotated["DealType", strawberry.lazy("saas.crm.api.types")]] = \
         strawberry_django.connection()
+    # The account's sales documents, for the one-query drill-down (GRAPH.md).
+    quotes: SalesConnection("QuoteType") = strawberry_django.connection()
+    orders: SalesConnection("SalesOrderType") = strawberry_django.connection(field_name="salesorders")
+    invoices: SalesConnection("InvoiceType") = strawberry_django.connection()
+    credit_notes: SalesConnection("CreditNoteType") = strawberry_django.connection(field_name="creditnotes")
+    payments: SalesConnection("PaymentType") = strawberry_django.connection()
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:

@@ -1,4 +1,4 @@
-"""Invoices in the graph."""
+"""Sales documents in the graph: one mutation per business verb, each through a service."""
 
 import datetime as dt
 from datetime import date
@@ -8,15 +8,25 @@ import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from strawberry import relay
+from strawberry import UNSET, relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.core.graph import IsMember, global_pk, mutation
 from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
-from saas.sales import error_codes, payments, selectors, services
-from saas.sales.api.types import CreditNoteType, InvoiceType, LineKind, PaymentMethod, PaymentType
+from saas.sales import error_codes, orders, payments, quotes, recurring, selectors, services
+from saas.sales.api.types import (
+    BillingFrequency,
+    CreditNoteType,
+    InvoiceType,
+    LineKind,
+    PaymentMethod,
+    PaymentType,
+    QuoteType,
+    SalesOrderType,
+    UsageRecordType,
+)
 
 
 @strawberry.input
@@ -37,12 +47,61 @@ def _invoice(info: Info, global_id):
     return invoice
 
 
-def _line_add(info: Info, document, input: InvoiceLineInput):
+def _line(info: Info, input: InvoiceLineInput) -> dict:
     item = record_of(info, input.item_id, field="itemId", types=("Product", "Service")) if input.item_id else None
-    return services.document_line_add(
-        actor=info.context.user, document=document, kind=input.kind.value, item=item, description=input.description,
-        quantity=input.quantity, unit_price=input.unit_price, discount_percent=input.discount_percent,
-        vat_rate=input.vat_rate)
+    return {"kind": input.kind.value, "item": item, "description": input.description, "quantity": input.quantity,
+            "unit_price": input.unit_price, "discount_percent": input.discount_percent, "vat_rate": input.vat_rate}
+
+
+def _line_add(info: Info, document, input: InvoiceLineInput):
+    return services.document_line_add(actor=info.context.user, document=document, **_line(info, input))
+
+
+def _line_update(info: Info, document, position: int, input: InvoiceLineInput):
+    return services.document_line_update(actor=info.context.user, document=document, position=position,
+                                         **_line(info, input))
+
+
+def _line_remove(info: Info, document, position: int):
+    return services.document_line_remove(actor=info.context.user, document=document, position=position)
+
+
+def _quote(info: Info, global_id):
+    return record_of(info, global_id, field="id", types=("Quote",))
+
+
+def _order(info: Info, global_id):
+    return record_of(info, global_id, field="id", types=("SalesOrder",))
+
+
+@strawberry.input(description="The header of a draft document; omitted fields keep their value.")
+class DocumentUpdateInput:
+    contact_id: relay.GlobalID | None = UNSET
+    notes: str | None = UNSET
+    valid_until: date | None = strawberry.field(default=UNSET, description="Quotes only.")
+    customer_reference: str | None = strawberry.field(default=UNSET, description="Orders only.")
+
+
+def _update(info: Info, document, version: int, input: DocumentUpdateInput):
+    fields = {name: value for name, value in (("notes", input.notes), ("valid_until", input.valid_until),
+                                              ("customer_reference", input.customer_reference))
+              if value is not UNSET}
+    if input.contact_id is not UNSET:
+        fields["contact"] = record_of(info, input.contact_id, field="contactId",
+                                      types=("Contact",)) if input.contact_id else None
+    return services.document_update(actor=info.context.user, document=document, version=version, fields=fields)
+
+
+@strawberry.input(description="A quantity to invoice on the order line at `position`.")
+class LineQuantityInput:
+    position: int
+    quantity: Decimal
+
+
+@strawberry.input(description="The cumulative completion percentage of the order line at `position`.")
+class LinePercentInput:
+    position: int
+    percent: Decimal
 
 
 def _credit_note(info: Info, global_id):
@@ -71,7 +130,140 @@ class PaymentInput:
 
 @strawberry.type
 class SalesQuery:
+    quotes: DjangoListConnection[QuoteType] = strawberry_django.connection(permission_classes=[IsMember])
+    sales_orders: DjangoListConnection[SalesOrderType] = strawberry_django.connection(permission_classes=[IsMember])
     invoices: DjangoListConnection[InvoiceType] = strawberry_django.connection(permission_classes=[IsMember])
+    credit_notes: DjangoListConnection[CreditNoteType] = strawberry_django.connection(permission_classes=[IsMember])
+    payments: DjangoListConnection[PaymentType] = strawberry_django.connection(permission_classes=[IsMember])
+
+
+def verb(description: str | None = None):
+    """A member's mutation answering coded field errors (`<Name>Payload` = the record | OperationInfo)."""
+    def decorate(resolver):
+        return strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+                                          description=description)(mutation(resolver))
+    return decorate
+
+
+@strawberry.type
+class QuoteMutation:
+    @verb("A draft quote, valid 30 days unless `validUntil` says otherwise.")
+    def quote_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
+                     valid_until: date | None = None, notes: str = "") -> QuoteType:
+        account = record_of(info, account_id, field="accountId", types=("Account",))
+        contact = record_of(info, contact_id, field="contactId", types=("Contact",)) if contact_id else None
+        return quotes.quote_create(actor=info.context.user, account=account, contact=contact,
+                                   valid_until=valid_until, notes=notes, source=request_source(info))
+
+    @verb("Change a draft or sent quote's header; `version` guards against concurrent edits.")
+    def quote_update(self, info: Info, id: relay.GlobalID, version: int, input: DocumentUpdateInput) -> QuoteType:
+        return _update(info, _quote(info, id), version, input)
+
+    @verb()
+    def quote_line_add(self, info: Info, quote_id: relay.GlobalID, input: InvoiceLineInput) -> QuoteType:
+        return _line_add(info, _quote(info, quote_id), input)
+
+    @verb("Replace the line at `position`.")
+    def quote_line_update(self, info: Info, quote_id: relay.GlobalID, position: int,
+                          input: InvoiceLineInput) -> QuoteType:
+        return _line_update(info, _quote(info, quote_id), position, input)
+
+    @verb()
+    def quote_line_remove(self, info: Info, quote_id: relay.GlobalID, position: int) -> QuoteType:
+        return _line_remove(info, _quote(info, quote_id), position)
+
+    @verb("Mark a quote as sent (`documentSend` e-mails it and does this too).")
+    def quote_send(self, info: Info, id: relay.GlobalID) -> QuoteType:
+        return quotes.quote_send(actor=info.context.user, quote=_quote(info, id))
+
+    @verb("The customer accepted the quote (refused once its validity date has passed).")
+    def quote_accept(self, info: Info, id: relay.GlobalID) -> QuoteType:
+        return quotes.quote_accept(actor=info.context.user, quote=_quote(info, id))
+
+    @verb()
+    def quote_refuse(self, info: Info, id: relay.GlobalID) -> QuoteType:
+        return quotes.quote_refuse(actor=info.context.user, quote=_quote(info, id))
+
+    @verb("A confirmed order from an accepted quote, its lines copied.")
+    def quote_to_order(self, info: Info, id: relay.GlobalID, customer_reference: str = "") -> SalesOrderType:
+        return quotes.quote_to_order(actor=info.context.user, quote=_quote(info, id),
+                                     customer_reference=customer_reference)
+
+
+@strawberry.type
+class OrderMutation:
+    @verb("A draft sales order.")
+    def order_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
+                     customer_reference: str = "", notes: str = "") -> SalesOrderType:
+        account = record_of(info, account_id, field="accountId", types=("Account",))
+        contact = record_of(info, contact_id, field="contactId", types=("Contact",)) if contact_id else None
+        return orders.order_create(actor=info.context.user, account=account, contact=contact, notes=notes,
+                                   customer_reference=customer_reference, source=request_source(info))
+
+    @verb("Change an order's header until it is invoiced.")
+    def order_update(self, info: Info, id: relay.GlobalID, version: int,
+                     input: DocumentUpdateInput) -> SalesOrderType:
+        return _update(info, _order(info, id), version, input)
+
+    @verb()
+    def order_line_add(self, info: Info, order_id: relay.GlobalID, input: InvoiceLineInput) -> SalesOrderType:
+        return _line_add(info, _order(info, order_id), input)
+
+    @verb("Replace the line at `position`.")
+    def order_line_update(self, info: Info, order_id: relay.GlobalID, position: int,
+                          input: InvoiceLineInput) -> SalesOrderType:
+        return _line_update(info, _order(info, order_id), position, input)
+
+    @verb()
+    def order_line_remove(self, info: Info, order_id: relay.GlobalID, position: int) -> SalesOrderType:
+        return _line_remove(info, _order(info, order_id), position)
+
+    @verb()
+    def order_confirm(self, info: Info, id: relay.GlobalID) -> SalesOrderType:
+        return orders.order_confirm(actor=info.context.user, order=_order(info, id))
+
+    @verb("Cancel an order nothing was invoiced from.")
+    def order_cancel(self, info: Info, id: relay.GlobalID) -> SalesOrderType:
+        return orders.order_cancel(actor=info.context.user, order=_order(info, id))
+
+    @verb("A draft invoice of what remains, or of the given quantities (partial invoicing). The invoice that "
+          "completes the order deducts its deposit invoices.")
+    def order_to_invoice(self, info: Info, id: relay.GlobalID,
+                         lines: list[LineQuantityInput] | None = None) -> InvoiceType:
+        quantities = {line.position: line.quantity for line in lines} if lines is not None else None
+        return orders.order_to_invoice(actor=info.context.user, order=_order(info, id), quantities=quantities)
+
+    @verb("A draft deposit invoice of `percent` % of the order, VAT split per rate.")
+    def order_deposit_invoice(self, info: Info, id: relay.GlobalID, percent: Decimal) -> InvoiceType:
+        return orders.order_deposit_invoice(actor=info.context.user, order=_order(info, id), percent=percent)
+
+    @verb("A draft progress invoice from cumulative completion percentages per line.")
+    def order_progress_invoice(self, info: Info, id: relay.GlobalID, lines: list[LinePercentInput]) -> InvoiceType:
+        return orders.order_progress_invoice(actor=info.context.user, order=_order(info, id),
+                                             percents={line.position: line.percent for line in lines})
+
+    @verb("Bill the order every period from `start` (a subscription); no frequency stops it.")
+    def order_schedule_set(self, info: Info, id: relay.GlobalID, frequency: BillingFrequency | None,
+                           start: date | None = None, end: date | None = None,
+                           auto_issue: bool = False) -> SalesOrderType:
+        return recurring.order_schedule_set(actor=info.context.user, order=_order(info, id),
+                                            frequency=frequency.value if frequency else "", start=start, end=end,
+                                            auto_issue=auto_issue)
+
+    @verb("Record a quantity a customer consumed, billed by `usageInvoice` at period end.")
+    def usage_record(self, info: Info, account_id: relay.GlobalID, item_id: relay.GlobalID, quantity: Decimal,
+                     date: dt.date | None = None, reference: str = "") -> UsageRecordType:
+        account = record_of(info, account_id, field="accountId", types=("Account",))
+        item = record_of(info, item_id, field="itemId", types=("Product", "Service"))
+        return recurring.usage_record(actor=info.context.user, account=account, item=item, quantity=quantity,
+                                      date=date, reference=reference)
+
+    @verb("A draft invoice of the account's unbilled usage in the period, one line per item.")
+    def usage_invoice(self, info: Info, account_id: relay.GlobalID, period_start: date,
+                      period_end: date) -> InvoiceType:
+        account = record_of(info, account_id, field="accountId", types=("Account",))
+        return recurring.usage_invoice(actor=info.context.user, account=account, period_start=period_start,
+                                       period_end=period_end)
 
 
 @strawberry.type
@@ -90,6 +282,19 @@ class SalesMutation:
     @mutation
     def invoice_line_add(self, info: Info, invoice_id: relay.GlobalID, input: InvoiceLineInput) -> InvoiceType:
         return _line_add(info, _invoice(info, invoice_id), input)
+
+    @verb("Change a draft invoice's header (contact, notes).")
+    def invoice_update(self, info: Info, id: relay.GlobalID, version: int, input: DocumentUpdateInput) -> InvoiceType:
+        return _update(info, _invoice(info, id), version, input)
+
+    @verb("Replace the line at `position` of a draft.")
+    def invoice_line_update(self, info: Info, invoice_id: relay.GlobalID, position: int,
+                            input: InvoiceLineInput) -> InvoiceType:
+        return _line_update(info, _invoice(info, invoice_id), position, input)
+
+    @verb()
+    def invoice_line_remove(self, info: Info, invoice_id: relay.GlobalID, position: int) -> InvoiceType:
+        return _line_remove(info, _invoice(info, invoice_id), position)
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
                                 description="Issue a draft: number from the company's gapless series, then frozen.")

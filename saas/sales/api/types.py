@@ -1,29 +1,93 @@
 """GraphQL types of sales documents."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
 from strawberry import auto
 from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
 
 from saas.core.graph import TenantNode, graphql_enum
 from saas.crm.api.types import AccountFilter, AccountType, ContactType
 from saas.records.api.types import Record, tagged
-from saas.sales import models, payments, selectors, services
+from saas.sales import models, orders, payments, selectors, services
 
 InvoiceStatus = graphql_enum("InvoiceStatus", models.InvoiceStatus)
+InvoiceKind = graphql_enum("InvoiceKind", models.InvoiceKind)
+QuoteStatus = graphql_enum("QuoteStatus", models.QuoteStatus)
+OrderStatus = graphql_enum("OrderStatus", models.OrderStatus)
+BillingFrequency = graphql_enum("BillingFrequency", models.BillingFrequency)
 PaymentStatus = graphql_enum("PaymentStatus", models.PaymentStatus)
 PaymentMethod = graphql_enum("PaymentMethod", models.PaymentMethod)
 LineKind = graphql_enum("LineKind", models.LineKind)
 
 
+@strawberry.input(description="Match a payment status exactly or against a list.")
+class PaymentStatusLookup:
+    exact: PaymentStatus | None = None
+    in_list: list[PaymentStatus] | None = None
+
+
+def _prefixed(prefix: str, condition: Q) -> Q:
+    """A condition on invoices, applied through the filter's relation path (`prefix`)."""
+    lookup, value = condition.children[0]
+    return Q(**{f"{prefix}{lookup}": value})
+
+
+@strawberry_django.filter_type(models.Quote, lookups=True)
+class QuoteFilter:
+    number: auto
+    status: strawberry_django.BaseFilterLookup[QuoteStatus] | None
+    date: auto
+    valid_until: auto
+    total_incl_vat: auto
+    account: AccountFilter | None
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return tagged(prefix, value)
+
+
+@strawberry_django.order_type(models.Quote)
+class QuoteOrdering:
+    number: auto
+    date: auto
+    total_incl_vat: auto
+    created_at: auto
+
+
+@strawberry_django.filter_type(models.SalesOrder, lookups=True)
+class SalesOrderFilter:
+    number: auto
+    status: strawberry_django.BaseFilterLookup[OrderStatus] | None
+    date: auto
+    customer_reference: auto
+    billing_frequency: auto
+    total_incl_vat: auto
+    account: AccountFilter | None
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return tagged(prefix, value)
+
+
+@strawberry_django.order_type(models.SalesOrder)
+class SalesOrderOrdering:
+    number: auto
+    date: auto
+    total_incl_vat: auto
+    created_at: auto
+
+
 @strawberry_django.filter_type(models.Invoice, lookups=True)
 class InvoiceFilter:
     number: auto
-    status: auto
+    status: strawberry_django.BaseFilterLookup[InvoiceStatus] | None
+    kind: strawberry_django.BaseFilterLookup[InvoiceKind] | None
     issue_date: auto
     due_date: auto
     total_incl_vat: auto
@@ -32,6 +96,16 @@ class InvoiceFilter:
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
+
+    @strawberry_django.filter_field(description="Issued invoices whose derived payment status is in the list.")
+    def payment_status(self, value: PaymentStatusLookup, prefix: str) -> Q:
+        statuses = [status.value for status in (value.in_list or [])] + ([value.exact.value] if value.exact else [])
+        return _prefixed(prefix, selectors.invoices_in_payment_status(statuses))
+
+    @strawberry_django.filter_field(description="Issued invoices past their due date with an amount still due.")
+    def overdue(self, value: bool, prefix: str) -> Q:
+        condition = _prefixed(prefix, selectors.invoices_in_payment_status([models.PaymentStatus.OVERDUE]))
+        return condition if value else ~condition
 
 
 @strawberry_django.order_type(models.Invoice)
@@ -42,8 +116,8 @@ class InvoiceOrdering:
     created_at: auto
 
 
-@strawberry_django.type(models.InvoiceLine, name="InvoiceLine")
-class InvoiceLineType:
+@strawberry.interface(description="A line of a quote, order, invoice or credit note.")
+class DocumentLine:
     position: int
     description: str
     quantity: Decimal
@@ -58,6 +132,29 @@ class InvoiceLineType:
         return LineKind(root.kind)
 
 
+@strawberry_django.type(models.QuoteLine, name="QuoteLine")
+class QuoteLineType(DocumentLine):
+    pass
+
+
+@strawberry_django.type(models.SalesOrderLine, name="SalesOrderLine")
+class SalesOrderLineType(DocumentLine):
+    pass
+
+
+@strawberry_django.type(models.InvoiceLine, name="InvoiceLine")
+class InvoiceLineType(DocumentLine):
+    progress_percent: Decimal | None = strawberry_django.field(
+        description="Cumulative completion of the order line, on a progress invoice.")
+    deposit_invoice: Annotated["InvoiceType", strawberry.lazy("saas.sales.api.types")] | None = \
+        strawberry_django.field(description="The deposit invoice this (negative) line deducts.")
+
+
+@strawberry_django.type(models.CreditNoteLine, name="CreditNoteLine")
+class CreditNoteLineType(DocumentLine):
+    pass
+
+
 @strawberry.type
 class VatAmount:
     rate: Decimal
@@ -65,20 +162,82 @@ class VatAmount:
     amount: Decimal
 
 
-@strawberry_django.type(models.CreditNoteLine, name="CreditNoteLine")
-class CreditNoteLineType:
-    position: int
-    description: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    discount_percent: Decimal
-    vat_rate: Decimal
-    line_net: Decimal
+@strawberry_django.type(models.Quote, name="Quote", filters=QuoteFilter, ordering=QuoteOrdering)
+class QuoteType(Record):
+    date: date
+    valid_until: date | None
+    sent_at: datetime | None
+    decided_at: datetime | None
+    currency: str
+    total_excl_vat: Decimal
+    total_vat: Decimal
+    total_incl_vat: Decimal
+    notes: str
+    account: AccountType
+    contact: ContactType | None
+    lines: list[QuoteLineType]
+    orders: DjangoListConnection[Annotated["SalesOrderType", strawberry.lazy("saas.sales.api.types")]] = \
+        strawberry_django.connection()
 
     @strawberry.field
-    def kind(self, root: models.CreditNoteLine) -> LineKind:
-        return LineKind(root.kind)
+    def status(self, root: models.Quote) -> QuoteStatus:
+        return QuoteStatus(root.status)
+
+    @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate.")
+    def vat_breakdown(self, root: models.Quote) -> list[VatAmount]:
+        return [VatAmount(rate=rate, base=base, amount=vat) for rate, base, vat in services.vat_breakdown(root)]
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.quote_list(actor=info.context.user)
+
+
+@strawberry.type
+class RemainingLine:
+    position: int
+    quantity: Decimal
+
+
+@strawberry_django.type(models.SalesOrder, name="SalesOrder", filters=SalesOrderFilter, ordering=SalesOrderOrdering)
+class SalesOrderType(Record):
+    date: date
+    currency: str
+    customer_reference: str
+    total_excl_vat: Decimal
+    total_vat: Decimal
+    total_incl_vat: Decimal
+    notes: str
+    account: AccountType
+    contact: ContactType | None
+    quote: QuoteType | None
+    lines: list[SalesOrderLineType]
+    billing_start: date | None
+    billing_end: date | None
+    next_billing_date: date | None
+    billing_auto_issue: bool
+    invoices: DjangoListConnection[Annotated["InvoiceType", strawberry.lazy("saas.sales.api.types")]] = \
+        strawberry_django.connection()
+
+    @strawberry.field
+    def status(self, root: models.SalesOrder) -> OrderStatus:
+        return OrderStatus(root.status)
+
+    @strawberry.field(description="Set when the order is a subscription billed every period.")
+    def billing_frequency(self, root: models.SalesOrder) -> BillingFrequency | None:
+        return BillingFrequency(root.billing_frequency) if root.billing_frequency else None
+
+    @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate.")
+    def vat_breakdown(self, root: models.SalesOrder) -> list[VatAmount]:
+        return [VatAmount(rate=rate, base=base, amount=vat) for rate, base, vat in services.vat_breakdown(root)]
+
+    @strawberry.field(description="Per item line: the quantity left to invoice.")
+    def remaining(self, root: models.SalesOrder) -> list[RemainingLine]:
+        return [RemainingLine(position=position, quantity=quantity)
+                for position, quantity in orders.order_remaining(root).items()]
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.order_list(actor=info.context.user)
 
 
 @strawberry_django.type(models.Invoice, name="Invoice", filters=InvoiceFilter, ordering=InvoiceOrdering)
@@ -92,11 +251,21 @@ class InvoiceType(Record):
     notes: str
     account: AccountType
     contact: ContactType | None
+    order: Annotated["SalesOrderType", strawberry.lazy("saas.sales.api.types")] | None
+    customer_reference: str
+    period_start: date | None
+    period_end: date | None
     lines: list[InvoiceLineType]
+    credit_notes: DjangoListConnection[Annotated["CreditNoteType", strawberry.lazy("saas.sales.api.types")]] = \
+        strawberry_django.connection()
 
     @strawberry.field
     def status(self, root: models.Invoice) -> InvoiceStatus:
         return InvoiceStatus(root.status)
+
+    @strawberry.field(description="A deposit invoice (386), a progress invoice or a standard one.")
+    def kind(self, root: models.Invoice) -> InvoiceKind:
+        return InvoiceKind(root.kind)
 
     @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate (BT-116, BT-117).")
     def vat_breakdown(self, root: models.Invoice) -> list[VatAmount]:
@@ -112,7 +281,7 @@ class InvoiceType(Record):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
-        return queryset & selectors.invoice_list(actor=info.context.user)
+        return selectors.invoices_with_amounts(queryset & selectors.invoice_list(actor=info.context.user))
 
 
 @strawberry_django.type(models.CreditNote, name="CreditNote")
@@ -157,3 +326,12 @@ class PaymentType(Record):
     @strawberry.field(description="What is left for other invoices: the customer's credit.")
     def unallocated(self, root: models.Payment) -> Decimal:
         return payments.unallocated(root)
+
+
+@strawberry_django.type(models.UsageRecord, name="UsageRecord")
+class UsageRecordType(TenantNode):
+    quantity: Decimal
+    date: date
+    reference: str
+    account: AccountType
+    invoice_line: InvoiceLineType | None

@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 
 from saas.catalog.demo import demo_catalog_fill
 from saas.crm.demo import demo_crm_fill
+from saas.sales.demo import demo_sales_fill
 from tenants import selectors, services
 from tenants.models import User
 
@@ -30,8 +31,10 @@ class Command(BaseCommand):
         with schema_context(DEMO_SLUG):
             accounts = demo_crm_fill(actor=admin)
             items = demo_catalog_fill(actor=admin)
-        if accounts or items:
-            self.stdout.write(f"Demo data: {accounts} accounts with their contacts, {items} catalog items.")
+            quotes = demo_sales_fill(actor=admin)
+        if accounts or items or quotes:
+            self.stdout.write(f"Demo data: {accounts} accounts with their contacts, {items} catalog items, "
+                              f"{quotes} quotes with their orders, invoices and a payment.")
         api = selectors.tenant_url(tenant, "/graphql/")
         self.stdout.write(f"Demo tenant: {selectors.tenant_url(tenant)}  (API: {api})")
         self.stdout.write(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
