@@ -11,6 +11,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from graphql import GraphQLError
 from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
+from saas.accounting.api.schema import AccountingMutation, AccountingQuery
 from saas.api.errors import mask_errors
 from saas.api.extensions import HistoryContext
 from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutation, PricingQuery, VatRateMutation
@@ -55,10 +56,11 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
-                             CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery))
+                             CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery, AccountingQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
                                    CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation,
-                                   QuoteMutation, OrderMutation, SalesMutation, SalesOutputMutation))
+                                   QuoteMutation, OrderMutation, SalesMutation, SalesOutputMutation,
+                                   AccountingMutation))
 
 schema = strawberry.Schema(
     query=Query,

@@ -122,3 +122,13 @@ def camel_case_errors(resolver):
             raise ValidationError({NON_FIELD_ERRORS: error.error_list}) from error
 
     return wrapper
+
+
+def lazy_connection(type_name: str, module: str):
+    """A connection to a type of a module above this one, named lazily: the import dependency keeps pointing
+    downwards, and the type resolves when the schema is built."""
+    from typing import Annotated
+
+    from strawberry_django.relay import DjangoListConnection
+
+    return DjangoListConnection[Annotated[type_name, strawberry.lazy(module)]]

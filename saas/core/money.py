@@ -14,6 +14,11 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 
+def plain_number(number: Decimal) -> str:
+    """80, 5.5 or 2.25: a percentage or quantity as people write it (no trailing zeros, no exponent)."""
+    return format(number.normalize(), "f")
+
+
 def round2(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 

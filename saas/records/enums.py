@@ -20,6 +20,7 @@ class ActivityKind(models.TextChoices):
     TASK = "task", _("Task")
     EVENT = "event", _("Event")
     CALL = "call", _("Call")
+    EMAIL = "email", _("Email")
 
 
 class ActivityStatus(models.TextChoices):

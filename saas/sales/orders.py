@@ -10,7 +10,7 @@ from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from saas.companies.models import Company
-from saas.core.money import Line, document_totals, round2
+from saas.core.money import Line, document_totals, plain_number, round2
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, record_update
 from saas.sales import error_codes
@@ -26,12 +26,6 @@ from saas.sales.models import (
     SalesOrderLine,
 )
 from saas.sales.services import default_company, retotal, vat_breakdown
-
-
-def plain(number: Decimal) -> str:
-    """80, 5.5 or 2.25: a percentage or quantity as people write it (no trailing zeros, no exponent)."""
-    return format(number.normalize(), "f")
-
 
 INVOICEABLE = (OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_INVOICED)
 HUNDRED = Decimal("100")
@@ -97,7 +91,7 @@ def order_to_invoice(*, actor, order: SalesOrder, quantities: dict[int, Decimal]
         elif quantity < 0 or quantity > remaining[position]:
             errors[f"line{position}"] = ValidationError(
                 _("Line %(position)s: between 0 and the %(remaining)s left to invoice.")
-                % {"position": position, "remaining": plain(remaining[position])},
+                % {"position": position, "remaining": plain_number(remaining[position])},
                 code=error_codes.REMAINING_EXCEEDED)
     if errors:
         raise ValidationError(errors)
@@ -132,7 +126,7 @@ def order_progress_invoice(*, actor, order: SalesOrder, percents: dict[int, Deci
         elif not previous < percent <= HUNDRED:
             errors[f"line{position}"] = ValidationError(
                 _("Line %(position)s: a cumulative percentage above %(previous)s %% and at most 100 %%.")
-                % {"position": position, "previous": plain(previous)}, code=error_codes.PERCENT)
+                % {"position": position, "previous": plain_number(previous)}, code=error_codes.PERCENT)
     if errors:
         raise ValidationError(errors)
     if not percents:
@@ -147,8 +141,8 @@ def order_progress_invoice(*, actor, order: SalesOrder, percents: dict[int, Deci
         _line_create(invoice, line, quantity=Decimal("1"), unit_price=amount, unit="", order_line=line,
                      progress_percent=percent,
                      description=_("%(description)s — progress %(percent)s %% (previously %(previous)s %%)")
-                     % {"description": line.description, "percent": plain(percent),
-                        "previous": plain(previous)})
+                     % {"description": line.description, "percent": plain_number(percent),
+                        "previous": plain_number(previous)})
     return _invoice_finish(actor, order, invoice)
 
 
@@ -166,7 +160,7 @@ def order_deposit_invoice(*, actor, order: SalesOrder, percent: Decimal) -> Invo
         _line_create(invoice, None, position=position, quantity=Decimal("1"),
                      unit_price=round2(base * percent / HUNDRED), vat_rate=rate,
                      description=_("Deposit of %(percent)s %% on order %(number)s (VAT %(rate)s %%)")
-                     % {"percent": plain(percent), "number": order.number, "rate": plain(rate)})
+                     % {"percent": plain_number(percent), "number": order.number, "rate": plain_number(rate)})
     invoice = retotal(actor, invoice)
     if deposited + invoice.total_excl_vat > order.total_excl_vat:
         raise ValidationError({"percent": ValidationError(
@@ -243,4 +237,4 @@ def _deposits_deduct(order: SalesOrder, invoice: Invoice) -> None:
                          deposit_invoice=deposit,
                          description=_("Deposit invoice %(number)s of %(date)s (VAT %(rate)s %%)")
                          % {"number": deposit.number, "date": deposit.issue_date.isoformat(),
-                            "rate": plain(rate)})
+                            "rate": plain_number(rate)})

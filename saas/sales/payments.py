@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create
-from saas.sales import error_codes, selectors
+from saas.sales import error_codes, selectors, signals
 from saas.sales.models import (
     Invoice,
     InvoiceStatus,
@@ -37,6 +37,7 @@ def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = No
     payment = record_create(actor=actor, model=Payment, source=source, fields={
         "company": company or Company.objects.filter(is_default=True).first(), "account": account,
         "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""})
+    signals.payment_recorded.send(sender=Payment, actor=actor, payment=payment)
     for invoice, share in allocations:
         payment_allocate(actor=actor, payment=payment, invoice=invoice, amount=share)
     return payment
@@ -62,11 +63,15 @@ def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decim
                                       code=error_codes.OVER_ALLOCATION))
     if errors:
         raise ValidationError(errors)
-    return PaymentAllocation.objects.create(payment=payment, invoice=invoice, ref_id=invoice.ref_id, amount=amount)
+    allocation = PaymentAllocation.objects.create(payment=payment, invoice=invoice, ref_id=invoice.ref_id,
+                                                  amount=amount)
+    signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
+    return allocation
 
 
 def payment_unallocate(*, actor, allocation: PaymentAllocation) -> None:
     """Undo an allocation (the invoice's history keeps it as UNLINKED)."""
+    signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=False)
     allocation.delete()
 
 

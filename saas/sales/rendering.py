@@ -185,10 +185,9 @@ def document_send(*, actor, document: CommercialDocument, to: list[str] | None =
                          to=recipients, reply_to=[company.email] if company.email else None)
     with pdf.file.open("rb") as content:
         email.attach(pdf.file_name, content.read(), "application/pdf")
-    # No email kind of activity yet: a done task, as CRMs log emails, linked to the document (its history shows
-    # the link).
+    # A done email activity linked to the document: its activities list it, its history shows the link.
     activity = activity_create(actor=actor, subject=activity_subject[:200], records=[document],
-                               kind=ActivityKind.TASK, status=ActivityStatus.DONE, due_at=timezone.now(),
+                               kind=ActivityKind.EMAIL, status=ActivityStatus.DONE, due_at=timezone.now(),
                                description="\n\n".join([", ".join(recipients), subject, body]))
     # Sent after the commit: a refused or rolled-back operation sends nothing (DESIGN.md section 9.4).
     transaction.on_commit(email.send)

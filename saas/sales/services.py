@@ -17,7 +17,7 @@ from saas.records import registry
 from saas.records.enums import RecordSource
 from saas.records.services.numbering import number_next
 from saas.records.services.records import record_create, record_update
-from saas.sales import error_codes
+from saas.sales import error_codes, signals
 from saas.sales.models import (
     CommercialDocument,
     CreditNote,
@@ -238,8 +238,10 @@ def _is_french_business(account) -> bool:
 def _issue(actor, document: SalesDocument, issue_date: dt.date, **fields) -> SalesDocument:
     module = registry.for_model(type(document)).key
     number = number_next(module=module, company_id=document.company_id)
-    return record_update(actor=actor, record=document, version=document.version, fields={
+    issued = record_update(actor=actor, record=document, version=document.version, fields={
         "status": InvoiceStatus.ISSUED, "number": number, "issue_date": issue_date, **fields})
+    signals.document_issued.send(sender=type(issued), actor=actor, document=issued)
+    return issued
 
 
 def _money_line(line) -> Line:

@@ -28,6 +28,7 @@ TENANT_APPS = [
     "saas.crm",
     "saas.catalog",
     "saas.sales",
+    "saas.accounting",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -83,7 +83,9 @@ def test_header_key_fields_and_related_tabs_follow_the_layout(world, acme_admin_
         {"key": "invoices", "label": "Invoices", "count": 0, "visible": True, "module": {"key": "invoices"}},
         {"key": "credit_notes", "label": "Credit notes", "count": 0, "visible": True,
          "module": {"key": "credit_notes"}},
-        {"key": "payments", "label": "Payments", "count": 0, "visible": True, "module": {"key": "payments"}}]
+        {"key": "payments", "label": "Payments", "count": 0, "visible": True, "module": {"key": "payments"}},
+        {"key": "entries", "label": "Accounting entries", "count": 0, "visible": True,
+         "module": {"key": "journal_entries"}}]
     changed = acme_admin_api.execute("""mutation { layoutUpdate(module: "accounts", input: {headerFields: ["name",
         "industry"], tabsOrder: ["subsidiaries", "contacts"], hiddenTabs: ["subsidiaries"]}) { __typename } }""")
     assert changed["data"]["layoutUpdate"]["__typename"] == "Layout"
@@ -92,7 +94,7 @@ def test_header_key_fields_and_related_tabs_follow_the_layout(world, acme_admin_
     assert [(t["key"], t["visible"]) for t in node["relatedTabs"]] == [
         ("subsidiaries", False), ("contacts", True), ("deals", True), ("leads", True), ("quotes", True),
         ("orders", True), ("invoices", True),
-        ("credit_notes", True), ("payments", True)]
+        ("credit_notes", True), ("payments", True), ("entries", True)]
 
 
 def test_layout_refuses_unknown_fields_and_tabs(acme_admin_api):

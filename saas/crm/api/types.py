@@ -11,15 +11,13 @@ from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.core.graph import graphql_enum
+from saas.core.graph import graphql_enum, lazy_connection
 from saas.crm import models, selectors
 from saas.records.api.types import Record, tagged
 
 
-def SalesConnection(type_name: str):  # noqa: N802 — used as a type
-    """A connection to a sales type, named lazily: the sales module depends on this one, never the reverse;
-    the type resolves when the schema is built."""
-    return DjangoListConnection[Annotated[type_name, strawberry.lazy("saas.sales.api.types")]]
+def sales_connection(type_name: str):
+    return lazy_connection(type_name, "saas.sales.api.types")
 
 
 @strawberry_django.filter_type(models.Contact, lookups=True)
@@ -117,11 +115,11 @@ class AccountType(Record):
     deals: DjangoListConnection[Annotated["DealType", strawberry.lazy("saas.crm.api.types")]] = \
         strawberry_django.connection()
     # The account's sales documents, for the one-query drill-down (GRAPH.md).
-    quotes: SalesConnection("QuoteType") = strawberry_django.connection()
-    orders: SalesConnection("SalesOrderType") = strawberry_django.connection(field_name="salesorders")
-    invoices: SalesConnection("InvoiceType") = strawberry_django.connection()
-    credit_notes: SalesConnection("CreditNoteType") = strawberry_django.connection(field_name="creditnotes")
-    payments: SalesConnection("PaymentType") = strawberry_django.connection()
+    quotes: sales_connection("QuoteType") = strawberry_django.connection()
+    orders: sales_connection("SalesOrderType") = strawberry_django.connection(field_name="salesorders")
+    invoices: sales_connection("InvoiceType") = strawberry_django.connection()
+    credit_notes: sales_connection("CreditNoteType") = strawberry_django.connection(field_name="creditnotes")
+    payments: sales_connection("PaymentType") = strawberry_django.connection()
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:

@@ -11,7 +11,7 @@ from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.core.graph import TenantNode, graphql_enum
+from saas.core.graph import TenantNode, graphql_enum, lazy_connection
 from saas.crm.api.types import AccountFilter, AccountType, ContactType
 from saas.records.api.types import Record, tagged
 from saas.sales import models, orders, payments, selectors, services
@@ -24,6 +24,10 @@ BillingFrequency = graphql_enum("BillingFrequency", models.BillingFrequency)
 PaymentStatus = graphql_enum("PaymentStatus", models.PaymentStatus)
 PaymentMethod = graphql_enum("PaymentMethod", models.PaymentMethod)
 LineKind = graphql_enum("LineKind", models.LineKind)
+
+
+def accounting_connection(type_name: str):
+    return lazy_connection(type_name, "saas.accounting.api.types")
 
 
 @strawberry.input(description="Match a payment status exactly or against a list.")
@@ -258,6 +262,8 @@ class InvoiceType(Record):
     lines: list[InvoiceLineType]
     credit_notes: DjangoListConnection[Annotated["CreditNoteType", strawberry.lazy("saas.sales.api.types")]] = \
         strawberry_django.connection()
+    entries: accounting_connection("JournalEntryType") = strawberry_django.connection(
+        description="The accounting entries the invoice posted.")
 
     @strawberry.field
     def status(self, root: models.Invoice) -> InvoiceStatus:
@@ -295,6 +301,7 @@ class CreditNoteType(Record):
     account: AccountType
     invoice: InvoiceType
     lines: list[CreditNoteLineType]
+    entries: accounting_connection("JournalEntryType") = strawberry_django.connection()
 
     @strawberry.field
     def status(self, root: models.CreditNote) -> InvoiceStatus:
@@ -318,6 +325,7 @@ class PaymentType(Record):
     reference: str
     account: AccountType
     allocations: list[PaymentAllocationType]
+    entries: accounting_connection("JournalEntryType") = strawberry_django.connection()
 
     @strawberry.field
     def method(self, root: models.Payment) -> PaymentMethod:

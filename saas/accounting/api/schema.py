@@ -1,0 +1,142 @@
+"""The books in the graph: lists, manual entries, posting, reversal, fiscal years, lettering."""
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from strawberry import relay
+from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
+
+from saas.accounting import error_codes, services
+from saas.accounting.api.types import (
+    FiscalYearType,
+    JournalEntryType,
+    JournalType,
+    LedgerAccountType,
+    PostingRuleType,
+)
+from saas.accounting.models import AuxiliaryAccount, FiscalYear, Journal, JournalLine, LedgerAccount
+from saas.companies.models import Company
+from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
+from saas.records.api.schema import record_of
+from saas.records.api.types import request_source
+
+
+@strawberry.input
+class EntryLineInput:
+    account: str = strawberry.field(description="The ledger account's number, e.g. 606400.")
+    label: str = ""
+    debit: Decimal = Decimal("0")
+    credit: Decimal = Decimal("0")
+    auxiliary: str | None = strawberry.field(default=None, description="A sub-ledger code, e.g. CLI00012.")
+    due_date: date | None = None
+
+
+@strawberry.input
+class EntryInput:
+    journal: str = strawberry.field(description="The journal's code, e.g. OD.")
+    date: date
+    label: str
+    piece_ref: str = ""
+    lines: list[EntryLineInput]
+    post: bool = strawberry.field(default=True, description="False keeps it as a draft (brouillard).")
+
+
+def _by_key(model, field: str, value, error_field: str):
+    found = model.objects.filter(**{field: value}).first() if value else None
+    if found is None:
+        raise ValidationError({error_field: ValidationError(_("Unknown: %(value)s.") % {"value": value},
+                                                            code=error_codes.NOT_FOUND)})
+    return found
+
+
+def _entry(info: Info, global_id):
+    return record_of(info, global_id, field="id", types=("JournalEntry",))
+
+
+def _lines(info: Info, global_ids: list[relay.GlobalID]) -> list[JournalLine]:
+    pks = [global_pk(gid, "JournalLine") for gid in global_ids]
+    return list(JournalLine.objects.filter(pk__in=[pk for pk in pks if pk is not None]))
+
+
+@strawberry.type
+class AccountingQuery:
+    ledger_accounts: DjangoListConnection[LedgerAccountType] = strawberry_django.connection(
+        permission_classes=[IsMember])
+    journals: list[JournalType] = strawberry_django.field(permission_classes=[IsMember])
+    fiscal_years: list[FiscalYearType] = strawberry_django.field(permission_classes=[IsMember])
+    journal_entries: DjangoListConnection[JournalEntryType] = strawberry_django.connection(
+        permission_classes=[IsMember])
+    posting_rules: list[PostingRuleType] = strawberry_django.field(permission_classes=[IsMember])
+
+
+def verb(description: str | None = None, admin: bool = False):
+    def decorate(resolver):
+        return strawberry_django.mutation(handle_django_errors=True, description=description,
+                                          permission_classes=[IsTenantAdmin if admin else IsMember])(mutation(resolver))
+    return decorate
+
+
+@strawberry.type
+class AccountingMutation:
+    @verb("A manual entry (OD…): refused unless balanced, in an open year; posted unless `post` is false.")
+    def entry_create(self, info: Info, input: EntryInput) -> JournalEntryType:
+        journal = _by_key(Journal, "code", input.journal, "journal")
+        errors, lines = {}, []
+        for index, line in enumerate(input.lines):
+            try:
+                account = _by_key(LedgerAccount, "number", line.account, f"lines.{index}.account")
+                auxiliary = _by_key(AuxiliaryAccount, "code", line.auxiliary,
+                                    f"lines.{index}.auxiliary") if line.auxiliary else None
+            except ValidationError as error:
+                errors.update(error.error_dict)
+                continue
+            lines.append(services.LineSpec(account=account, auxiliary=auxiliary, label=line.label,
+                                           debit=line.debit, credit=line.credit, due_date=line.due_date))
+        if errors:
+            raise ValidationError(errors)
+        return services.entry_create(actor=info.context.user, journal=journal, date=input.date, label=input.label,
+                                     piece_ref=input.piece_ref, lines=lines, post=input.post,
+                                     source=request_source(info))
+
+    @verb("Post a draft entry: its definitive number, then immutable.")
+    def entry_post(self, info: Info, id: relay.GlobalID) -> JournalEntryType:
+        return services.entry_post(actor=info.context.user, entry=_entry(info, id))
+
+    @verb("Reverse a posted entry (contrepassation) with a new posted entry.")
+    def entry_reverse(self, info: Info, id: relay.GlobalID, date: date | None = None) -> JournalEntryType:
+        return services.entry_reverse(actor=info.context.user, entry=_entry(info, id), date=date)
+
+    @verb("Letter (match) balanced lines of one reconcilable account and third party.")
+    def lines_letter(self, info: Info, line_ids: list[relay.GlobalID]) -> "LetteringResult":
+        code = services.lines_letter(actor=info.context.user, lines=_lines(info, line_ids))
+        return LetteringResult(code=code)
+
+    @verb("Undo the lettering a line belongs to.")
+    def line_unletter(self, info: Info, line_id: relay.GlobalID) -> "LetteringResult":
+        [line] = _lines(info, [line_id]) or [None]
+        if line is None:
+            raise ValidationError({"lineId": ValidationError(_("No such line."), code=error_codes.NOT_FOUND)})
+        return LetteringResult(code="", count=services.lines_unletter(actor=info.context.user, line=line))
+
+    @verb("Open a fiscal year of the default company.", admin=True)
+    def fiscal_year_create(self, info: Info, name: str, start: date, end: date) -> FiscalYearType:
+        return services.fiscal_year_create(actor=info.context.user, company=Company.objects.get(is_default=True),
+                                           name=name, start=start, end=end)
+
+    @verb("Close a fiscal year: nothing is posted in it any more.", admin=True)
+    def fiscal_year_close(self, info: Info, id: relay.GlobalID) -> FiscalYearType:
+        fiscal_year = FiscalYear.objects.filter(pk=global_pk(id, "FiscalYear")).first()
+        if fiscal_year is None:
+            raise ValidationError({"id": ValidationError(_("No such fiscal year."), code=error_codes.NOT_FOUND)})
+        return services.fiscal_year_close(actor=info.context.user, fiscal_year=fiscal_year)
+
+
+@strawberry.type
+class LetteringResult:
+    code: str
+    count: int = 0

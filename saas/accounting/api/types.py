@@ -1,0 +1,143 @@
+"""GraphQL types of the books."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+import strawberry_django
+from django.db.models import Q, QuerySet
+from strawberry import auto
+from strawberry.types import Info
+
+from saas.accounting import models, selectors
+from saas.core.graph import TenantNode, graphql_enum
+from saas.crm.api.types import AccountType
+from saas.records.api.types import Record, tagged
+
+AccountKind = graphql_enum("AccountKind", models.AccountKind)
+JournalKind = graphql_enum("JournalKind", models.JournalKind)
+EntryStatus = graphql_enum("EntryStatus", models.EntryStatus)
+RuleKind = graphql_enum("PostingRuleKind", models.RuleKind)
+
+
+@strawberry_django.filter_type(models.LedgerAccount, lookups=True)
+class LedgerAccountFilter:
+    number: auto
+    label: auto
+    reconcilable: auto
+    active: auto
+
+
+@strawberry_django.type(models.LedgerAccount, name="LedgerAccount", filters=LedgerAccountFilter)
+class LedgerAccountType(TenantNode):
+    number: str
+    label: str
+    reconcilable: bool
+    active: bool
+
+    @strawberry.field
+    def kind(self, root: models.LedgerAccount) -> AccountKind:
+        return AccountKind(root.kind)
+
+
+@strawberry_django.type(models.AuxiliaryAccount, name="AuxiliaryAccount")
+class AuxiliaryAccountType(TenantNode):
+    code: str
+    label: str
+    collective: LedgerAccountType
+    party: AccountType
+
+
+@strawberry_django.type(models.Journal, name="Journal")
+class JournalType(TenantNode):
+    code: str
+    label: str
+    default_account: LedgerAccountType | None
+
+    @strawberry.field
+    def kind(self, root: models.Journal) -> JournalKind:
+        return JournalKind(root.kind)
+
+
+@strawberry_django.type(models.FiscalYear, name="FiscalYear")
+class FiscalYearType(TenantNode):
+    name: str
+    start: date
+    end: date
+    closed_at: datetime | None
+
+
+@strawberry_django.type(models.JournalLine, name="JournalLine")
+class JournalLineType(TenantNode):
+    position: int
+    account: LedgerAccountType = strawberry_django.field(field_name="ledger_account")
+    auxiliary: AuxiliaryAccountType | None
+    label: str
+    debit: Decimal
+    credit: Decimal
+    due_date: date | None
+    lettering: str
+    lettered_on: date | None
+
+
+@strawberry_django.filter_type(models.JournalEntry, lookups=True)
+class JournalEntryFilter:
+    number: auto
+    date: auto
+    piece_ref: auto
+    journal: "JournalFilter | None"
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return tagged(prefix, value)
+
+    @strawberry_django.filter_field
+    def status(self, value: EntryStatus, prefix: str) -> Q:
+        return Q(**{f"{prefix}status": value.value})
+
+
+@strawberry_django.filter_type(models.Journal, lookups=True)
+class JournalFilter:
+    code: auto
+
+
+@strawberry_django.order_type(models.JournalEntry)
+class JournalEntryOrdering:
+    number: auto
+    date: auto
+    created_at: auto
+
+
+@strawberry_django.type(models.JournalEntry, name="JournalEntry", filters=JournalEntryFilter,
+                        ordering=JournalEntryOrdering)
+class JournalEntryType(Record):
+    journal: JournalType
+    fiscal_year: FiscalYearType
+    date: date
+    label: str
+    piece_ref: str
+    posted_at: datetime | None
+    party: AccountType | None
+    reversal_of: "JournalEntryType | None"
+    lines: list[JournalLineType]
+
+    @strawberry.field
+    def status(self, root: models.JournalEntry) -> EntryStatus:
+        return EntryStatus(root.status)
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.entry_list(actor=info.context.user)
+
+
+@strawberry_django.type(models.PostingRule, name="PostingRule")
+class PostingRuleType(TenantNode):
+    nature: str
+    vat_rate: Decimal | None
+    payment_method: str
+    ledger_account: LedgerAccountType
+    journal: JournalType | None
+
+    @strawberry.field
+    def kind(self, root: models.PostingRule) -> RuleKind:
+        return RuleKind(root.kind)

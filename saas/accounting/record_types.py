@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+
+from saas.accounting import selectors
+from saas.accounting.models import JournalEntry
+from saas.records.registry import Block, RecordType, Relation, add_relation, register
+
+
+def register_record_types() -> None:
+    register(RecordType(
+        key="journal_entries", list_selector=selectors.entry_list,
+        model=JournalEntry, label=_("Journal entry"), label_plural=_("Journal entries"), graphql_type="JournalEntry",
+        number_prefix="EC", icon="book", number_on_create=False, protected_when={"status": ("posted",)},
+        header_fields=("number", "journal", "date", "label", "status"),
+        key_fields=("journal", "date", "piece_ref", "party", "fiscal_year"),
+        blocks=(Block("entry", _("Journal entry"), ("journal", "date", "label", "piece_ref", "party", "fiscal_year",
+                                                    "reversal_of")),),
+        search_fields=("number", "label", "piece_ref"),
+    ))
+    for module in ("invoices", "credit_notes", "payments"):
+        field = {"invoices": "invoice", "credit_notes": "credit_note", "payments": "payment"}[module]
+        add_relation(module, Relation("entries", _("Accounting entries"), "accounting.JournalEntry", field))
+    add_relation("accounts", Relation("entries", _("Accounting entries"), "accounting.JournalEntry", "party"))

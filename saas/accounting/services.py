@@ -1,0 +1,225 @@
+"""Entries: balanced by construction, posted with a gapless number per fiscal year, never changed once posted
+(reversal only), never in a closed year (DOMAIN.md 4.1, 4.5); lettering of third-party lines (4.4)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saas.accounting import error_codes
+from saas.accounting.models import (
+    AuxiliaryAccount,
+    AuxiliaryKind,
+    EntryStatus,
+    FiscalYear,
+    Journal,
+    JournalEntry,
+    JournalLine,
+    LedgerAccount,
+)
+from saas.companies.models import Company
+from saas.records.enums import RecordSource
+from saas.records.services.records import record_create, record_update
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    account: LedgerAccount
+    label: str
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    auxiliary: AuxiliaryAccount | None = None
+    due_date: dt.date | None = None
+
+
+def entry_create(*, actor, journal: Journal, date: dt.date, label: str, lines: list[LineSpec],
+                 company: Company | None = None, piece_ref: str = "", post: bool = True,
+                 source: str = RecordSource.MANUAL, owner_user=None, owner_team=None, **links) -> JournalEntry:
+    """An entry from its lines — refused unless balanced, in an open fiscal year, on active accounts — posted at
+    once unless `post=False` (a draft, brouillard). `links`: invoice, credit_note or payment it comes from."""
+    company = company or Company.objects.filter(is_default=True).first()
+    lines = [line for line in _netted(lines) if line.debit or line.credit]
+    _lines_check(lines)
+    fiscal_year = fiscal_year_for(company=company, date=date)
+    entry = record_create(actor=actor, model=JournalEntry, source=source, owner_user=owner_user,
+                          owner_team=owner_team, fields={
+                              "company": company, "journal": journal, "fiscal_year": fiscal_year, "date": date,
+                              "label": (label or "")[:200], "piece_ref": piece_ref or "", **links})
+    JournalLine.objects.bulk_create(
+        JournalLine(entry=entry, ref_id=entry.ref_id, position=position, ledger_account=line.account,
+                    auxiliary=line.auxiliary, label=(line.label or label)[:200], debit=line.debit,
+                    credit=line.credit, due_date=line.due_date)
+        for position, line in enumerate(lines, start=1))
+    return entry_post(actor=actor, entry=entry) if post else entry
+
+
+def entry_post(*, actor, entry: JournalEntry) -> JournalEntry:
+    """Validate a draft: its definitive number from the fiscal year's gapless counter, then frozen."""
+    if entry.status == EntryStatus.POSTED:
+        raise ValidationError(_("This entry is already posted."), code=error_codes.POSTED)
+    lines = [LineSpec(account=line.ledger_account, label=line.label, debit=line.debit, credit=line.credit)
+             for line in entry.lines.select_related("ledger_account")]
+    _lines_check(lines)
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=entry.fiscal_year_id)
+    _open_check(fiscal_year)
+    fiscal_year.last_number += 1
+    fiscal_year.save(update_fields=["last_number"])
+    return record_update(actor=actor, record=entry, version=entry.version, fields={
+        "status": EntryStatus.POSTED, "posted_at": timezone.now(),
+        "number": f"{fiscal_year.name}-{fiscal_year.last_number:06d}"})
+
+
+def entry_reverse(*, actor, entry: JournalEntry, date: dt.date | None = None, label: str = "") -> JournalEntry:
+    """Cancel a posted entry the lawful way: a posted entry with every debit and credit swapped."""
+    if entry.status != EntryStatus.POSTED:
+        raise ValidationError(_("Only a posted entry is reversed; a draft can simply be changed."),
+                              code=error_codes.NOT_POSTED)
+    if JournalEntry.objects.filter(reversal_of=entry).exists():
+        raise ValidationError(_("This entry is already reversed."), code=error_codes.ALREADY_REVERSED)
+    lines = [LineSpec(account=line.ledger_account, auxiliary=line.auxiliary, label=line.label, debit=line.credit,
+                      credit=line.debit) for line in entry.lines.select_related("ledger_account", "auxiliary")]
+    return entry_create(actor=actor, journal=entry.journal, date=date or timezone.localdate(), company=entry.company,
+                        label=label or _("Reversal of %(number)s") % {"number": entry.number},
+                        piece_ref=entry.piece_ref, lines=lines, reversal_of=entry)
+
+
+def fiscal_year_for(*, company: Company, date: dt.date) -> FiscalYear:
+    """The company's fiscal year holding `date`; a calendar year is opened when none does (and none overlaps)."""
+    fiscal_year = FiscalYear.objects.filter(company=company, start__lte=date, end__gte=date).first()
+    if fiscal_year is None:
+        start, end = dt.date(date.year, 1, 1), dt.date(date.year, 12, 31)
+        if FiscalYear.objects.filter(company=company, start__lte=end, end__gte=start).exists():
+            raise ValidationError({"date": ValidationError(_("No fiscal year holds %(date)s.") % {
+                "date": date.isoformat()}, code=error_codes.NO_FISCAL_YEAR)})
+        fiscal_year = FiscalYear.objects.create(company=company, name=str(date.year), start=start, end=end)
+    _open_check(fiscal_year)
+    return fiscal_year
+
+
+def fiscal_year_create(*, actor, company: Company, name: str, start: dt.date, end: dt.date) -> FiscalYear:
+    errors = {}
+    if end <= start:
+        errors["end"] = ValidationError(_("A fiscal year ends after it starts."), code=error_codes.PERIOD)
+    elif (end - start).days > 731:
+        errors["end"] = ValidationError(_("A fiscal year lasts 24 months at most."), code=error_codes.PERIOD)
+    elif FiscalYear.objects.filter(company=company, start__lte=end, end__gte=start).exists():
+        errors["start"] = ValidationError(_("It overlaps another fiscal year."), code=error_codes.PERIOD)
+    if FiscalYear.objects.filter(company=company, name=name).exists():
+        errors["name"] = ValidationError(_("A fiscal year already has this name."), code=error_codes.PERIOD)
+    if errors:
+        raise ValidationError(errors)
+    return FiscalYear.objects.create(company=company, name=name.strip(), start=start, end=end)
+
+
+def fiscal_year_close(*, actor, fiscal_year: FiscalYear) -> FiscalYear:
+    """Close a year: no draft left in it; from then on nothing is posted with a date inside it."""
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    _open_check(fiscal_year)
+    drafts = fiscal_year.entries.filter(status=EntryStatus.DRAFT, deleted_at__isnull=True).count()
+    if drafts:
+        raise ValidationError(_("%(count)s draft entries are left in this year: post or delete them.")
+                              % {"count": drafts}, code=error_codes.DRAFTS_LEFT)
+    fiscal_year.closed_at = timezone.now()
+    fiscal_year.save(update_fields=["closed_at"])
+    return fiscal_year
+
+
+def auxiliary_for(*, party, kind: str = AuxiliaryKind.CUSTOMER) -> AuxiliaryAccount:
+    """The third party's sub-ledger account (CLI00012 on 411100, FOU00007 on 401100), made on first use."""
+    auxiliary = AuxiliaryAccount.objects.filter(party=party, kind=kind).first()
+    if auxiliary is None:
+        prefix, collective = ("CLI", "411100") if kind == AuxiliaryKind.CUSTOMER else ("FOU", "401100")
+        auxiliary = AuxiliaryAccount.objects.create(
+            code=f"{prefix}{party.pk:05d}", label=party.name[:200], kind=kind, party=party,
+            collective=LedgerAccount.objects.get(number=collective))
+    return auxiliary
+
+
+def lines_letter(*, actor, lines: list[JournalLine], on: dt.date | None = None) -> str:
+    """Match posted lines of one reconcilable account and third party whose debits equal their credits: they get
+    the next letter code of that account (A, B, … Z, AA, AB…)."""
+    lines = list(JournalLine.objects.select_for_update().filter(pk__in=[line.pk for line in lines]).select_related(
+        "entry", "ledger_account"))
+    errors = []
+    if len(lines) < 2:
+        errors.append(ValidationError(_("Letter two lines at least."), code=error_codes.LETTERING))
+    elif len({(line.ledger_account_id, line.auxiliary_id) for line in lines}) > 1:
+        errors.append(ValidationError(_("Lettered lines share one account and third party."),
+                                      code=error_codes.LETTERING))
+    elif not lines[0].ledger_account.reconcilable:
+        errors.append(ValidationError(_("This account is not reconcilable."), code=error_codes.LETTERING))
+    elif any(line.lettering for line in lines) or any(line.entry.status != EntryStatus.POSTED for line in lines):
+        errors.append(ValidationError(_("Only posted, unlettered lines can be lettered."), code=error_codes.LETTERING))
+    elif sum(line.debit for line in lines) != sum(line.credit for line in lines):
+        errors.append(ValidationError(_("Lettered lines balance: debits equal credits."),
+                                      code=error_codes.LETTERING_UNBALANCED))
+    if errors:
+        raise ValidationError(errors)
+    first = lines[0]
+    used = JournalLine.objects.filter(ledger_account_id=first.ledger_account_id, auxiliary_id=first.auxiliary_id
+                                      ).exclude(lettering="").values("lettering").distinct().count()
+    code = _letters(used)
+    while JournalLine.objects.filter(ledger_account_id=first.ledger_account_id, auxiliary_id=first.auxiliary_id,
+                                     lettering=code).exists():
+        used += 1
+        code = _letters(used)
+    on = on or max(line.entry.date for line in lines)
+    JournalLine.objects.filter(pk__in=[line.pk for line in lines]).update(lettering=code, lettered_on=on)
+    return code
+
+
+def lines_unletter(*, actor, line: JournalLine) -> int:
+    """Undo a lettering (it is not an entry: allowed, and kept in the entries' history)."""
+    if not line.lettering:
+        raise ValidationError(_("This line is not lettered."), code=error_codes.LETTERING)
+    return JournalLine.objects.filter(ledger_account_id=line.ledger_account_id, auxiliary_id=line.auxiliary_id,
+                                      lettering=line.lettering).update(lettering="", lettered_on=None)
+
+
+def _letters(index: int) -> str:
+    code = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        code = chr(65 + rest) + code
+    return code
+
+
+def _netted(lines: list[LineSpec]) -> list[LineSpec]:
+    """A negative amount on one side is a positive amount on the other (a deducted deposit credits nothing)."""
+    netted = []
+    for line in lines:
+        debit, credit = line.debit - line.credit, ZERO
+        if debit < 0:
+            debit, credit = ZERO, -debit
+        netted.append(LineSpec(account=line.account, label=line.label, debit=debit, credit=credit,
+                               auxiliary=line.auxiliary, due_date=line.due_date))
+    return netted
+
+
+def _lines_check(lines: list[LineSpec]) -> None:
+    errors = []
+    if len(lines) < 2:
+        errors.append(ValidationError(_("An entry has two lines at least."), code=error_codes.UNBALANCED))
+    debit, credit = sum((line.debit for line in lines), ZERO), sum((line.credit for line in lines), ZERO)
+    if debit != credit:
+        errors.append(ValidationError(_("The entry is not balanced: %(debit)s debit, %(credit)s credit.")
+                                      % {"debit": debit, "credit": credit}, code=error_codes.UNBALANCED))
+    if any(not line.account.active for line in lines):
+        errors.append(ValidationError(_("An account of the entry is inactive."), code=error_codes.INACTIVE_ACCOUNT))
+    if any(line.debit < 0 or line.credit < 0 or line.debit.as_tuple().exponent < -2 for line in lines):
+        errors.append(ValidationError(_("Amounts have two decimals."), code=error_codes.UNBALANCED))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _open_check(fiscal_year: FiscalYear) -> None:
+    if fiscal_year.closed_at is not None:
+        raise ValidationError(_("The fiscal year %(name)s is closed.") % {"name": fiscal_year.name},
+                              code=error_codes.PERIOD_CLOSED)
+

@@ -1,0 +1,185 @@
+"""Entries posted from sales documents, their integrity (service and database), lettering, the drill-down."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from saas.accounting.models import FiscalYear, JournalEntry, JournalLine
+from tests.conftest import messages
+from tests.sales.test_invoices import ISSUE, LINE, draft, gid, issued_invoice
+from tests.sales.test_payments import PAY
+
+ENTRY_LINES = "lines { account { number } auxiliary { code } label debit credit lettering }"
+DRILL = """query($id: ID!) { node(id: $id) { ... on Account { invoices(first: 100) { edges { node { number
+  totalInclVat entries { edges { node { journal { code } number date lines { account { number label } debit credit
+  lettering } } } } } } } } } }"""
+
+
+def domain_example(api, customer) -> str:
+    invoice = draft(api, customer)
+    api.execute(LINE, {"id": invoice, "input": {"itemId": gid(customer["saw"]), "quantity": "3"}})
+    api.execute(LINE, {"id": invoice, "input": {"itemId": gid(customer["food"]), "quantity": "2"}})
+    assert api.execute(ISSUE, {"id": invoice})["data"]["invoiceIssue"]["status"] == "ISSUED"
+    return invoice
+
+
+def entries_of(api, record_id):
+    node = api.execute(f"""query($id: ID!) {{ node(id: $id) {{ ... on Invoice {{ entries {{ edges {{ node {{
+        number status journal {{ code }} {ENTRY_LINES} }} }} }} }} ... on Payment {{ entries {{ edges {{ node {{
+        number status journal {{ code }} {ENTRY_LINES} }} }} }} }} }} }}""", {"id": record_id})
+    assert "errors" not in node, node
+    return [edge["node"] for edge in node["data"]["node"]["entries"]["edges"]]
+
+
+@pytest.mark.smoke
+def test_issuing_an_invoice_posts_its_sales_entry(acme_admin_api, customer):
+    invoice = domain_example(acme_admin_api, customer)
+    [entry] = entries_of(acme_admin_api, invoice)
+    year = timezone.localdate().year
+    assert (entry["number"], entry["status"], entry["journal"]["code"]) == (f"{year}-000001", "POSTED", "VT")
+    lines = [(line["account"]["number"], (line["auxiliary"] or {}).get("code"), line["debit"], line["credit"])
+             for line in entry["lines"]]
+    auxiliary = lines[0][1]
+    assert auxiliary.startswith("CLI")
+    # DOMAIN.md 4.3 (a): the saw and the food are goods (707), VAT per rate
+    assert lines == [("411100", auxiliary, "1694.91", "0.00"), ("707000", None, "0.00", "1350.00"),
+                     ("707000", None, "0.00", "71.00"), ("445711", None, "0.00", "270.00"),
+                     ("445712", None, "0.00", "3.91")]
+
+
+def test_a_payment_posts_to_the_bank_and_letters_what_it_settles(acme_admin_api, customer):
+    first, second = issued_invoice(acme_admin_api, customer), issued_invoice(acme_admin_api, customer)  # 240 each
+    payment = acme_admin_api.execute(PAY, {"input": {"accountId": gid(customer["account"]), "amount": "480",
+                                                     "allocations": [{"invoiceId": first, "amount": "240"}]}}
+                                     )["data"]["paymentRecord"]
+    [bank] = entries_of(acme_admin_api, payment["id"])
+    assert bank["journal"]["code"] == "BQ"
+    assert [(line["account"]["number"], line["debit"], line["credit"]) for line in bank["lines"]] == [
+        ("512100", "480.00", "0.00"), ("411100", "0.00", "480.00")]
+    # 480 received for one invoice of 240: nothing balances yet, nothing is lettered
+    assert entries_of(acme_admin_api, first)[0]["lines"][0]["lettering"] == ""
+    allocate = """mutation($p: ID!, $i: ID!) { paymentAllocate(paymentId: $p, invoiceId: $i, amount: "240") {
+        __typename ... on Payment { allocations { id } } } }"""
+    allocations = acme_admin_api.execute(allocate, {"p": payment["id"], "i": second})["data"]["paymentAllocate"]
+    letters = {entries_of(acme_admin_api, record)[0]["lines"][index]["lettering"]
+               for record, index in ((first, 0), (second, 0), (payment["id"], 1))}
+    assert letters == {"A"}
+    acme_admin_api.execute('mutation($id: ID!) { paymentUnallocate(allocationId: $id) { __typename } }',
+                           {"id": allocations["allocations"][1]["id"]})
+    assert entries_of(acme_admin_api, first)[0]["lines"][0]["lettering"] == ""
+
+
+def test_a_credit_note_mirrors_the_invoice(acme_admin_api, customer):
+    invoice = domain_example(acme_admin_api, customer)
+    acme_admin_api.execute('mutation($id: ID!) { invoiceCancel(id: $id) { __typename } }', {"id": invoice})
+    with schema_context("acme"):
+        credit = JournalEntry.objects.get(credit_note__invoice__isnull=False)
+        lines = [(line.ledger_account.number, line.debit, line.credit) for line in credit.lines.all()]
+    assert lines[0] == ("411100", Decimal("0.00"), Decimal("1694.91"))
+    assert sum(debit for _n, debit, _c in lines) == sum(credit for _n, _d, credit in lines) == Decimal("1694.91")
+
+
+def test_posted_entries_are_immutable_and_balanced_in_the_database(acme_admin_api, customer):
+    domain_example(acme_admin_api, customer)
+    with schema_context("acme"):
+        line = JournalLine.objects.filter(debit__gt=0).first()
+        for statement in (lambda: JournalLine.objects.filter(pk=line.pk).update(debit=Decimal("1")),
+                          lambda: JournalLine.objects.filter(pk=line.pk).delete(),
+                          lambda: JournalEntry.objects.filter(pk=line.entry_id).update(date=dt.date(2020, 1, 1)),
+                          lambda: JournalEntry.objects.filter(pk=line.entry_id).delete()):
+            with pytest.raises(DatabaseError), transaction.atomic():
+                statement()
+        # A line written straight into a posted entry is refused too; lettering alone may change.
+        JournalLine.objects.filter(pk=line.pk).update(lettering="Z")
+        with pytest.raises(DatabaseError), transaction.atomic():
+            JournalLine.objects.create(entry_id=line.entry_id, ref_id=line.ref_id, ledger_account=line.ledger_account,
+                                       label="x", debit=Decimal("1"))
+
+
+def test_manual_entries_are_balanced_and_refused_in_a_closed_year(acme_admin_api):
+    create = """mutation($input: EntryInput!) { entryCreate(input: $input) { __typename
+        ... on JournalEntry { id number status lines { account { number } debit credit } }
+        ... on OperationInfo { messages { field code } } } }"""
+    today = timezone.localdate().isoformat()
+    lines = [{"account": "606400", "debit": "500"}, {"account": "445660", "debit": "100"},
+             {"account": "401100", "credit": "600"}]
+    unbalanced = acme_admin_api.execute(create, {"input": {"journal": "OD", "date": today, "label": "Supplies",
+                                                           "lines": lines[:2] + [{"account": "401100",
+                                                                                  "credit": "599"}]}})
+    assert messages(unbalanced["data"]["entryCreate"]) == {None: "unbalanced"}
+    unknown = acme_admin_api.execute(create, {"input": {"journal": "OD", "date": today, "label": "x",
+                                                        "lines": [{"account": "999999", "debit": "1"}]}})
+    assert messages(unknown["data"]["entryCreate"]) == {"lines.0.account": "not_found"}
+    posted = acme_admin_api.execute(create, {"input": {"journal": "OD", "date": today, "label": "Supplies",
+                                                       "lines": lines}})["data"]["entryCreate"]
+    assert posted["status"] == "POSTED" and posted["number"].endswith("-000001")
+    reversed_ = acme_admin_api.execute('mutation($id: ID!) { entryReverse(id: $id) { ... on JournalEntry { number '
+                                       'lines { account { number } debit credit } } } }', {"id": posted["id"]})
+    assert reversed_["data"]["entryReverse"]["lines"][0] == {"account": {"number": "606400"}, "debit": "0.00",
+                                                             "credit": "500.00"}
+    with schema_context("acme"):
+        FiscalYear.objects.update(closed_at=timezone.now())
+    closed = acme_admin_api.execute(create, {"input": {"journal": "OD", "date": today, "label": "Late",
+                                                       "lines": lines}})
+    assert messages(closed["data"]["entryCreate"]) == {None: "period_closed"}
+
+
+def test_issuing_in_a_closed_year_is_refused_and_writes_nothing(acme_admin_api, customer):
+    invoice = draft(acme_admin_api, customer)
+    acme_admin_api.execute(LINE, {"id": invoice, "input": {"description": "x", "unitPrice": "10", "vatRate": "20"}})
+    with schema_context("acme"):
+        year = timezone.localdate().year
+        FiscalYear.objects.create(company_id=1, name=str(year), start=dt.date(year, 1, 1), end=dt.date(year, 12, 31),
+                                  closed_at=timezone.now())
+    refused = acme_admin_api.execute(ISSUE, {"id": invoice})["data"]["invoiceIssue"]
+    assert messages(refused) == {None: "period_closed"}
+    with schema_context("acme"):
+        assert not JournalEntry.objects.exists()
+
+
+def test_the_database_refuses_to_post_an_unbalanced_entry(acme_admin_api, customer, acme_admin):
+    with schema_context("acme"):
+        from saas.accounting import services
+        from saas.accounting.models import Journal, LedgerAccount
+
+        bank, fees = LedgerAccount.objects.get(number="512100"), LedgerAccount.objects.get(number="627000")
+        entry = services.entry_create(actor=acme_admin, journal=Journal.objects.get(code="OD"),
+                                      date=timezone.localdate(), label="Fees", post=False, lines=[
+                                          services.LineSpec(account=fees, label="Fees", debit=Decimal("5")),
+                                          services.LineSpec(account=bank, label="Fees", credit=Decimal("5"))])
+        JournalLine.objects.filter(entry=entry, ledger_account=bank).update(credit=Decimal("4"))
+        with pytest.raises(ValidationError) as service_refused:
+            services.entry_post(actor=acme_admin, entry=entry)
+        assert [error.code for error in service_refused.value.error_list] == ["unbalanced"]
+        with pytest.raises(DatabaseError), transaction.atomic():
+            JournalEntry.objects.filter(pk=entry.pk).update(status="posted")
+            connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_the_drill_down_has_a_constant_query_count(acme_admin_api, customer, acme_admin):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            result = acme_admin_api.execute(DRILL, {"id": gid(customer["account"])})
+        assert "errors" not in result, result
+        return len(captured), len(result["data"]["node"]["invoices"]["edges"])
+
+    issued_invoice(acme_admin_api, customer)
+    one, invoices = count()
+    assert invoices == 1
+    for _ in range(9):
+        issued_invoice(acme_admin_api, customer)
+    assert count() == (one, 10)
+    with schema_context("acme"):
+        from saas.sales import services as sales
+
+        for _ in range(90):
+            invoice = sales.invoice_create(actor=acme_admin, account=customer["account"])
+            invoice = sales.document_line_add(actor=acme_admin, document=invoice, item=customer["saw"])
+            sales.invoice_issue(actor=acme_admin, invoice=invoice)
+    assert count() == (one, 100)
