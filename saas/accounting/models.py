@@ -257,9 +257,28 @@ class JournalLine(models.Model):
 class RuleKind(models.TextChoices):
     REVENUE = "revenue", _("Revenue")
     VAT_COLLECTED = "vat_collected", _("VAT collected")
+    VAT_PENDING = "vat_pending", _("VAT collected on services not yet paid")
     CUSTOMER = "customer", _("Customer")
     DEPOSIT = "deposit", _("Deposits received")
     PAYMENT = "payment", _("Payments received")
+
+
+class EntryTemplate(models.Model):
+    """A recurring manual entry (OD): its lines split an amount between accounts, e.g. a bank charge with VAT."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="+", verbose_name=_("journal"))
+    label = models.CharField(_("label"), max_length=200)
+    # [{"account": "627000", "side": "debit", "percent": "83.33", "label": "..."}, ...]: each side sums to 100.
+    lines = models.JSONField(_("lines"), default=list)
+
+    class Meta:
+        verbose_name = _("entry template")
+        verbose_name_plural = _("entry templates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ItemNature(models.TextChoices):

@@ -19,8 +19,16 @@ from saas.accounting.models import (
     PostingRule,
     RuleKind,
 )
-from saas.accounting.services import LineSpec, auxiliary_for, entry_create, lines_letter, lines_unletter
-from saas.core.money import plain_number
+from saas.accounting.services import (
+    ZERO,
+    LineSpec,
+    auxiliary_for,
+    entry_create,
+    entry_reverse,
+    lines_letter,
+    lines_unletter,
+)
+from saas.core.money import plain_number, round2
 from saas.records.enums import RecordSource
 from saas.sales import signals
 from saas.sales.models import CreditNote, Invoice, InvoiceKind, LineKind, Payment, PaymentAllocation
@@ -68,16 +76,66 @@ def document_entry(*, actor, document: Invoice | CreditNote):
                       debit=sign * document.total_incl_vat)]
     for (account, rate), amount in sorted(revenue.items(), key=lambda item: (item[0][0].number, -item[0][1])):
         specs.append(LineSpec(account=account, label=f"{account.label} {plain_number(rate)} %", credit=sign * amount))
+    pending = services_vat(document)
     for rate, _base, amount in vat_breakdown(document):
         account = rule_account(RuleKind.VAT_COLLECTED, vat_rate=rate, rules=rules)
+        due_now = amount - pending.get(rate, ZERO)
         specs.append(LineSpec(account=account, label=_("VAT collected %(rate)s %%") % {"rate": plain_number(rate)},
-                              credit=sign * amount))
+                              credit=sign * due_now))
+        if pending.get(rate):
+            specs.append(LineSpec(account=rule_account(RuleKind.VAT_PENDING, rules=rules), credit=sign * pending[rate],
+                                  label=_("VAT on services not yet paid %(rate)s %%") % {"rate": plain_number(rate)}))
     link = {"credit_note": document} if isinstance(document, CreditNote) else {"invoice": document}
     link["party"] = document.account
     return entry_create(actor=actor, journal=_journal(JournalKind.SALES), date=document.issue_date, label=label,
                         company=document.company, piece_ref=document.number, lines=specs,
                         source=RecordSource.WORKFLOW, owner_user=document.owner_user, owner_team=document.owner_team,
                         **link)
+
+
+def services_vat(document: Invoice | CreditNote) -> dict[Decimal, Decimal]:
+    """Per rate, the VAT of the document's services, due only when they are paid (CGI 269-2-c) unless the company
+    opted for the debits: each rate's VAT shared between goods and services in proportion to their bases."""
+    if document.company.vat_on_debits:
+        return {}
+    bases, services = defaultdict(Decimal), defaultdict(Decimal)
+    for line in document.lines.filter(kind=LineKind.ITEM):
+        bases[line.vat_rate] += line.line_net
+        if not line.product_id:
+            services[line.vat_rate] += line.line_net
+    return {rate: round2(amount * services[rate] / bases[rate])
+            for rate, _base, amount in vat_breakdown(document) if services[rate] and bases[rate]}
+
+
+def vat_on_receipt_transfer(*, actor, invoice: Invoice, payment: Payment):
+    """Once (part of) an invoice is paid, the matching share of its services VAT becomes due: moved from 445740 to
+    the collected VAT accounts, so that what was paid so far has exactly its share transferred."""
+    pending = services_vat(invoice)
+    if not pending or invoice.total_incl_vat <= 0:
+        return None
+    rules = list(PostingRule.objects.select_related("ledger_account"))
+    waiting = rule_account(RuleKind.VAT_PENDING, rules=rules)
+    per_account: dict[LedgerAccount, Decimal] = defaultdict(Decimal)
+    for rate, amount in pending.items():
+        per_account[rule_account(RuleKind.VAT_COLLECTED, vat_rate=rate, rules=rules)] += amount
+    paid = min(sum((allocation.amount for allocation in invoice.allocations.all()), ZERO), invoice.total_incl_vat)
+    transfers = JournalLine.objects.filter(entry__invoice=invoice, entry__journal__kind=JournalKind.MISC,
+                                           entry__status=EntryStatus.POSTED)
+    specs = []
+    for account, amount in sorted(per_account.items(), key=lambda item: item[0].number):
+        done = sum((line.credit - line.debit for line in transfers if line.ledger_account_id == account.pk), ZERO)
+        due = round2(amount * paid / invoice.total_incl_vat) - done
+        if due:
+            label = _("VAT on services now due (%(account)s)") % {"account": account.number}
+            specs += [LineSpec(account=waiting, label=label, debit=due),
+                      LineSpec(account=account, label=label, credit=due)]
+    if not specs:
+        return None
+    return entry_create(actor=actor, journal=_journal(JournalKind.MISC), date=payment.date, company=invoice.company,
+                        label=_("VAT on receipt – %(number)s") % {"number": invoice.number}, lines=specs,
+                        piece_ref=payment.reference or payment.number, invoice=invoice, payment=payment,
+                        party=invoice.account, source=RecordSource.WORKFLOW, owner_user=invoice.owner_user,
+                        owner_team=invoice.owner_team)
 
 
 def payment_entry(*, actor, payment: Payment):
@@ -146,9 +204,14 @@ def _on_payment(sender, actor, payment, **kwargs) -> None:
 
 def _on_allocation(sender, actor, allocation, created, **kwargs) -> None:
     if created:
+        vat_on_receipt_transfer(actor=actor, invoice=allocation.invoice, payment=allocation.payment)
         settlement_letter(actor=actor, invoice=allocation.invoice)
         return
     lettered = JournalLine.objects.filter(
         auxiliary__isnull=False, entry__invoice_id=allocation.invoice_id).exclude(lettering="").first()
     if lettered is not None:
         lines_unletter(actor=actor, line=lettered)
+    for transfer in JournalEntry.objects.filter(invoice_id=allocation.invoice_id, payment_id=allocation.payment_id,
+                                                journal__kind=JournalKind.MISC, reversal_of__isnull=True,
+                                                reversed_by__isnull=True, status=EntryStatus.POSTED):
+        entry_reverse(actor=actor, entry=transfer, date=allocation.payment.date)

@@ -14,11 +14,15 @@ from saas.accounting.models import (
     AuxiliaryAccount,
     AuxiliaryKind,
     EntryStatus,
+    EntryTemplate,
     FiscalYear,
+    ItemNature,
     Journal,
     JournalEntry,
     JournalLine,
     LedgerAccount,
+    PostingRule,
+    RuleKind,
 )
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
@@ -83,9 +87,10 @@ def entry_reverse(*, actor, entry: JournalEntry, date: dt.date | None = None, la
         raise ValidationError(_("This entry is already reversed."), code=error_codes.ALREADY_REVERSED)
     lines = [LineSpec(account=line.ledger_account, auxiliary=line.auxiliary, label=line.label, debit=line.credit,
                       credit=line.debit) for line in entry.lines.select_related("ledger_account", "auxiliary")]
+    links = {name: getattr(entry, name) for name in ("party", "invoice", "credit_note", "payment")}
     return entry_create(actor=actor, journal=entry.journal, date=date or timezone.localdate(), company=entry.company,
                         label=label or _("Reversal of %(number)s") % {"number": entry.number},
-                        piece_ref=entry.piece_ref, lines=lines, reversal_of=entry)
+                        piece_ref=entry.piece_ref, lines=lines, reversal_of=entry, **links)
 
 
 def fiscal_year_for(*, company: Company, date: dt.date) -> FiscalYear:
@@ -223,3 +228,60 @@ def _open_check(fiscal_year: FiscalYear) -> None:
         raise ValidationError(_("The fiscal year %(name)s is closed.") % {"name": fiscal_year.name},
                               code=error_codes.PERIOD_CLOSED)
 
+
+
+def template_save(*, actor, name: str, journal: Journal, label: str, lines: list[dict]) -> EntryTemplate:
+    """Save a manual-entry template: lines `{account, side, percent, label}` whose percents make 100 per side."""
+    errors = []
+    numbers = {line.get("account") for line in lines}
+    known = set(LedgerAccount.objects.filter(number__in=numbers, active=True).values_list("number", flat=True))
+    if numbers - known:
+        errors.append(ValidationError(_("Unknown accounts: %(numbers)s.") % {
+            "numbers": ", ".join(sorted(str(number) for number in numbers - known))}, code=error_codes.NOT_FOUND))
+    for side in ("debit", "credit"):
+        shares = [Decimal(str(line.get("percent", "0"))) for line in lines if line.get("side") == side]
+        if sum(shares, ZERO) != Decimal("100") or any(share <= 0 for share in shares):
+            errors.append(ValidationError(_("The %(side)s lines share 100 %%.") % {"side": side},
+                                          code=error_codes.UNBALANCED))
+    if errors:
+        raise ValidationError(errors)
+    template, _created = EntryTemplate.objects.update_or_create(name=name.strip(), defaults={
+        "journal": journal, "label": label, "lines": [
+            {"account": line["account"], "side": line["side"], "percent": str(line["percent"]),
+             "label": line.get("label", "")} for line in lines]})
+    return template
+
+
+def entry_from_template(*, actor, template: EntryTemplate, amount: Decimal, date: dt.date,
+                        label: str = "", post: bool = True) -> JournalEntry:
+    """An entry of `amount` split as the template says; each side's last line takes the rounding remainder."""
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": ValidationError(_("A positive amount."), code=error_codes.UNBALANCED)})
+    accounts = {account.number: account for account in LedgerAccount.objects.filter(
+        number__in=[line["account"] for line in template.lines])}
+    specs = []
+    for side in ("debit", "credit"):
+        lines = [line for line in template.lines if line["side"] == side]
+        left = amount
+        for index, line in enumerate(lines):
+            share = left if index == len(lines) - 1 else (amount * Decimal(line["percent"]) / 100).quantize(
+                Decimal("0.01"))
+            left -= share
+            specs.append(LineSpec(account=accounts[line["account"]], label=line["label"] or template.label,
+                                  **{side: share}))
+    return entry_create(actor=actor, journal=template.journal, date=date, label=label or template.label,
+                        lines=specs, post=post)
+
+
+def posting_rule_set(*, actor, kind: str, account: LedgerAccount, family=None, nature: str = "",
+                     vat_rate: Decimal | None = None, payment_method: str = "",
+                     journal: Journal | None = None) -> PostingRule:
+    """Point the documents matching these criteria to `account` (a tenant's accounting strategy)."""
+    if kind not in RuleKind.values:
+        raise ValidationError({"kind": ValidationError(_("Unknown kind of rule."), code=error_codes.NOT_FOUND)})
+    if nature and nature not in ItemNature.values:
+        raise ValidationError({"nature": ValidationError(_("Unknown nature."), code=error_codes.NOT_FOUND)})
+    rule, _created = PostingRule.objects.update_or_create(
+        kind=kind, family=family, nature=nature or "", vat_rate=vat_rate, payment_method=payment_method or "",
+        defaults={"ledger_account": account, "journal": journal})
+    return rule

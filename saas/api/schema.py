@@ -11,7 +11,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from graphql import GraphQLError
 from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
-from saas.accounting.api.schema import AccountingMutation, AccountingQuery
+from saas.accounting.api.schema import AccountingMutation, AccountingQuery, AccountingSetupMutation
 from saas.api.errors import mask_errors
 from saas.api.extensions import HistoryContext
 from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutation, PricingQuery, VatRateMutation
@@ -60,7 +60,7 @@ Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQu
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
                                    CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation,
                                    QuoteMutation, OrderMutation, SalesMutation, SalesOutputMutation,
-                                   AccountingMutation))
+                                   AccountingMutation, AccountingSetupMutation))
 
 schema = strawberry.Schema(
     query=Query,

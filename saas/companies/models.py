@@ -32,6 +32,8 @@ class Company(models.Model):
     # From this date the buyer's SIREN is a mandatory mention on B2B invoices (DOMAIN.md 1.2 and 7.1):
     # 1 September 2027 for SMEs and micro-companies, 1 September 2026 for large and mid-size ones.
     einvoicing_from = models.DateField(_("e-invoicing obligation from"), default=dt.date(2027, 9, 1))
+    # VAT on services is due when paid unless the company opted for the debits (DOMAIN.md 2.3, 4.3).
+    vat_on_debits = models.BooleanField(_("VAT on debits (option pour les débits)"), default=False)
     # Mandatory on B2B invoices (Code de commerce L441-10; DOMAIN.md section 1.2).
     late_penalty_text = models.TextField(_("late payment penalties"), default=(
         # The 40 € indemnity is printed by the documents themselves, for business customers only.

@@ -29,6 +29,8 @@ TENANT_APPS = [
     "saas.catalog",
     "saas.sales",
     "saas.accounting",
+    "saas.banking",
+    "saas.sepa",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

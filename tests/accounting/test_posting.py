@@ -37,6 +37,11 @@ def entries_of(api, record_id):
     return [edge["node"] for edge in node["data"]["node"]["entries"]["edges"]]
 
 
+def in_journal(api, record_id, code):
+    [entry] = [entry for entry in entries_of(api, record_id) if entry["journal"]["code"] == code]
+    return entry
+
+
 @pytest.mark.smoke
 def test_issuing_an_invoice_posts_its_sales_entry(acme_admin_api, customer):
     invoice = domain_example(acme_admin_api, customer)
@@ -58,21 +63,21 @@ def test_a_payment_posts_to_the_bank_and_letters_what_it_settles(acme_admin_api,
     payment = acme_admin_api.execute(PAY, {"input": {"accountId": gid(customer["account"]), "amount": "480",
                                                      "allocations": [{"invoiceId": first, "amount": "240"}]}}
                                      )["data"]["paymentRecord"]
-    [bank] = entries_of(acme_admin_api, payment["id"])
+    bank = in_journal(acme_admin_api, payment["id"], "BQ")
     assert bank["journal"]["code"] == "BQ"
     assert [(line["account"]["number"], line["debit"], line["credit"]) for line in bank["lines"]] == [
         ("512100", "480.00", "0.00"), ("411100", "0.00", "480.00")]
     # 480 received for one invoice of 240: nothing balances yet, nothing is lettered
-    assert entries_of(acme_admin_api, first)[0]["lines"][0]["lettering"] == ""
+    assert in_journal(acme_admin_api, first, "VT")["lines"][0]["lettering"] == ""
     allocate = """mutation($p: ID!, $i: ID!) { paymentAllocate(paymentId: $p, invoiceId: $i, amount: "240") {
         __typename ... on Payment { allocations { id } } } }"""
     allocations = acme_admin_api.execute(allocate, {"p": payment["id"], "i": second})["data"]["paymentAllocate"]
-    letters = {entries_of(acme_admin_api, record)[0]["lines"][index]["lettering"]
-               for record, index in ((first, 0), (second, 0), (payment["id"], 1))}
+    letters = {in_journal(acme_admin_api, record, journal)["lines"][index]["lettering"]
+               for record, journal, index in ((first, "VT", 0), (second, "VT", 0), (payment["id"], "BQ", 1))}
     assert letters == {"A"}
     acme_admin_api.execute('mutation($id: ID!) { paymentUnallocate(allocationId: $id) { __typename } }',
                            {"id": allocations["allocations"][1]["id"]})
-    assert entries_of(acme_admin_api, first)[0]["lines"][0]["lettering"] == ""
+    assert in_journal(acme_admin_api, first, "VT")["lines"][0]["lettering"] == ""
 
 
 def test_a_credit_note_mirrors_the_invoice(acme_admin_api, customer):
@@ -183,3 +188,49 @@ def test_the_drill_down_has_a_constant_query_count(acme_admin_api, customer, acm
             invoice = sales.document_line_add(actor=acme_admin, document=invoice, item=customer["saw"])
             sales.invoice_issue(actor=acme_admin, invoice=invoice)
     assert count() == (one, 100)
+
+
+def test_services_vat_waits_until_paid_then_moves_to_collected_vat(acme_admin_api, customer):
+    invoice = issued_invoice(acme_admin_api, customer)  # 2 × 100 € of "Work" (a service) at 20 %: 40 € VAT
+    sale = in_journal(acme_admin_api, invoice, "VT")
+    assert [(line["account"]["number"], line["credit"]) for line in sale["lines"][1:]] == [
+        ("706000", "200.00"), ("445740", "40.00")]
+    payment = acme_admin_api.execute(PAY, {"input": {"accountId": gid(customer["account"]), "amount": "60",
+                                                     "allocations": [{"invoiceId": invoice, "amount": "60"}]}}
+                                     )["data"]["paymentRecord"]
+    transfers = [entry for entry in entries_of(acme_admin_api, invoice) if entry["journal"]["code"] == "OD"]
+    assert [(line["account"]["number"], line["debit"], line["credit"]) for line in transfers[0]["lines"]] == [
+        ("445740", "10.00", "0.00"), ("445711", "0.00", "10.00")]  # a quarter paid: a quarter of the VAT due
+    acme_admin_api.execute(PAY, {"input": {"accountId": gid(customer["account"]), "amount": "180",
+                                           "allocations": [{"invoiceId": invoice, "amount": "180"}]}})
+    with schema_context("acme"):
+        waiting = JournalLine.objects.filter(ledger_account__number="445740")
+        assert sum(line.credit - line.debit for line in waiting) == 0  # all of it due now
+    acme_admin_api.execute('mutation($id: ID!) { paymentUnallocate(allocationId: $id) { __typename } }',
+                           {"id": payment["allocations"][0]["id"]})
+    with schema_context("acme"):
+        assert sum(line.credit - line.debit for line in waiting.all()) == Decimal("10.00")
+
+
+def test_templates_and_posting_rules_are_the_tenants(acme_admin_api, customer):
+    save = """mutation($lines: [TemplateLineInput!]!) { entryTemplateSave(name: "Bank fees", journal: "BQ",
+        label: "Bank fees", lines: $lines) { __typename ... on EntryTemplate { name lines { account percent } }
+        ... on OperationInfo { messages { field code } } } }"""
+    lopsided = acme_admin_api.execute(save, {"lines": [{"account": "627000", "side": "debit", "percent": "90"},
+                                                       {"account": "512100", "side": "credit", "percent": "100"}]})
+    assert messages(lopsided["data"]["entryTemplateSave"]) == {None: "unbalanced"}
+    saved = acme_admin_api.execute(save, {"lines": [
+        {"account": "627000", "side": "debit", "percent": "83.33"},
+        {"account": "445660", "side": "debit", "percent": "16.67"},
+        {"account": "512100", "side": "credit", "percent": "100"}]})
+    assert saved["data"]["entryTemplateSave"]["name"] == "Bank fees"
+    entry = acme_admin_api.execute("""mutation { entryFromTemplate(template: "Bank fees", amount: "12.00",
+        date: "%s") { ... on JournalEntry { status lines { account { number } debit credit } } } }"""
+                                   % timezone.localdate().isoformat())["data"]["entryFromTemplate"]
+    assert [(line["account"]["number"], line["debit"], line["credit"]) for line in entry["lines"]] == [
+        ("627000", "10.00", "0.00"), ("445660", "2.00", "0.00"), ("512100", "0.00", "12.00")]
+    rule = acme_admin_api.execute("""mutation { postingRuleSet(kind: REVENUE, nature: "goods", account: "701000") {
+        __typename } }""")
+    assert rule["data"]["postingRuleSet"]["__typename"] == "PostingRule"
+    invoice = domain_example(acme_admin_api, customer)
+    assert {line["account"]["number"] for line in in_journal(acme_admin_api, invoice, "VT")["lines"]} >= {"701000"}

@@ -13,13 +13,15 @@ from strawberry_django.relay import DjangoListConnection
 
 from saas.accounting import error_codes, services
 from saas.accounting.api.types import (
+    EntryTemplateType,
     FiscalYearType,
     JournalEntryType,
     JournalType,
     LedgerAccountType,
     PostingRuleType,
+    RuleKind,
 )
-from saas.accounting.models import AuxiliaryAccount, FiscalYear, Journal, JournalLine, LedgerAccount
+from saas.accounting.models import AuxiliaryAccount, EntryTemplate, FiscalYear, Journal, JournalLine, LedgerAccount
 from saas.companies.models import Company
 from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
 from saas.records.api.schema import record_of
@@ -72,6 +74,7 @@ class AccountingQuery:
     journal_entries: DjangoListConnection[JournalEntryType] = strawberry_django.connection(
         permission_classes=[IsMember])
     posting_rules: list[PostingRuleType] = strawberry_django.field(permission_classes=[IsMember])
+    entry_templates: list[EntryTemplateType] = strawberry_django.field(permission_classes=[IsMember])
 
 
 def verb(description: str | None = None, admin: bool = False):
@@ -134,6 +137,41 @@ class AccountingMutation:
         if fiscal_year is None:
             raise ValidationError({"id": ValidationError(_("No such fiscal year."), code=error_codes.NOT_FOUND)})
         return services.fiscal_year_close(actor=info.context.user, fiscal_year=fiscal_year)
+
+
+@strawberry.input
+class TemplateLineInput:
+    account: str
+    side: str = strawberry.field(description="debit or credit")
+    percent: Decimal
+    label: str = ""
+
+
+@strawberry.type
+class AccountingSetupMutation:
+    @verb("Save a manual-entry template (each side's lines share 100 %).", admin=True)
+    def entry_template_save(self, info: Info, name: str, journal: str, label: str,
+                            lines: list[TemplateLineInput]) -> EntryTemplateType:
+        return services.template_save(actor=info.context.user, name=name, label=label,
+                                      journal=_by_key(Journal, "code", journal, "journal"),
+                                      lines=[{"account": line.account, "side": line.side, "percent": line.percent,
+                                              "label": line.label} for line in lines])
+
+    @verb("An entry of `amount` split as the template says.")
+    def entry_from_template(self, info: Info, template: str, amount: Decimal, date: date,
+                            label: str = "") -> JournalEntryType:
+        return services.entry_from_template(actor=info.context.user, amount=amount, date=date, label=label,
+                                            template=_by_key(EntryTemplate, "name", template, "template"))
+
+    @verb("Point documents matching the criteria to an account (an accounting strategy).", admin=True)
+    def posting_rule_set(self, info: Info, kind: RuleKind, account: str, family_id: relay.GlobalID | None = None,
+                         nature: str = "", vat_rate: Decimal | None = None, payment_method: str = "",
+                         journal: str | None = None) -> PostingRuleType:
+        family = record_of(info, family_id, field="familyId", types=("ProductFamily",)) if family_id else None
+        return services.posting_rule_set(
+            actor=info.context.user, kind=kind.value, account=_by_key(LedgerAccount, "number", account, "account"),
+            family=family, nature=nature, vat_rate=vat_rate, payment_method=payment_method,
+            journal=_by_key(Journal, "code", journal, "journal") if journal else None)
 
 
 @strawberry.type

@@ -141,3 +141,23 @@ class PostingRuleType(TenantNode):
     @strawberry.field
     def kind(self, root: models.PostingRule) -> RuleKind:
         return RuleKind(root.kind)
+
+
+@strawberry.type
+class TemplateLine:
+    account: str
+    side: str
+    percent: Decimal
+    label: str
+
+
+@strawberry_django.type(models.EntryTemplate, name="EntryTemplate")
+class EntryTemplateType(TenantNode):
+    name: str
+    label: str
+    journal: JournalType
+
+    @strawberry.field
+    def lines(self, root: models.EntryTemplate) -> list[TemplateLine]:
+        return [TemplateLine(account=line["account"], side=line["side"], percent=Decimal(line["percent"]),
+                             label=line.get("label", "")) for line in root.lines]
