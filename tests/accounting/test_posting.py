@@ -224,9 +224,9 @@ def test_templates_and_posting_rules_are_the_tenants(acme_admin_api, customer):
         {"account": "445660", "side": "debit", "percent": "16.67"},
         {"account": "512100", "side": "credit", "percent": "100"}]})
     assert saved["data"]["entryTemplateSave"]["name"] == "Bank fees"
-    entry = acme_admin_api.execute("""mutation { entryFromTemplate(template: "Bank fees", amount: "12.00",
-        date: "%s") { ... on JournalEntry { status lines { account { number } debit credit } } } }"""
-                                   % timezone.localdate().isoformat())["data"]["entryFromTemplate"]
+    entry = acme_admin_api.execute("""mutation($date: Date!) { entryFromTemplate(template: "Bank fees", amount: "12.00",
+        date: $date) { ... on JournalEntry { status lines { account { number } debit credit } } } }""",
+                                   {"date": timezone.localdate().isoformat()})["data"]["entryFromTemplate"]
     assert [(line["account"]["number"], line["debit"], line["credit"]) for line in entry["lines"]] == [
         ("627000", "10.00", "0.00"), ("445660", "2.00", "0.00"), ("512100", "0.00", "12.00")]
     rule = acme_admin_api.execute("""mutation { postingRuleSet(kind: REVENUE, nature: "goods", account: "701000") {
