@@ -34,7 +34,9 @@ from strawberry.relay import to_base64  # noqa: E402
 
 from saas.crm import services as crm  # noqa: E402
 from saas.crm.models import Account  # noqa: E402
+from saas.records import registry  # noqa: E402
 from saas.records.models import Comment  # noqa: E402
+from saas.records.selectors.history import event_tables  # noqa: E402
 from tenants import selectors, services  # noqa: E402
 from tenants.models import User  # noqa: E402
 
@@ -51,8 +53,8 @@ ROLL_UP = """query($id: ID!) { node(id: $id) { ... on Account {
   comments(rollUp: true, first: 20) { totalCount edges { node { body createdAt author { email }
     record { displayName } } } } } } }"""
 
-EVENT_TABLES = ["crm_accountevent", "crm_contactevent", "records_commentevent", "records_taglinkevent",
-                "records_activitylinkevent", "records_documentlinkevent"]
+# Every event table that can hold a record's events, as the Updates tab reads them.
+EVENT_TABLES = list(event_tables())
 # The same data as the GraphQL page, as an expert would fetch it: the record, the 20 newest rolled-up
 # comments with author and posting record, their count, the 20 newest events of all event tables with
 # each one's previous version (to show old → new), their actors, their count, the related tab counts.
@@ -80,8 +82,10 @@ HAND_WRITTEN = [
     HISTORY_PAGE,
     "SELECT id, email FROM tenants_user WHERE id = ANY(%(actors)s)",
     HISTORY_COUNT,
-    """SELECT (SELECT count(*) FROM crm_contact WHERE account_id = %(account)s AND deleted_at IS NULL),
-              (SELECT count(*) FROM crm_account WHERE parent_id = %(account)s AND deleted_at IS NULL)""",
+    "SELECT " + ", ".join(  # one count per related tab of an account (contacts, deals, invoices, entries...)
+        f"(SELECT count(*) FROM {model._meta.db_table} WHERE {model._meta.get_field(field).column} = %(account)s "
+        f"AND deleted_at IS NULL)"
+        for model, field in ((tab.model_class(), tab.field) for tab in registry.get("accounts").relations)),
 ]
 
 
