@@ -89,12 +89,21 @@ def acme_api(acme) -> GraphQLClient:
     return GraphQLClient(acme.host)
 
 
-@pytest.fixture
-def acme_admin_api(acme) -> GraphQLClient:
-    api = GraphQLClient(acme.host)
-    result = api.execute(LOGIN, {"email": acme.admin_email, "password": PASSWORD})
+def logged_in(tenant: SessionTenant) -> GraphQLClient:
+    api = GraphQLClient(tenant.host)
+    result = api.execute(LOGIN, {"email": tenant.admin_email, "password": PASSWORD})
     assert result["data"]["login"]["__typename"] == "LoginSuccess", result
     return api
+
+
+@pytest.fixture
+def acme_admin_api(acme) -> GraphQLClient:
+    return logged_in(acme)
+
+
+@pytest.fixture
+def globex_admin_api(globex) -> GraphQLClient:
+    return logged_in(globex)
 
 
 @pytest.fixture

@@ -107,5 +107,10 @@ def for_model(model: type[models.Model]) -> RecordType:
     return _by_model[model]
 
 
+def find_for_model(model: type[models.Model]) -> RecordType | None:
+    """The record type of a model, or None when it is not a record (a tag, a document…)."""
+    return _by_model.get(model._meta.concrete_model)
+
+
 def all_types() -> list[RecordType]:
     return list(_types.values())

@@ -77,3 +77,16 @@ def test_timeline_mixes_comments_history_and_activities_and_filters_by_kind(worl
     assert [e["node"]["__typename"] for e in everything] == ["Activity", "Comment", "HistoryEvent"]
     only_history = acme_admin_api.execute(query, {"id": account, "kinds": ["HISTORY"]})["data"]["node"]["timeline"]
     assert [e["node"]["kind"] for e in only_history["edges"]] == ["LINKED", "COMMENTED", "CREATED"]
+
+
+def test_a_history_event_is_a_node_of_its_tenant_only(world, acme_admin_api, globex_admin_api):
+    account = world.gid(world.account)
+    acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "VIP") { __typename } }', {"id": account})
+    events = acme_admin_api.execute('query($id: ID!) { node(id: $id) { ... on Account { history(first: 3) { edges {'
+                                    ' node { id kind } } } } } }', {"id": account})["data"]["node"]["history"]["edges"]
+    event = events[0]["node"]
+    again = acme_admin_api.execute('query($id: ID!) { node(id: $id) { __typename ... on HistoryEvent { id kind '
+                                   'record { id } } } }', {"id": event["id"]})["data"]["node"]
+    assert again == {"__typename": "HistoryEvent", "id": event["id"], "kind": event["kind"], "record": {"id": account}}
+    assert globex_admin_api.execute('query($id: ID!) { node(id: $id) { id } }', {"id": event["id"]})["data"][
+        "node"] is None

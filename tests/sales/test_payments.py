@@ -7,7 +7,7 @@ PAY = """mutation($input: PaymentInput!) { paymentRecord(input: $input) { __type
   ... on Payment { id number amount unallocated allocations { id amount } }
   ... on OperationInfo { messages { field code } } } }"""
 STATUS = """query($id: ID!) { node(id: $id) { ... on Invoice { paymentStatus amountDue
-  history(first: 5) { edges { node { kind } } } } } }"""
+  history(first: 5) { edges { node { kind related { __typename number } } } } } } }"""
 
 
 def status(api, invoice):
@@ -26,7 +26,8 @@ def test_one_payment_over_two_invoices_with_credit_left(acme_admin_api, customer
     assert status(acme_admin_api, first)["paymentStatus"] == "PAID"
     partial = status(acme_admin_api, second)
     assert (partial["paymentStatus"], partial["amountDue"]) == ("PARTIALLY_PAID", "140.00")
-    assert partial["history"]["edges"][0]["node"]["kind"] == "LINKED"
+    assert partial["history"]["edges"][0]["node"] == {"kind": "LINKED", "related": {
+        "__typename": "Payment", "number": payment["number"]}}
     # unallocating shows in the invoice's history and reopens it
     allocation = payment["allocations"][1]["id"]
     acme_admin_api.execute('mutation($id: ID!) { paymentUnallocate(allocationId: $id) { __typename } }',
@@ -34,6 +35,7 @@ def test_one_payment_over_two_invoices_with_credit_left(acme_admin_api, customer
     reopened = status(acme_admin_api, second)
     assert (reopened["paymentStatus"], reopened["amountDue"]) == ("UNPAID", "240.00")
     assert reopened["history"]["edges"][0]["node"]["kind"] == "UNLINKED"
+    assert reopened["history"]["edges"][0]["node"]["related"]["number"] == payment["number"]
 
 
 def test_over_allocation_and_bad_amounts_are_refused(acme_admin_api, customer):

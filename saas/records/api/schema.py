@@ -31,10 +31,9 @@ from saas.records.api.types import (
 )
 from saas.records.selectors import layouts as layout_selectors
 from saas.records.selectors import records as selectors
-from saas.records.selectors.lookup import record_get_for_actor
+from saas.records.selectors.lookup import record_get_for_actor, records_for_refs
 from saas.records.selectors.search import search as search_records
 from saas.records.services import activities, comments, custom_fields, documents, layouts, numbering, records, tags
-from saas.records.services.records import records_for_refs
 from tenants.selectors import member_get
 
 
@@ -148,7 +147,7 @@ class RecordsQuery:
     def search(self, info: Info, text: str, modules: list[str] | None = None, first: int = 20) -> list[SearchResult]:
         _offset, limit = page_bounds(first, None)
         hits = search_records(actor=info.context.user, text=text, modules=modules, limit=limit)
-        found = records_for_refs([hit.ref for hit in hits])
+        found = records_for_refs(actor=info.context.user, refs=[hit.ref for hit in hits])
         return [SearchResult(score=hit.score, record=found[hit.ref.pk]) for hit in hits if hit.ref.pk in found]
 
     @strawberry.field(permission_classes=[IsMember], description="Activities assigned to me or my teams.")

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 from django.db import connection
+from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -24,7 +25,7 @@ from saas.records.enums import RecordSource as RecordSourceValues
 from saas.records.selectors import history as history_selectors
 from saas.records.selectors import layouts as layout_selectors
 from saas.records.selectors import records as selectors
-from saas.records.services.records import records_for_ref_ids, records_for_refs
+from saas.records.selectors.lookup import records_for_keys, records_for_ref_ids, records_for_refs
 from tenants.api.types import UserType
 
 RecordSource = graphql_enum("RecordSource", RecordSourceValues)
@@ -110,13 +111,30 @@ class FieldChange:
 
 
 @strawberry.type(name="HistoryEvent")
-class HistoryEventType:
-    id: strawberry.ID
+class HistoryEventType(relay.Node):
     at: datetime
     kind: HistoryKind
     source: RecordSource
     changes: list[FieldChange]
     entry: strawberry.Private[history_selectors.HistoryEntry]
+
+    @classmethod
+    def resolve_id(cls, root: "HistoryEventType", *, info: Info) -> str:
+        return f"{connection.schema_name}.{root.entry.table}.{root.entry.event_id}"
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False) -> list["HistoryEventType | None"]:
+        """`node(id:)` on an event: only in the tenant that minted the id, only while its record is live."""
+        events = []
+        for node_id in node_ids:
+            schema, _, rest = str(node_id).partition(".")
+            table, _, event_id = rest.rpartition(".")
+            entry = history_selectors.history_entry_get(actor=info.context.user, table=table, event_id=int(
+                event_id)) if schema == connection.schema_name and event_id.isdigit() else None
+            if entry is not None:
+                _load_users(info, [entry.actor_id])
+            events.append(history_event(entry) if entry is not None else None)
+        return events
 
     @strawberry.field
     def actor(self, info: Info) -> UserType | None:
@@ -124,24 +142,27 @@ class HistoryEventType:
 
     @strawberry.field(description="The record the event belongs to.")
     def record(self, info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")] | None:
-        return info.context.extra.setdefault("records_by_ref", {}).get(self.entry.ref_id)
+        cache = info.context.extra.setdefault("records_by_ref", {})
+        if self.entry.ref_id not in cache:  # an event reached by `node`, not through its record's history
+            cache.update(records_for_ref_ids(actor=info.context.user, ref_ids=[self.entry.ref_id]))
+        return cache.get(self.entry.ref_id)
 
-    @strawberry.field(description="The other side of LINKED / UNLINKED, when it is a record.")
-    def related(self) -> Annotated["Record", strawberry.lazy("saas.records.api.types")] | None:
-        return None
+    @strawberry.field(description="The other side of LINKED / UNLINKED, when it is a record (the payment an "
+                                  "allocation links an invoice to…).")
+    def related(self, info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")] | None:
+        key = info.context.extra.setdefault("related_keys", {}).get((self.entry.table, self.entry.event_id))
+        return info.context.extra.setdefault("related_records", {}).get(key) if key else None
 
 
 def history_event(entry: history_selectors.HistoryEntry) -> HistoryEventType:
-    raw_id = f"HistoryEvent:{connection.schema_name}.{entry.table}.{entry.event_id}"
     changes = [
         FieldChange(field=_field_name(name), label=_field_name(name).replace("_", " "),
                     old=None if old is None else str(old), new=None if new is None else str(new),
                     old_raw=old, new_raw=new)
         for name, (old, new) in sorted(entry.changes.items())
     ]
-    return HistoryEventType(id=strawberry.ID(base64.b64encode(raw_id.encode()).decode()), at=entry.at,
-                            kind=HistoryKind(entry.kind), source=RecordSource(entry.source), changes=changes,
-                            entry=entry)
+    return HistoryEventType(at=entry.at, kind=HistoryKind(entry.kind), source=RecordSource(entry.source),
+                            changes=changes, entry=entry)
 
 
 def _field_name(column: str) -> str:
@@ -168,7 +189,7 @@ class CommentType(TenantNode):
                info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")]:
         cache = info.context.extra.setdefault("records_by_ref", {})
         if root.ref_id not in cache:
-            cache.update(records_for_ref_ids([root.ref_id]))
+            cache.update(records_for_ref_ids(actor=info.context.user, ref_ids=[root.ref_id]))
         return cache[root.ref_id]
 
     @strawberry.field
@@ -246,11 +267,24 @@ def _load_users(info: Info, ids) -> None:
         cache.update(User.objects.in_bulk(missing))
 
 
+def _load_related(info: Info, entries, root) -> None:
+    """The records on the other side of this page's LINKED / UNLINKED events, one query per record type."""
+    own = (registry.for_model(type(root)).key, root.pk)
+    chosen = info.context.extra.setdefault("related_keys", {})
+    for entry in entries:
+        other = next((key for key in history_selectors.related_keys(entry) if key != own), None)
+        if other:
+            chosen[(entry.table, entry.event_id)] = other
+    if chosen:
+        info.context.extra.setdefault("related_records", {}).update(
+            records_for_keys(actor=info.context.user, keys=set(chosen.values())))
+
+
 def _load_records_of_refs(info: Info, refs) -> None:
     cache = info.context.extra.setdefault("records_by_ref", {})
     missing = [ref for ref in refs if ref.pk not in cache]
     if missing:
-        cache.update(records_for_refs(missing))
+        cache.update(records_for_refs(actor=info.context.user, refs=missing))
 
 
 @strawberry.interface(name="Record")
@@ -343,6 +377,7 @@ class Record(TenantNode):
         actor = info.context.user
         entries = history_selectors.history_page(actor=actor, ref_id=root.ref_id, offset=offset, limit=limit)
         _load_users(info, [entry.actor_id for entry in entries])
+        _load_related(info, entries, root)
         info.context.extra.setdefault("records_by_ref", {})[root.ref_id] = root
         total = history_selectors.history_count(actor=actor, ref_id=root.ref_id)
         return connection_from([history_event(e) for e in entries], offset=offset, total_count=total)
@@ -369,6 +404,7 @@ class Record(TenantNode):
             entries = [e for e in entries if not (shown.get(e.subject) and e.kind in (
                 HistoryKindValues.COMMENTED, HistoryKindValues.LINKED))]
             _load_users(info, [entry.actor_id for entry in entries])
+            _load_related(info, entries, root)
             items += [(e.at, history_event(e)) for e in entries]
         if TimelineKind.ACTIVITY in wanted:
             activities = selectors.activity_list_for_record(actor=actor, record=root)

@@ -14,7 +14,9 @@ from datetime import datetime
 from django.apps import apps
 from django.db import connection
 
+from saas.records import registry
 from saas.records.enums import HistoryKind, RecordSource
+from saas.records.models import RecordRef
 
 IGNORED_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id", "version",
                   "updated_at", "updated_by_id", "ref_id", "id", "created_at", "created_by_id", "deleted_by_id"}
@@ -85,6 +87,21 @@ def history_page(*, actor, ref_id: int, offset: int, limit: int, since: datetime
     return entries
 
 
+def history_entry_get(*, actor, table: str, event_id: int) -> HistoryEntry | None:
+    """One event by its table and id, or None (unknown table or event, or its record is deleted)."""
+    subject = event_tables().get(table)
+    if subject is None:
+        return None
+    with connection.cursor() as cursor:
+        details = _details(cursor, [(table, event_id)])
+    if (table, event_id) not in details:
+        return None
+    snapshot, previous, metadata = details[(table, event_id)]
+    if not RecordRef.objects.filter(pk=snapshot["ref_id"], is_deleted=False).exists():
+        return None
+    return _entry(table, subject, snapshot, previous, metadata or {})
+
+
 def _details(cursor, page: list[tuple[str, int]]) -> dict:
     by_table: dict[str, list[int]] = {}
     for table, event_id in page:
@@ -152,3 +169,19 @@ def _kind(subject: str, label: str, changes: dict) -> str:
 
 def _parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+def related_keys(entry: HistoryEntry) -> list[tuple[str, int]]:
+    """For a LINKED / UNLINKED event, the `(module, pk)` of every record its link row points to (the invoice and
+    the payment of an allocation); the caller leaves out the record whose history it shows."""
+    if entry.kind not in (HistoryKind.LINKED, HistoryKind.UNLINKED):
+        return []
+    model = apps.get_model(entry.subject)
+    keys = []
+    for field in model._meta.concrete_fields:
+        if not field.is_relation or field.name == "ref":
+            continue
+        record_type = registry.find_for_model(field.related_model)
+        if record_type is not None and entry.snapshot.get(field.attname) is not None:
+            keys.append((record_type.key, entry.snapshot[field.attname]))
+    return keys

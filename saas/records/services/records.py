@@ -5,7 +5,6 @@ reference, search text, custom fields and history are never skipped.
 """
 
 import unicodedata
-from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -105,26 +104,6 @@ def record_restore(*, actor, record: Record) -> Record:
     if locked.deleted_at is None:
         raise ValidationError(_("This record is not deleted."), code=error_codes.NOT_DELETED)
     return _set_deleted(actor, locked, deleted=False)
-
-
-def records_for_refs(refs: Iterable[RecordRef]) -> dict[int, Record]:
-    """The records behind references, one query per record type: `{ref_id: record}`."""
-    by_type: dict[str, list[int]] = {}
-    for ref in refs:
-        by_type.setdefault(ref.type_key, []).append(ref.object_id)
-    found: dict[int, Record] = {}
-    for type_key, ids in by_type.items():
-        record_type = registry.get(type_key)
-        if record_type is None:
-            continue
-        for record in record_type.model.objects.filter(pk__in=ids):
-            found[record.ref_id] = record
-    return found
-
-
-def records_for_ref_ids(ref_ids: Iterable[int]) -> dict[int, Record]:
-    """`records_for_refs` from bare reference ids: one more query, on the references."""
-    return records_for_refs(RecordRef.objects.filter(pk__in=set(ref_ids)))
 
 
 def _set_deleted(actor, record: Record, *, deleted: bool) -> Record:
