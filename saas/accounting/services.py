@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from saas.accounting import error_codes
 from saas.accounting.models import (
+    AccountKind,
     AuxiliaryAccount,
     AuxiliaryKind,
     EntryStatus,
@@ -19,6 +20,7 @@ from saas.accounting.models import (
     ItemNature,
     Journal,
     JournalEntry,
+    JournalKind,
     JournalLine,
     LedgerAccount,
     PostingRule,
@@ -285,3 +287,55 @@ def posting_rule_set(*, actor, kind: str, account: LedgerAccount, family=None, n
         kind=kind, family=family, nature=nature or "", vat_rate=vat_rate, payment_method=payment_method or "",
         defaults={"ledger_account": account, "journal": journal})
     return rule
+
+
+def ledger_account_save(*, actor, number: str, label: str, reconcilable: bool | None = None,
+                        active: bool | None = None) -> LedgerAccount:
+    """Add an account to the chart (its class from its first digit) or change its label and flags. A number is
+    never changed: entries and the FEC refer to it."""
+    number, label = (number or "").strip(), (label or "").strip()
+    errors = {}
+    if not (number.isdigit() and 3 <= len(number) <= 20 and number[0] in ACCOUNT_CLASSES):
+        errors["number"] = ValidationError(_("An account number is 3 to 20 digits, from class 1 to 7."),
+                                           code=error_codes.ACCOUNT_NUMBER)
+    if not label:
+        errors["label"] = ValidationError(_("An account needs a label."), code=error_codes.ACCOUNT_NUMBER)
+    if errors:
+        raise ValidationError(errors)
+    account = LedgerAccount.objects.filter(number=number).first() or LedgerAccount(
+        number=number, kind=ACCOUNT_CLASSES[number[0]], reconcilable=number.startswith(("40", "41")))
+    account.label = label
+    if reconcilable is not None:
+        account.reconcilable = reconcilable
+    if active is not None:
+        account.active = active
+    account.save()
+    return account
+
+
+def journal_save(*, actor, code: str, label: str, kind: str | None = None,
+                 default_account: LedgerAccount | None = None) -> Journal:
+    """Add a journal (BQ2 for a second bank…) or rename one; a journal's code and kind never change once used."""
+    code, label = (code or "").strip().upper(), (label or "").strip()
+    journal = Journal.objects.filter(code=code).first()
+    errors = {}
+    if not (code.isalnum() and 1 <= len(code) <= 6):
+        errors["code"] = ValidationError(_("A journal code is 1 to 6 letters or digits."),
+                                         code=error_codes.JOURNAL_CODE)
+    if journal is None and kind not in JournalKind.values:
+        errors["kind"] = ValidationError(_("Unknown kind of journal."), code=error_codes.JOURNAL_CODE)
+    if not label:
+        errors["label"] = ValidationError(_("A journal needs a label."), code=error_codes.JOURNAL_CODE)
+    if errors:
+        raise ValidationError(errors)
+    journal = journal or Journal(code=code, kind=kind)
+    journal.label = label
+    if default_account is not None:
+        journal.default_account = default_account
+    journal.save()
+    return journal
+
+
+ACCOUNT_CLASSES = {"1": AccountKind.EQUITY, "2": AccountKind.ASSET, "3": AccountKind.STOCK,
+                   "4": AccountKind.THIRD_PARTY, "5": AccountKind.FINANCIAL, "6": AccountKind.EXPENSE,
+                   "7": AccountKind.INCOME}

@@ -234,3 +234,46 @@ def test_templates_and_posting_rules_are_the_tenants(acme_admin_api, customer):
     assert rule["data"]["postingRuleSet"]["__typename"] == "PostingRule"
     invoice = domain_example(acme_admin_api, customer)
     assert {line["account"]["number"] for line in in_journal(acme_admin_api, invoice, "VT")["lines"]} >= {"701000"}
+
+
+def test_the_chart_and_journals_are_editable(acme_admin_api):
+    save = """mutation($n: String!, $l: String!) { ledgerAccountSave(number: $n, label: $l) { __typename
+        ... on LedgerAccount { number kind reconcilable } ... on OperationInfo { messages { field code } } } }"""
+    added = acme_admin_api.execute(save, {"n": "411200", "l": "Clients - grands comptes"})["data"]["ledgerAccountSave"]
+    assert added == {"__typename": "LedgerAccount", "number": "411200", "kind": "THIRD_PARTY", "reconcilable": True}
+    bad = acme_admin_api.execute(save, {"n": "81A", "l": ""})["data"]["ledgerAccountSave"]
+    assert messages(bad) == {"number": "account_number", "label": "account_number"}
+    journal = acme_admin_api.execute("""mutation { journalSave(code: "bq2", label: "Banque 2", kind: BANK,
+        defaultAccount: "512100") { __typename ... on Journal { code kind defaultAccount { number } } } }""")
+    assert journal["data"]["journalSave"] == {"__typename": "Journal", "code": "BQ2", "kind": "BANK",
+                                              "defaultAccount": {"number": "512100"}}
+
+
+def test_manual_lettering_and_closing_a_year(acme_admin_api, customer):
+    invoice = issued_invoice(acme_admin_api, customer)
+    acme_admin_api.execute(PAY, {"input": {"accountId": gid(customer["account"]), "amount": "240"}})
+    lines = acme_admin_api.execute("""{ journalEntries(filters: {journal: {code: {inList: ["VT", "BQ"]}}}) { edges {
+        node { journal { code } lines { id account { number } lettering } } } } }""")["data"]["journalEntries"]
+    customer_lines = [line["id"] for edge in lines["edges"] for line in edge["node"]["lines"]
+                      if line["account"]["number"] == "411100"]
+    letter = """mutation($ids: [ID!]!) { linesLetter(lineIds: $ids) { __typename ... on LetteringResult { code }
+        ... on OperationInfo { messages { code } } } }"""
+    assert acme_admin_api.execute(letter, {"ids": customer_lines[:1]})["data"]["linesLetter"]["messages"] == [
+        {"code": "lettering"}]
+    assert acme_admin_api.execute(letter, {"ids": customer_lines})["data"]["linesLetter"]["code"] == "A"
+    unletter = acme_admin_api.execute("""mutation($id: ID!) { lineUnletter(lineId: $id) { ... on LetteringResult {
+        count } } }""", {"id": customer_lines[0]})
+    assert unletter["data"]["lineUnletter"]["count"] == 2
+    history = acme_admin_api.execute("""query($id: ID!) { node(id: $id) { ... on Invoice { entries { edges { node {
+        history(first: 5) { edges { node { kind changes { field old new } } } } } } } } } }""", {"id": invoice})
+    events = history["data"]["node"]["entries"]["edges"][0]["node"]["history"]["edges"]
+    assert [change["field"] for event in events[:2] for change in event["node"]["changes"]
+            if change["field"] == "lettering"] == ["lettering", "lettering"]
+    years = acme_admin_api.execute("{ fiscalYears { id name closedAt } }")["data"]["fiscalYears"]
+    draft = """mutation { entryCreate(input: {journal: "OD", date: "%s", label: "x", post: false, lines: [
+        {account: "627000", debit: "1"}, {account: "512100", credit: "1"}]}) { __typename } }"""
+    acme_admin_api.execute(draft % timezone.localdate().isoformat())
+    close = """mutation($id: ID!) { fiscalYearClose(id: $id) { __typename ... on FiscalYear { closedAt }
+        ... on OperationInfo { messages { code } } } }"""
+    assert acme_admin_api.execute(close, {"id": years[0]["id"]})["data"]["fiscalYearClose"]["messages"] == [
+        {"code": "drafts_left"}]

@@ -16,6 +16,7 @@ from saas.accounting.api.types import (
     EntryTemplateType,
     FiscalYearType,
     JournalEntryType,
+    JournalKind,
     JournalType,
     LedgerAccountType,
     PostingRuleType,
@@ -149,6 +150,19 @@ class TemplateLineInput:
 
 @strawberry.type
 class AccountingSetupMutation:
+    @verb("Add an account to the chart, or change an account's label and flags.", admin=True)
+    def ledger_account_save(self, info: Info, number: str, label: str, reconcilable: bool | None = None,
+                            active: bool | None = None) -> LedgerAccountType:
+        return services.ledger_account_save(actor=info.context.user, number=number, label=label,
+                                            reconcilable=reconcilable, active=active)
+
+    @verb("Add a journal, or rename one.", admin=True)
+    def journal_save(self, info: Info, code: str, label: str, kind: JournalKind | None = None,
+                     default_account: str | None = None) -> JournalType:
+        account = _by_key(LedgerAccount, "number", default_account, "defaultAccount") if default_account else None
+        return services.journal_save(actor=info.context.user, code=code, label=label,
+                                     kind=kind.value if kind else None, default_account=account)
+
     @verb("Save a manual-entry template (each side's lines share 100 %).", admin=True)
     def entry_template_save(self, info: Info, name: str, journal: str, label: str,
                             lines: list[TemplateLineInput]) -> EntryTemplateType:

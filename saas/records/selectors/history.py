@@ -131,6 +131,11 @@ def _entry(table: str, subject: str, snapshot: dict, previous: dict | None, meta
     if label == "update" and previous is not None:
         changes = {key: [previous.get(key), value] for key, value in snapshot.items()
                    if key not in IGNORED_FIELDS and previous.get(key) != value}
+    elif label not in ("insert", "update", "linked", "unlinked"):
+        # A tracker of a few fields (a line's lettering): the first event changes them from nothing.
+        before = previous or {}
+        changes = {key: [before.get(key), value] for key, value in snapshot.items()
+                   if key not in IGNORED_FIELDS and not key.endswith("_id") and before.get(key) != value}
     kind = _kind(subject, label, changes)
     if kind == HistoryKind.CREATED:
         changes = {key: [None, value] for key, value in snapshot.items()
