@@ -2,6 +2,8 @@
 posts to the sales journal, a payment to the bank journal, and allocating a payment letters the customer lines
 it settles. Which accounts: the tenant's posting rules (the most specific one wins)."""
 
+import contextlib
+import contextvars
 from collections import defaultdict
 from decimal import Decimal
 
@@ -33,6 +35,21 @@ from saas.records.enums import RecordSource
 from saas.sales import signals
 from saas.sales.models import CreditNote, Invoice, InvoiceKind, LineKind, Payment, PaymentAllocation
 from saas.sales.services import vat_breakdown
+
+# The bank account a payment being recorded arrived on, when its caller knows it (a bank statement line):
+# its ledger account and journal win over the posting rules.
+_paid_into: contextvars.ContextVar[tuple[LedgerAccount, Journal | None] | None] = contextvars.ContextVar(
+    "paid_into", default=None)
+
+
+@contextlib.contextmanager
+def paid_into(account: LedgerAccount, journal: Journal | None = None):
+    """Post the payments recorded inside this block to `account` (in `journal`), e.g. a second bank's 512200."""
+    token = _paid_into.set((account, journal))
+    try:
+        yield
+    finally:
+        _paid_into.reset(token)
 
 
 def connect() -> None:
@@ -144,6 +161,8 @@ def payment_entry(*, actor, payment: Payment):
     auxiliary = auxiliary_for(party=payment.account)
     bank = rule_account(RuleKind.PAYMENT, payment_method=payment.method, rules=rules)
     journal = next((rule.journal for rule in rules if rule.ledger_account_id == bank.pk and rule.journal), None)
+    if (known := _paid_into.get()) is not None:
+        bank, journal = known[0], known[1] or journal
     label = f"{payment.account.name} – {payment.number}"
     return entry_create(
         actor=actor, journal=journal or _journal(JournalKind.BANK), date=payment.date, label=label,

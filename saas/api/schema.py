@@ -6,14 +6,15 @@ from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 from strawberry.types import Info
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from graphql import GraphQLError
 from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
+from saas.accounting.api.reports import AccountingReportsMutation, AccountingReportsQuery
 from saas.accounting.api.schema import AccountingMutation, AccountingQuery, AccountingSetupMutation
 from saas.api.errors import mask_errors
-from saas.api.extensions import HistoryContext
+from saas.api.extensions import FieldQuerysetOptimizer, HistoryContext
+from saas.banking.api.schema import BankingMutation, BankingQuery
 from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutation, PricingQuery, VatRateMutation
 from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, VatRateType
 from saas.companies.api.schema import CompaniesMutation, CompaniesQuery
@@ -26,6 +27,7 @@ from saas.records.api.types import ActivityType, CommentType, DocumentType, TagT
 from saas.sales.api.output import SalesOutputMutation
 from saas.sales.api.schema import OrderMutation, QuoteMutation, SalesMutation, SalesQuery
 from saas.sales.api.types import CreditNoteType, InvoiceType, PaymentType
+from saas.sepa.api.schema import SepaMutation, SepaQuery
 from tenants.api.tenant import IdentityMutation, IdentityQuery
 from tenants.api.types import UserType
 
@@ -56,11 +58,13 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
-                             CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery, AccountingQuery))
+                             CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery, AccountingQuery,
+                             AccountingReportsQuery, SepaQuery, BankingQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
                                    CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation,
                                    QuoteMutation, OrderMutation, SalesMutation, SalesOutputMutation,
-                                   AccountingMutation, AccountingSetupMutation))
+                                   AccountingMutation, AccountingSetupMutation, AccountingReportsMutation, SepaMutation,
+                                   BankingMutation))
 
 schema = strawberry.Schema(
     query=Query,
@@ -70,6 +74,6 @@ schema = strawberry.Schema(
            InvoiceType, CreditNoteType, PaymentType],
     # Whole rows, not `.only()`: record resolvers read fields the selection does not name (header, key
     # fields, display name); deferred fields would cost one query each.
-    extensions=[lambda: DjangoOptimizerExtension(enable_only_optimization=False), HistoryContext, mask_errors,
+    extensions=[lambda: FieldQuerysetOptimizer(enable_only_optimization=False), HistoryContext, mask_errors,
                 ParserCache, ValidationCache],
 )

@@ -1,0 +1,28 @@
+# Bank accounts
+IBAN_INVALID = "iban_invalid"
+BIC_INVALID = "bic_invalid"
+IBAN_TAKEN = "iban_taken"
+CURRENCY_INVALID = "currency_invalid"
+LEDGER_ACCOUNT_INVALID = "ledger_account_invalid"
+NAME_REQUIRED = "name_required"
+NOT_FOUND = "not_found"
+# Statement files
+FILE_EMPTY = "file_empty"
+FILE_TOO_LARGE = "file_too_large"
+FORMAT_UNKNOWN = "format_unknown"
+FILE_MALFORMED = "file_malformed"
+ACCOUNT_MISMATCH = "account_mismatch"
+# Rejected statement lines (the import report's `code`)
+AMOUNT_MISSING = "amount_missing"
+AMOUNT_INVALID = "amount_invalid"
+DATE_MISSING = "date_missing"
+DATE_INVALID = "date_invalid"
+CURRENCY_MISMATCH = "currency_mismatch"
+NOT_BOOKED = "not_booked"
+LINE_INVALID = "line_invalid"
+# Reconciliation
+ALREADY_MATCHED = "already_matched"
+NOT_MATCHED = "not_matched"
+AMOUNT_MISMATCH = "amount_mismatch"
+MATCH_TARGET = "match_target"
+CUSTOMERS_DIFFER = "customers_differ"

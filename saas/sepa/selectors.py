@@ -1,0 +1,40 @@
+"""Reads of SEPA direct debit: mandates, batches, and the invoices a batch may collect."""
+
+import datetime as dt
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from saas.companies.models import Company
+from saas.sales.models import Invoice, InvoiceStatus
+from saas.sales.selectors import invoices_with_amounts
+from saas.sepa.models import BatchStatus, CreditorSettings, DirectDebitBatch, MandateStatus, SepaMandate
+
+# A batch in these states holds its invoices: they are not collected twice.
+HOLDING = (BatchStatus.DRAFT, BatchStatus.GENERATED, BatchStatus.SENT)
+
+
+def mandate_list(*, actor) -> QuerySet[SepaMandate]:
+    return SepaMandate.objects.all()
+
+
+def batch_list(*, actor) -> QuerySet[DirectDebitBatch]:
+    return DirectDebitBatch.objects.all()
+
+
+def creditor_settings_get(*, company: Company | None = None) -> CreditorSettings | None:
+    company = company or Company.objects.filter(is_default=True).first()
+    return CreditorSettings.objects.filter(company=company).first()
+
+
+def collectable_invoices(*, company: Company, scheme: str, collection_date: dt.date) -> QuerySet[Invoice]:
+    """Issued euro invoices of `company` due by `collection_date` with an amount still due, whose customer has an
+    active mandate of `scheme` (annotated `mandate_id`: the latest signed), and that no live batch holds."""
+    mandate = SepaMandate.objects.filter(account=OuterRef("account"), status=MandateStatus.ACTIVE,
+                                         scheme=scheme).order_by("-signature_date", "-id").values("pk")[:1]
+    invoices = Invoice.objects.filter(company=company, status=InvoiceStatus.ISSUED, currency="EUR",
+                                      deleted_at__isnull=True).alias(
+        due_on=Coalesce("due_date", "issue_date")).filter(due_on__lte=collection_date).exclude(
+        direct_debit_lines__batch__status__in=HOLDING)
+    return invoices_with_amounts(invoices).annotate(mandate_id=Subquery(mandate)).filter(
+        open_amount__gt=0, mandate_id__isnull=False).order_by("due_date", "number")
