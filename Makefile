@@ -47,6 +47,7 @@ bench: migrate
 	$(BIN)/python bench/tenant_signup.py
 	$(BIN)/python bench/record_page.py
 	$(BIN)/python bench/invoicing.py
+	$(BIN)/python bench/drilldown.py
 
 lint: install
 	$(BIN)/ruff check saas tenants web tests bench

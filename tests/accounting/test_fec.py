@@ -127,3 +127,11 @@ def test_the_command_writes_the_file_or_stores_the_document(acme_admin_api, cust
     set_siren("")
     with pytest.raises(CommandError, match="fec_siren_missing"):
         call_command("fec_export", tenant="acme", year=str(TODAY.year))
+
+
+def test_a_fec_larger_than_the_upload_limit_is_still_stored(acme_admin_api, customer, settings):
+    settings.DOCUMENT_MAX_BYTES = 100  # a real year passes 20 MB around 120,000 lines
+    set_siren(SIREN)
+    domain_example(acme_admin_api, customer)
+    result, content = exported(acme_admin_api)
+    assert result["size"] == len(content) > 100

@@ -18,15 +18,17 @@ from saas.records.services.tags import tag_get_or_create
 
 
 def document_upload(*, actor, upload: File, records: list[Record] = (), title: str = "",
-                    folder_name: str | None = None, tags: list[str] = (), field: str = "file") -> Document:
+                    folder_name: str | None = None, tags: list[str] = (), field: str = "file",
+                    generated: bool = False) -> Document:
     """Store an uploaded file (size and type checked, sha256 computed) in a top-level folder (created on
-    first use) and link it to records."""
+    first use) and link it to records. A file the product `generated` itself (a year's FEC) is not held to the
+    upload size limit."""
     name = get_valid_filename(getattr(upload, "name", "") or "file") or "file"
     size = upload.size or 0
     content_type = _content_type(upload, name)
     if size == 0:
         raise ValidationError({field: ValidationError(_("The file is empty."), code=error_codes.FILE_EMPTY)})
-    if size > settings.DOCUMENT_MAX_BYTES:
+    if size > settings.DOCUMENT_MAX_BYTES and not generated:
         raise ValidationError({field: ValidationError(
             _("The file is too large (%(size)s bytes; at most %(max)s).") % {
                 "size": size, "max": settings.DOCUMENT_MAX_BYTES}, code=error_codes.FILE_TOO_LARGE)})
