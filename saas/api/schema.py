@@ -13,7 +13,7 @@ from saas.access.api.types import ApiTokenType
 from saas.accounting.api.reports import AccountingReportsMutation, AccountingReportsQuery
 from saas.accounting.api.schema import AccountingMutation, AccountingQuery, AccountingSetupMutation
 from saas.api.errors import mask_errors
-from saas.api.extensions import FieldQuerysetOptimizer, HistoryContext
+from saas.api.extensions import FieldQuerysetOptimizer, HistoryContext, plain_columns_read_directly
 from saas.banking.api.schema import BankingMutation, BankingQuery
 from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutation, PricingQuery, VatRateMutation
 from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, VatRateType
@@ -77,3 +77,4 @@ schema = strawberry.Schema(
     extensions=[lambda: FieldQuerysetOptimizer(enable_only_optimization=False), HistoryContext, mask_errors,
                 ParserCache, ValidationCache],
 )
+plain_columns_read_directly(schema)
