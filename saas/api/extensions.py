@@ -1,7 +1,7 @@
 """Schema extensions: the history context of mutations, and the optimizer as this schema uses it."""
 
 import pghistory
-from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor, ReverseManyToOneDescriptor
 from django.db.models.query_utils import DeferredAttribute
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
@@ -45,7 +45,7 @@ def plain_columns_read_directly(schema) -> int:
     lookups, ~15 µs each: a 4,000-field drill-down spent most of its time there. A scalar field with no
     resolver, no argument, no permission or extension, that names a concrete non-relational column of its model,
     is only `getattr(row, column)` — so it gets exactly that; a list of related rows the optimizer prefetched is
-    that list. Returns how many fields were switched.
+    that list, a related row it joined is that row. Returns how many fields were switched.
     """
     switched = 0
     for graphql_type in schema._schema.type_map.values():
@@ -61,6 +61,8 @@ def plain_columns_read_directly(schema) -> int:
             if (isinstance(descriptor, DeferredAttribute) and not descriptor.field.is_relation
                     and isinstance(get_nullable_type(graphql_field.type), GraphQLScalarType)):
                 graphql_field.resolve = _column_reader(descriptor.field.attname)
+            elif isinstance(descriptor, ForwardManyToOneDescriptor) and not graphql_field.args:
+                graphql_field.resolve = _selected_reader(descriptor.field, graphql_field.resolve)
             elif isinstance(descriptor, ReverseManyToOneDescriptor) and is_list_type(
                     get_nullable_type(graphql_field.type)):
                 graphql_field.resolve = _prefetched_reader(name, graphql_field.resolve)
@@ -73,6 +75,16 @@ def plain_columns_read_directly(schema) -> int:
 def _column_reader(attname: str):
     def read(source, _info):
         return getattr(source, attname)
+    return read
+
+
+def _selected_reader(field, resolve):
+    """A related row the optimizer joined (select_related), as it is; anything else through the usual resolver."""
+    def read(source, info, **kwargs):
+        try:
+            return field.get_cached_value(source)
+        except KeyError:
+            return resolve(source, info, **kwargs)
     return read
 
 
