@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: run test smoke install db migrate demo stop bench lint schema messages clean
+.PHONY: run test smoke install chromium db migrate demo stop bench lint schema messages clean
 
 run: demo
 	@echo "Serving http://localhost:$(PORT)/ (public) and http://demo.localhost:$(PORT)/ (demo tenant)"
@@ -20,7 +20,11 @@ test: db
 smoke: db
 	$(BIN)/python -m pytest -m smoke $(PYTEST_ARGS)
 
-install: $(STAMP)
+install: $(STAMP) chromium
+
+# The browser tests drive Debian's Chromium (Playwright's own browser downloads are not used).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 $(STAMP):
 	@[ -n "$(PYTHON)" ] || { echo "Python 3.11+ is required"; exit 1; }

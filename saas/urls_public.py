@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from saas.api.public_schema import schema
 from saas.api.views import PublicGraphQLView
@@ -10,6 +10,9 @@ from web import views
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/slug/", views.slug_check, name="signup-slug"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("graphql/", PublicGraphQLView.as_view(schema=schema, graphql_ide="graphiql" if settings.DEBUG else None)),
     path("healthz", views.healthz),

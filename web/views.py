@@ -1,29 +1,53 @@
-"""Placeholder pages until the web app lands (issue 7): they talk to services, never to the ORM."""
+"""The public host's pages (landing, signup) and the few plain views of the tenant hosts.
 
-from django.contrib.auth import login
+Pages run named GraphQL operations (web.gql); the document download streams a file, which GraphQL cannot,
+and reads it through the records selector that applies the same access rule as the `Document` type.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 
 from saas.records.selectors.records import document_get_for_actor
-from tenants import services
 from tenants.selectors import membership_get
+from web import gql
+
+SIGNUP_FIELDS = ("companyName", "slug", "email", "language")
 
 
 def public_home(request):
-    return render(request, "web/public_home.html")
+    """The landing page, with the signup form."""
+    return signup(request)
 
 
-def tenant_home(request):
-    return render(request, "web/tenant_home.html", {"tenant": request.tenant})
+def signup(request):
+    values = {"companyName": "", "slug": "", "email": "", "language": (get_language() or "fr")[:2]}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip() for name in SIGNUP_FIELDS}
+        if values["language"] not in dict(settings.LANGUAGES):
+            values["language"] = settings.LANGUAGE_CODE
+        payload = gql.run(request, "Signup", {"input": {**values, "password": request.POST.get("password", "")}})
+        payload = payload["signup"]
+        if not gql.failed(payload):
+            return HttpResponseRedirect(f"{payload['url']}login/?{urlencode({'email': values['email']})}")
+        errors = gql.form_errors(payload)
+    return render(request, "web/public/home.html", {
+        "values": values, "errors": errors, "base_domain": settings.BASE_DOMAIN,
+        "languages": settings.LANGUAGES,
+    }, status=400 if errors else 200)
 
 
-def tenant_switch_login(request):
-    """Landing of a `tenantSwitch` link: the one-time token opens a session on this host."""
-    user = services.login_token_consume(secret=request.GET.get("token", ""), tenant=request.tenant)
-    if user is None:
-        return HttpResponse("This link is invalid, used or expired.", status=403)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return HttpResponseRedirect("/")
+@require_GET
+def slug_check(request):
+    """The live availability of a subdomain, as the signup form shows it under the field."""
+    slug = request.GET.get("slug", "").strip()
+    answer = gql.run(request, "SlugAvailable", {"slug": slug})["slugAvailable"] if slug else None
+    return render(request, "web/public/_slug_status.html", {"answer": answer, "base_domain": settings.BASE_DOMAIN})
 
 
 def document_download(request, document_id: int):

@@ -1,0 +1,161 @@
+"""The record page of any record type (MODULES.md section 1), through `node(id:)` and the `Record` interface.
+
+Summary is rendered with the page; Details, Updates and the related tabs come from their own operations,
+loaded by htmx when their tab is opened (or with the page, `?tab=<key>`, without JavaScript).
+"""
+
+import re
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from strawberry.utils.str_converters import to_camel_case
+
+from web import gql
+from web.app.labels import field_label
+from web.app.lists import list_url
+from web.app.pages import member_page, render_page
+
+MONEY_FIELDS = {"total_excl_vat", "total_vat", "total_incl_vat", "amount", "sale_price", "purchase_price"}
+ENUM_FIELDS = {"status", "stage", "lead_source", "method", "billing_frequency"}
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+
+
+def _node(request, operation: str, variables: dict) -> dict:
+    """The record an operation reads through `node(id:)`; a missing, forbidden or malformed id answers 404."""
+    try:
+        node = gql.run(request, operation, variables)["node"]
+    except gql.Unauthenticated:
+        raise
+    except gql.OperationError as error:
+        # An id that is no global id fails the variable's coercion; one of an unknown type fails `node` itself.
+        if all("GlobalID" in e.message or (e.path or [None])[0] == "node" for e in error.errors):
+            raise Http404 from error
+        raise
+    if not node or "id" not in node:
+        raise Http404
+    return node
+
+
+def _roll_up(request) -> bool:
+    return request.GET.get("rollup", request.POST.get("rollup", "")) in ("1", "on", "true")
+
+
+def _tabs(node: dict) -> list[dict]:
+    tabs = [{"key": "summary", "label": _("Summary")}, {"key": "details", "label": _("Details")},
+            {"key": "history", "label": _("Updates")}]
+    tabs += [{"key": tab["key"], "label": tab["label"], "count": tab["count"]}
+             for tab in node["relatedTabs"] if tab["visible"]]
+    return tabs
+
+
+@member_page
+def record_page(request, record_id: str):
+    roll_up = _roll_up(request)
+    node = _node(request, "RecordPage", {"id": record_id, "rollUp": roll_up})
+    tabs = _tabs(node)
+    tab = request.GET.get("tab", "summary")
+    if tab not in {t["key"] for t in tabs}:
+        tab = "summary"
+    context = {"record": node, "tabs": tabs, "tab": tab, "roll_up": roll_up, "comments": node["comments"],
+               "list_url": list_url(node["module"]["key"])}
+    if tab != "summary":
+        context.update(_tab_context(request, node["id"], tab))
+    return render_page(request, "web/app/record.html", context, title=node["displayName"])
+
+
+@member_page
+def record_tab(request, record_id: str, tab: str):
+    """One tab's content, for htmx."""
+    context = _tab_context(request, record_id, tab)
+    return render(request, context.pop("template"), context)
+
+
+def _tab_context(request, record_id: str, tab: str) -> dict:
+    """What a tab's template needs; only Summary's holds the page's `record` (the page has its own)."""
+    if tab == "summary":
+        page = _node(request, "RecordPage", {"id": record_id, "rollUp": _roll_up(request)})
+        return {"template": "web/app/record/_summary.html", "record": page, "comments": page["comments"],
+                "roll_up": _roll_up(request)}
+    if tab == "details":
+        node = _node(request, "RecordDetails", {"id": record_id})
+        layout = gql.run(request, "RecordLayout", {"module": node["module"]["key"]})["layout"]
+        return {"template": "web/app/record/_details.html", "details": node,
+                "blocks": details_blocks(node, layout["blocks"] if layout else []),
+                "lines": node.get("lines"), "entry_lines": node.get("entryLines")}
+    if tab == "history":
+        node = _node(request, "RecordHistory", {"id": record_id, "after": request.GET.get("after") or None})
+        return {"template": "web/app/record/_history.html", "record_id": node["id"], "history": node["history"]}
+    context = {"template": "web/app/record/_related.html", "record_id": record_id, "tab": tab}
+    if to_camel_case(tab) not in gql.variable_names("RecordRelated"):
+        # A relation the API does not list yet (its count shows on the tab), or no tab of this record at all.
+        tabs = _node(request, "RecordTabs", {"id": record_id})["relatedTabs"]
+        if tab not in {related["key"] for related in tabs}:
+            raise Http404
+        return {**context, "related": None}
+    variables = {"id": record_id, to_camel_case(tab): True, "after": request.GET.get("after") or None}
+    return {**context, "related": _node(request, "RecordRelated", variables).get(to_camel_case(tab))}
+
+
+def _value(name: str, value) -> dict:
+    """A field's value and how to show it (the model name says what the JSON value cannot)."""
+    if isinstance(value, dict):
+        if value.get("id") and value.get("displayName"):
+            return {"kind": "ref", "value": value["displayName"], "url": reverse("record", args=[value["id"]])}
+        text = value.get("displayName") or value.get("label") or value.get("name") or value.get("code")
+        return {"kind": "text", "value": text}
+    if isinstance(value, bool):
+        return {"kind": "bool", "value": value}
+    if name in ENUM_FIELDS:
+        return {"kind": "enum", "value": value}
+    if name in MONEY_FIELDS:
+        return {"kind": "money", "value": value}
+    if isinstance(value, str) and DATE.match(value):
+        return {"kind": "date", "value": value}
+    if isinstance(value, str) and DATETIME.match(value):
+        return {"kind": "datetime", "value": value}
+    return {"kind": "text", "value": value}
+
+
+def details_blocks(node: dict, blocks: list[dict]) -> list[dict]:
+    """The layout's blocks with the record's values; a field the operation does not read is left out."""
+    type_prefix = node["__typename"][:1].lower() + node["__typename"][1:]
+    # The API labels the header and key fields (verbose names); the others are named after the model field.
+    labels = {field["field"]: capfirst(field["label"]) for field in node.get("header", []) + node.get("keyFields", [])}
+    found = []
+    for block in blocks:
+        fields = []
+        for name in block.get("fields", []):
+            camel = to_camel_case(name)
+            key = camel if camel in node else f"{type_prefix}{camel[:1].upper()}{camel[1:]}"
+            if key in node:
+                fields.append({"name": name, "label": labels.get(name) or field_label(name),
+                               "currency": node.get("currency") or "", **_value(name, node[key])})
+        if fields:
+            found.append({"key": block.get("key"), "label": block.get("label"), "fields": fields})
+    return found
+
+
+@member_page
+@require_http_methods(["GET", "POST"])
+def record_comments(request, record_id: str):
+    """The Comments block: GET with the roll-up switch, POST to add a comment (CommentAdd)."""
+    errors: dict = {}
+    body = ""
+    if request.method == "POST":
+        body = request.POST.get("body", "").strip()
+        payload = gql.run(request, "CommentAdd", {"recordId": record_id, "body": body})["commentAdd"]
+        if gql.failed(payload):
+            errors = gql.form_errors(payload)
+        else:
+            body = ""
+            if not request.htmx:
+                return HttpResponseRedirect(reverse("record", args=[record_id]))
+    node = _node(request, "RecordComments", {"id": record_id, "rollUp": _roll_up(request)})
+    return render(request, "web/app/record/_comments.html", {
+        "record": node, "comments": node["comments"], "roll_up": _roll_up(request), "errors": errors, "body": body,
+    }, status=400 if errors else 200)
