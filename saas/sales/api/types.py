@@ -290,7 +290,49 @@ class InvoiceType(Record):
         return selectors.invoices_with_amounts(queryset & selectors.invoice_list(actor=info.context.user))
 
 
-@strawberry_django.type(models.CreditNote, name="CreditNote")
+@strawberry_django.filter_type(models.CreditNote, lookups=True)
+class CreditNoteFilter:
+    number: auto
+    status: strawberry_django.BaseFilterLookup[InvoiceStatus] | None
+    issue_date: auto
+    total_incl_vat: auto
+    account: AccountFilter | None
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return tagged(prefix, value)
+
+
+@strawberry_django.order_type(models.CreditNote)
+class CreditNoteOrdering:
+    number: auto
+    issue_date: auto
+    total_incl_vat: auto
+    created_at: auto
+
+
+@strawberry_django.filter_type(models.Payment, lookups=True)
+class PaymentFilter:
+    number: auto
+    date: auto
+    amount: auto
+    reference: auto
+    account: AccountFilter | None
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return tagged(prefix, value)
+
+
+@strawberry_django.order_type(models.Payment)
+class PaymentOrdering:
+    number: auto
+    date: auto
+    amount: auto
+    created_at: auto
+
+
+@strawberry_django.type(models.CreditNote, name="CreditNote", filters=CreditNoteFilter, ordering=CreditNoteOrdering)
 class CreditNoteType(Record):
     issue_date: date | None
     currency: str
@@ -318,7 +360,7 @@ class PaymentAllocationType(TenantNode):
     invoice: InvoiceType
 
 
-@strawberry_django.type(models.Payment, name="Payment")
+@strawberry_django.type(models.Payment, name="Payment", filters=PaymentFilter, ordering=PaymentOrdering)
 class PaymentType(Record):
     date: date
     amount: Decimal
