@@ -90,3 +90,14 @@ def test_a_history_event_is_a_node_of_its_tenant_only(world, acme_admin_api, glo
     assert again == {"__typename": "HistoryEvent", "id": event["id"], "kind": event["kind"], "record": {"id": account}}
     assert globex_admin_api.execute('query($id: ID!) { node(id: $id) { id } }', {"id": event["id"]})["data"][
         "node"] is None
+
+
+def test_history_names_the_related_records_instead_of_their_ids(world, acme_admin_api):
+    account = world.gid(world.account)
+    acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "Premium") { __typename } }',
+                           {"id": account})
+    changes = [change for edge in history(acme_admin_api, account)["edges"]
+               for change in edge["node"]["changes"]]
+    assert {"field": "tag", "old": None, "new": "Premium"} in changes
+    owner = next(change for change in changes if change["field"] == "owner_user")
+    assert "@" in owner["new"]  # the owner's email, not a number

@@ -46,7 +46,8 @@ def test_record_page_query_count_does_not_grow_with_data(world, acme_admin_api, 
     grow(acme_admin, world.account, contacts=8, comments_each=4)
     large = count_queries(acme_admin_api, RECORD_PAGE, {"id": account})
     assert large == small
-    assert small <= 20
+    # 20, plus one per related model the history page names (owner, author, tag): they show as names, not ids.
+    assert small <= 24
 
 
 def test_account_list_with_contacts_query_count_does_not_grow(world, acme_admin_api, acme_admin):

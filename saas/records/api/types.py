@@ -133,7 +133,8 @@ class HistoryEventType(relay.Node):
                 event_id)) if schema == connection.schema_name and event_id.isdigit() else None
             if entry is not None:
                 _load_users(info, [entry.actor_id])
-            events.append(history_event(entry) if entry is not None else None)
+            events.append(history_event(entry, history_selectors.change_labels([entry]))
+                          if entry is not None else None)
         return events
 
     @strawberry.field
@@ -154,11 +155,15 @@ class HistoryEventType(relay.Node):
         return info.context.extra.setdefault("related_records", {}).get(key) if key else None
 
 
-def history_event(entry: history_selectors.HistoryEntry) -> HistoryEventType:
+def history_event(entry: history_selectors.HistoryEntry, labels: dict | None = None) -> HistoryEventType:
+    labels = labels or {}
+
+    def shown(column, value):
+        return None if value is None else labels.get((entry.subject, column, value), str(value))
+
     changes = [
         FieldChange(field=_field_name(name), label=_field_name(name).replace("_", " "),
-                    old=None if old is None else str(old), new=None if new is None else str(new),
-                    old_raw=old, new_raw=new)
+                    old=shown(name, old), new=shown(name, new), old_raw=old, new_raw=new)
         for name, (old, new) in sorted(entry.changes.items())
     ]
     return HistoryEventType(at=entry.at, kind=HistoryKind(entry.kind), source=RecordSource(entry.source),
@@ -381,7 +386,8 @@ class Record(TenantNode):
         _load_related(info, entries, root)
         info.context.extra.setdefault("records_by_ref", {})[root.ref_id] = root
         total = history_selectors.history_count(actor=actor, ref_id=root.ref_id)
-        return connection_from([history_event(e) for e in entries], offset=offset, total_count=total)
+        labels = history_selectors.change_labels(entries)
+        return connection_from([history_event(e, labels) for e in entries], offset=offset, total_count=total)
 
     @strawberry.field(description="Comments, history events and activities, newest first.")
     def timeline(self, root, info: Info, kinds: list[TimelineKind] | None = None, since: datetime | None = None,
@@ -406,7 +412,8 @@ class Record(TenantNode):
                 HistoryKindValues.COMMENTED, HistoryKindValues.LINKED))]
             _load_users(info, [entry.actor_id for entry in entries])
             _load_related(info, entries, root)
-            items += [(e.at, history_event(e)) for e in entries]
+            labels = history_selectors.change_labels(entries)
+            items += [(e.at, history_event(e, labels)) for e in entries]
         if TimelineKind.ACTIVITY in wanted:
             activities = selectors.activity_list_for_record(actor=actor, record=root)
             if since:

@@ -190,3 +190,24 @@ def related_keys(entry: HistoryEntry) -> list[tuple[str, int]]:
         if record_type is not None and entry.snapshot.get(field.attname) is not None:
             keys.append((record_type.key, entry.snapshot[field.attname]))
     return keys
+
+
+def change_labels(entries: list[HistoryEntry]) -> dict[tuple[str, str, object], str]:
+    """What the ids in these events' changes stand for — `{(subject, column, id): "Acme SA"}` — one query per
+    related model, so the Updates tab reads "Owner: jane@… → paul@…", not "4 → 7"."""
+    wanted: dict[type, set] = {}
+    columns: dict[tuple[str, str], type] = {}
+    for entry in entries:
+        model = apps.get_model(entry.subject)
+        for column, values in entry.changes.items():
+            field = next((f for f in model._meta.concrete_fields if f.attname == column and f.is_relation), None)
+            if field is None:
+                continue
+            columns[(entry.subject, column)] = field.related_model
+            wanted.setdefault(field.related_model, set()).update(v for v in values if v is not None)
+    names = {}
+    for related, pks in wanted.items():
+        for row in related._default_manager.filter(pk__in=pks):
+            names[(related, row.pk)] = str(row)
+    return {(subject, column, pk): names[(related, pk)] for (subject, column), related in columns.items()
+            for (model, pk) in names if model is related}
