@@ -7,9 +7,11 @@ import contextvars
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from saas.accounting import error_codes
 from saas.accounting.models import (
     EntryStatus,
     ItemNature,
@@ -73,7 +75,8 @@ def rule_account(kind: str, *, family_id=None, nature: str = "", vat_rate: Decim
 
     matching = [(score(rule), rule) for rule in rules if rule.kind == kind and score(rule) is not None]
     if not matching:
-        raise LookupError(f"no posting rule of kind {kind}")
+        raise ValidationError(_("No posting rule says where %(kind)s goes: add one in the accounting settings.")
+                              % {"kind": RuleKind(kind).label}, code=error_codes.POSTING_RULE_MISSING)
     return max(matching, key=lambda pair: (pair[0], -pair[1].pk))[1].ledger_account
 
 

@@ -277,3 +277,14 @@ def test_manual_lettering_and_closing_a_year(acme_admin_api, customer):
         ... on OperationInfo { messages { code } } } }"""
     assert acme_admin_api.execute(close, {"id": years[0]["id"]})["data"]["fiscalYearClose"]["messages"] == [
         {"code": "drafts_left"}]
+
+
+def test_issuing_without_a_posting_rule_is_refused_with_a_code(acme_admin_api, customer):
+    with schema_context("acme"):
+        from saas.accounting.models import PostingRule
+
+        PostingRule.objects.filter(kind="revenue").delete()
+    invoice = draft(acme_admin_api, customer)
+    acme_admin_api.execute(LINE, {"id": invoice, "input": {"description": "x", "unitPrice": "10", "vatRate": "20"}})
+    refused = acme_admin_api.execute(ISSUE, {"id": invoice})["data"]["invoiceIssue"]
+    assert messages(refused) == {None: "posting_rule_missing"}
