@@ -5,7 +5,6 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from saas.banking.models import BankAccount, BankStatementImport, BankTransaction, ThirdPartyBankAccount
-from saas.sales.models import Invoice, Payment
 
 
 def bank_account_list(*, actor) -> QuerySet[BankAccount]:
@@ -45,16 +44,3 @@ def bank_transaction_get_for_actor(*, actor, transaction_id) -> BankTransaction 
     if transaction_id is None:
         return None
     return BankTransaction.objects.filter(pk=transaction_id).first()
-
-
-def payment_get_for_actor(*, actor, payment_id) -> Payment | None:
-    """A payment that may be matched with a bank line: recorded and not deleted."""
-    if payment_id is None:
-        return None
-    return Payment.objects.filter(pk=payment_id, deleted_at__isnull=True).first()
-
-
-def invoice_get_for_actor(*, actor, invoice_id) -> Invoice | None:
-    if invoice_id is None:
-        return None
-    return Invoice.objects.filter(pk=invoice_id, deleted_at__isnull=True).first()

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+import strawberry_django
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from strawberry import relay
@@ -103,6 +104,15 @@ def mutation(resolver):
 
     return in_transaction
 
+
+
+def verb(description: str | None = None, admin: bool = False):
+    """One business verb of the graph: a member's (or a tenant admin's) mutation in one durable transaction,
+    answering `<Name>Payload` = the result | OperationInfo with coded field errors."""
+    def decorate(resolver):
+        return strawberry_django.mutation(handle_django_errors=True, description=description,
+                                          permission_classes=[IsTenantAdmin if admin else IsMember])(mutation(resolver))
+    return decorate
 
 def camel_case_errors(resolver):
     """Report a ValidationError's fields by their GraphQL names (`company_name` → `companyName`), codes kept."""

@@ -63,14 +63,8 @@ def order_list(*, actor, include_deleted: bool = False) -> QuerySet[SalesOrder]:
     return orders if include_deleted else orders.filter(deleted_at__isnull=True)
 
 
-def invoice_get_for_actor(*, actor, invoice_id) -> Invoice | None:
-    return invoice_list(actor=actor).filter(pk=invoice_id).first() if invoice_id is not None else None
 
 
-def credit_note_get_for_actor(*, actor, credit_note_id) -> CreditNote | None:
-    if credit_note_id is None:
-        return None
-    return CreditNote.objects.filter(pk=credit_note_id, deleted_at__isnull=True).first()
 
 
 def allocation_get_for_actor(*, actor, allocation_id) -> PaymentAllocation | None:

@@ -68,10 +68,9 @@ def document_update(*, actor, document: CommercialDocument, version: int, fields
     """Change the header of an editable document: contact, notes, validity, the customer's reference.
     Amounts come from the lines, numbers and dates from the verbs (issue, send, accept…)."""
     editable_check(document)
-    unknown = set(fields) - HEADER_FIELDS
-    allowed = {field.name for field in document._meta.concrete_fields}
+    columns = {field.name for field in document._meta.concrete_fields}
     errors = {name: ValidationError(_("This field cannot be changed here."), code=error_codes.NOT_EDITABLE)
-              for name in sorted(unknown | {name for name in fields if name not in allowed})}
+              for name in sorted(fields) if name not in HEADER_FIELDS or name not in columns}
     contact = fields.get("contact")
     if contact is not None and contact.account_id != document.account_id:
         errors["contact"] = ValidationError(_("The contact belongs to another customer."),

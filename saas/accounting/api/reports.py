@@ -6,7 +6,6 @@ from decimal import Decimal
 from enum import Enum
 
 import strawberry
-import strawberry_django
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from strawberry.types import Info
 from graphql import GraphQLError
 from saas.accounting import error_codes, fec, reports, vat_return
 from saas.accounting.models import FiscalYear
-from saas.core.graph import IsMember, global_pk, mutation
+from saas.core.graph import IsMember, global_pk, verb
 from saas.records.api.types import DocumentType
 
 MAX_LEDGER_LINES = 1000
@@ -237,12 +236,6 @@ class AccountingReportsQuery:
         _period(start, end)
         return _compute_vat_return(info, start, end)
 
-
-def verb(description: str):
-    def decorate(resolver):
-        return strawberry_django.mutation(handle_django_errors=True, description=description,
-                                          permission_classes=[IsMember])(mutation(resolver))
-    return decorate
 
 
 @strawberry.type

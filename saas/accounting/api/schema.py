@@ -24,7 +24,7 @@ from saas.accounting.api.types import (
 )
 from saas.accounting.models import AuxiliaryAccount, EntryTemplate, FiscalYear, Journal, JournalLine, LedgerAccount
 from saas.companies.models import Company
-from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
+from saas.core.graph import IsMember, global_pk, verb
 from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
 
@@ -77,12 +77,6 @@ class AccountingQuery:
     posting_rules: list[PostingRuleType] = strawberry_django.field(permission_classes=[IsMember])
     entry_templates: list[EntryTemplateType] = strawberry_django.field(permission_classes=[IsMember])
 
-
-def verb(description: str | None = None, admin: bool = False):
-    def decorate(resolver):
-        return strawberry_django.mutation(handle_django_errors=True, description=description,
-                                          permission_classes=[IsTenantAdmin if admin else IsMember])(mutation(resolver))
-    return decorate
 
 
 @strawberry.type

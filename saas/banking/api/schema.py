@@ -22,7 +22,7 @@ from saas.banking.api.types import (
     BankTransactionType,
     ThirdPartyBankAccountType,
 )
-from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
+from saas.core.graph import IsMember, global_pk, verb
 from saas.records.api.schema import record_of
 
 
@@ -133,12 +133,6 @@ class BankingQuery:
         permission_classes=[IsMember])
 
 
-def verb(description: str, admin: bool = False):
-    def decorate(resolver):
-        return strawberry_django.mutation(handle_django_errors=True, description=description,
-                                          permission_classes=[IsTenantAdmin if admin else IsMember])(mutation(resolver))
-    return decorate
-
 
 @strawberry.type
 class BankingMutation:
@@ -176,19 +170,13 @@ class BankingMutation:
 
     @verb("Reconcile a bank line with invoices (a payment is recorded), a recorded payment, or a ledger account.")
     def bank_transaction_match(self, info: Info, input: BankTransactionMatchInput) -> BankTransactionType:
-        invoices = []
-        for index, allocation in enumerate(input.invoices):
-            invoice = selectors.invoice_get_for_actor(actor=info.context.user,
-                                                      invoice_id=global_pk(allocation.invoice_id, "Invoice"))
-            if invoice is None:
-                raise _not_found(f"input.invoices.{index}.invoiceId", _("No such invoice."))
-            invoices.append((invoice, allocation.amount))
+        # Through each record type's list selector: what the actor may see, deleted records left out.
+        invoices = [(record_of(info, allocation.invoice_id, field=f"input.invoices.{index}.invoiceId",
+                               types=("Invoice",)), allocation.amount)
+                    for index, allocation in enumerate(input.invoices)]
         payment = None
         if input.payment_id is not None:
-            payment = selectors.payment_get_for_actor(actor=info.context.user,
-                                                      payment_id=global_pk(input.payment_id, "Payment"))
-            if payment is None:
-                raise _not_found("input.paymentId", _("No such payment."))
+            payment = record_of(info, input.payment_id, field="input.paymentId", types=("Payment",))
         return reconciliation.transaction_match(
             actor=info.context.user, transaction=_transaction(info, input.transaction_id, "input.transactionId"),
             invoices=invoices, payment=payment, ledger_account=_ledger_account(input.ledger_account,

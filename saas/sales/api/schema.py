@@ -12,7 +12,7 @@ from strawberry import UNSET, relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.core.graph import IsMember, global_pk, mutation
+from saas.core.graph import IsMember, global_pk, mutation, verb
 from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
 from saas.sales import error_codes, orders, payments, quotes, recurring, selectors, services
@@ -40,11 +40,8 @@ class InvoiceLineInput:
     vat_rate: Decimal | None = None
 
 
-def _invoice(info: Info, global_id):
-    invoice = selectors.invoice_get_for_actor(actor=info.context.user, invoice_id=global_pk(global_id, "Invoice"))
-    if invoice is None:
-        raise ValidationError({"id": ValidationError(_("No such invoice."), code=error_codes.NOT_FOUND)})
-    return invoice
+def _invoice(info: Info, global_id, field: str = "id"):
+    return record_of(info, global_id, field=field, types=("Invoice",))
 
 
 def _line(info: Info, input: InvoiceLineInput) -> dict:
@@ -105,11 +102,7 @@ class LinePercentInput:
 
 
 def _credit_note(info: Info, global_id):
-    credit_note = selectors.credit_note_get_for_actor(actor=info.context.user,
-                                                      credit_note_id=global_pk(global_id, "CreditNote"))
-    if credit_note is None:
-        raise ValidationError({"id": ValidationError(_("No such credit note."), code=error_codes.NOT_FOUND)})
-    return credit_note
+    return record_of(info, global_id, field="id", types=("CreditNote",))
 
 
 @strawberry.input
@@ -136,13 +129,6 @@ class SalesQuery:
     credit_notes: DjangoListConnection[CreditNoteType] = strawberry_django.connection(permission_classes=[IsMember])
     payments: DjangoListConnection[PaymentType] = strawberry_django.connection(permission_classes=[IsMember])
 
-
-def verb(description: str | None = None):
-    """A member's mutation answering coded field errors (`<Name>Payload` = the record | OperationInfo)."""
-    def decorate(resolver):
-        return strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
-                                          description=description)(mutation(resolver))
-    return decorate
 
 
 @strawberry.type
@@ -313,10 +299,8 @@ class SalesMutation:
     @mutation
     def credit_note_create(self, info: Info, invoice_id: relay.GlobalID, reason: str = "",
                            full: bool = True) -> CreditNoteType:
-        invoice = selectors.invoice_get_for_actor(actor=info.context.user, invoice_id=global_pk(invoice_id, "Invoice"))
-        if invoice is None:
-            raise ValidationError({"invoiceId": ValidationError(_("No such invoice."), code=error_codes.NOT_FOUND)})
-        return services.credit_note_create(actor=info.context.user, invoice=invoice, reason=reason, full=full)
+        return services.credit_note_create(actor=info.context.user, invoice=_invoice(info, invoice_id, "invoiceId"),
+                                           reason=reason, full=full)
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
     @mutation

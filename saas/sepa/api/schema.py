@@ -10,9 +10,8 @@ from strawberry import relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
+from saas.core.graph import IsMember, global_pk, verb
 from saas.records.api.schema import record_of
-from saas.sales import selectors as sales_selectors
 from saas.sepa import error_codes, selectors, services
 from saas.sepa.api.types import (
     CreditorSettingsType,
@@ -58,15 +57,8 @@ def _batch(info: Info, global_id):
 
 
 def _invoices(info: Info, global_ids: list[relay.GlobalID]):
-    invoices = []
-    for index, global_id in enumerate(global_ids):
-        invoice = sales_selectors.invoice_get_for_actor(actor=info.context.user,
-                                                        invoice_id=global_pk(global_id, "Invoice"))
-        if invoice is None:
-            raise ValidationError({f"invoiceIds.{index}": ValidationError(_("No such invoice."),
-                                                                          code=error_codes.NOT_FOUND)})
-        invoices.append(invoice)
-    return invoices
+    return [record_of(info, global_id, field=f"invoiceIds.{index}", types=("Invoice",))
+            for index, global_id in enumerate(global_ids)]
 
 
 @strawberry.type
@@ -80,12 +72,6 @@ class SepaQuery:
     def sepa_creditor_settings(self, info: Info) -> CreditorSettingsType | None:
         return selectors.creditor_settings_get()
 
-
-def verb(description: str, admin: bool = False):
-    def decorate(resolver):
-        return strawberry_django.mutation(handle_django_errors=True, description=description,
-                                          permission_classes=[IsTenantAdmin if admin else IsMember])(mutation(resolver))
-    return decorate
 
 
 @strawberry.type
