@@ -40,6 +40,7 @@ db: install
 
 migrate: db
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 
 demo: migrate
 	PUBLIC_URL_PORT=$(PORT) $(MANAGE) demo
@@ -52,6 +53,7 @@ bench: migrate
 	$(BIN)/python bench/record_page.py
 	$(BIN)/python bench/invoicing.py
 	$(BIN)/python bench/drilldown.py
+	$(BIN)/python bench/permissions.py
 
 lint: install
 	$(BIN)/ruff check saas tenants web tests bench

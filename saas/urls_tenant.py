@@ -6,7 +6,10 @@ from django.urls import include, path
 from saas.api.schema import schema
 from saas.api.views import TenantGraphQLView
 from web import views
-from web.app import auth, home, lists, records
+from web.app import actions, auth, entries, forms, home, lines, list_actions, lists, passwords, records
+from web.app.settings import company as settings_company
+from web.app.settings import members as settings_members
+from web.app.settings import records as settings_records
 
 urlpatterns = [
     path("", home.home, name="tenant-home"),
@@ -15,15 +18,41 @@ urlpatterns = [
     path("auth/switch/", auth.switch_login, name="tenant-switch-login"),
     path("switch/", auth.switch, name="tenant-switch"),
     path("preferences/", auth.preferences, name="preferences"),
+    path("preferences/password/", passwords.password_change, name="password-change"),
+    path("password-reset/", passwords.password_reset, name="password-reset"),
+    path("password-reset/<str:token>/", passwords.password_reset_confirm, name="password-reset-confirm"),
+    path("invitation/<str:token>/", auth.invitation, name="invitation"),
+    path("settings/users/", settings_members.users, name="settings-users"),
+    path("settings/company/", settings_company.company, name="settings-company"),
+    path("settings/numbering/", settings_records.numbering, name="settings-numbering"),
+    path("settings/layouts/", settings_records.layouts, name="settings-layouts"),
+    path("settings/custom-fields/", settings_records.custom_fields, name="settings-custom-fields"),
+    path("settings/tags/", settings_records.tags, name="settings-tags"),
+    path("settings/api-tokens/", settings_company.api_tokens, name="settings-api-tokens"),
+    path("settings/lead-conversion/", settings_company.lead_conversion, name="settings-lead-conversion"),
     path("search/", home.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("records/<str:record_id>/", records.record_page, name="record"),
     path("records/<str:record_id>/tabs/<slug:tab>/", records.record_tab, name="record-tab"),
     path("records/<str:record_id>/comments/", records.record_comments, name="record-comments"),
+    path("records/<str:record_id>/preview/", records.record_preview, name="record-preview"),
+    path("records/<str:record_id>/edit/", forms.record_edit, name="record-edit"),
+    path("records/<str:record_id>/lines/", lines.record_lines, name="record-lines"),
+    path("records/<str:record_id>/actions/<slug:action>/", actions.record_action, name="record-action"),
+    path("records/<str:record_id>/payment/", actions.record_payment, name="record-payment"),
+    path("records/<str:record_id>/email/", actions.record_email, name="record-email"),
+    path("lookup/<slug:module>/", forms.lookup, name="form-lookup"),
     path("documents/<int:document_id>/download/", views.document_download, name="document-download"),
     path("graphql/", TenantGraphQLView.as_view(schema=schema, graphql_ide="graphiql" if settings.DEBUG else None,
                                                multipart_uploads_enabled=True)),
     path("healthz", views.healthz),
     # Last: the list pages take the remaining first-level paths (/accounts/, /invoices/…).
+    path("journal-entries/new/", entries.entry_new, name="entry-new"),
+    path("<slug:key>/new/", forms.record_new, name="record-new"),
+    path("<slug:key>/quick-create/", forms.quick_create, name="form-quick"),
+    path("<slug:key>/export.csv", list_actions.export_csv, name="record-list-export"),
+    path("<slug:key>/bulk/", list_actions.bulk_action, name="record-list-bulk"),
+    path("<slug:key>/saved-filters/", list_actions.saved_filter_save, name="saved-filter-save"),
+    path("<slug:key>/saved-filters/delete/", list_actions.saved_filter_delete, name="saved-filter-delete"),
     path("<slug:key>/", lists.record_list, name="record-list"),
 ]

@@ -62,6 +62,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.FRENCH)
+    # An IANA name (zoneinfo): pages show dates and times in it.
+    time_zone = models.CharField(max_length=64, default="Europe/Paris")
     is_active = models.BooleanField(default=True)
     # Platform operators (Django admin on the public host), not tenant administrators.
     is_staff = models.BooleanField(default=False)

@@ -65,3 +65,22 @@ def member_get(*, tenant: Tenant, user_id) -> User | None:
         return None
     return User.objects.filter(pk=user_id, is_active=True, memberships__tenant=tenant,
                                memberships__is_active=True).distinct().first()
+
+
+def member_list(*, tenant: Tenant) -> QuerySet[User]:
+    """The staff of a tenant (active identities with an active staff membership), by name: who records go to."""
+    return User.objects.filter(is_active=True, memberships__tenant=tenant, memberships__is_active=True,
+                               memberships__kind=MembershipKind.STAFF).distinct().order_by("full_name", "email")
+
+
+def staff_membership_list(*, tenant: Tenant) -> QuerySet[Membership]:
+    """The tenant's staff memberships, active and deactivated, with their identities, by email."""
+    return (Membership.objects.filter(tenant=tenant, kind=MembershipKind.STAFF)
+            .select_related("user", "tenant").order_by("user__email"))
+
+
+def staff_membership_get(*, tenant: Tenant, membership_id) -> Membership | None:
+    """One staff membership of the tenant, or None (another tenant's answers the same)."""
+    if membership_id is None:
+        return None
+    return staff_membership_list(tenant=tenant).filter(pk=membership_id).first()

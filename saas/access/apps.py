@@ -5,3 +5,9 @@ class AccessConfig(AppConfig):
     name = "saas.access"
     label = "access"
     verbose_name = "Access"
+
+    def ready(self) -> None:
+        from saas.access.roles import roles_at_signup
+        from saas.core.tenancy import register_tenant_initializer
+
+        register_tenant_initializer(roles_at_signup)

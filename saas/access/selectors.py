@@ -22,3 +22,71 @@ def team_get_for_actor(*, actor, team_id):
     from saas.access.models import Team
 
     return Team.objects.filter(pk=team_id).first() if team_id is not None else None
+
+
+def team_list(*, actor):
+    """The teams of this tenant, by name."""
+    from saas.access.models import Team
+
+    return Team.objects.order_by("name", "id")
+
+
+def api_token_event_list(*, actor, token_id=None):
+    """Uses of this company's API tokens, newest first (the admins' event log)."""
+    from saas.access.models import ApiTokenEvent
+
+    events = ApiTokenEvent.objects.select_related("token")
+    return events.filter(token_id=token_id) if token_id is not None else events
+
+
+def role_list(*, actor):
+    """The role tree, parents before children."""
+    from saas.access.models import Role
+
+    return Role.objects.prefetch_related("profiles").order_by("path")
+
+
+def role_get(*, actor, role_id):
+    from saas.access.models import Role
+
+    return Role.objects.filter(pk=role_id).first() if role_id is not None else None
+
+
+def profile_list(*, actor):
+    from saas.access.models import Profile
+
+    return Profile.objects.prefetch_related("modules", "fields").order_by("name")
+
+
+def profile_get(*, actor, profile_id):
+    from saas.access.models import Profile
+
+    return Profile.objects.filter(pk=profile_id).first() if profile_id is not None else None
+
+
+def sharing_rule_list(*, actor):
+    from saas.access.models import SharingRule
+
+    return SharingRule.objects.select_related("from_role", "from_team", "to_role", "to_team")
+
+
+def sharing_rule_get(*, actor, rule_id):
+    return sharing_rule_list(actor=actor).filter(pk=rule_id).first() if rule_id is not None else None
+
+
+def module_default_list(*, actor) -> dict[str, str]:
+    """`{module: access}` for every module (those without a row are public read and write)."""
+    from saas.access import modules
+    from saas.access.enums import DefaultAccess
+    from saas.access.models import ModuleDefault
+
+    stored = dict(ModuleDefault.objects.values_list("module", "access"))
+    return {module.key: stored.get(module.key, DefaultAccess.PUBLIC_READ_WRITE) for module in modules.all_modules()
+            if module.owned}
+
+
+def user_role_list(*, actor) -> dict[int, int]:
+    """`{user_id: role_id}` of the members given a role."""
+    from saas.access.models import UserRole
+
+    return dict(UserRole.objects.values_list("user_id", "role_id"))

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saas.access import error_codes
-from saas.access.models import ApiToken
+from saas.access.models import ApiToken, ApiTokenEvent
+from saas.access.rights import parse_scope
 
 TOKEN_PREFIX = "sk_"
 
@@ -26,10 +27,18 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_token_create(*, actor, name: str, expires_at: datetime | None = None) -> IssuedToken:
-    """Issue a token acting as the actor; the secret is returned here and never again."""
+def api_token_create(*, actor, name: str, expires_at: datetime | None = None, scopes: list[str] | None = None,
+                     user=None) -> IssuedToken:
+    """Issue a token acting as the actor (or as `user`, chosen by an admin) within `scopes`
+    (`<module|area|*>:<read|write>`, all of the user's rights by default); the secret is shown here only."""
     name = (name or "").strip()
+    scopes = ["*:write"] if scopes is None else [str(scope).strip() for scope in scopes]
     errors = {}
+    invalid = [scope for scope in scopes if parse_scope(scope) is None]
+    if invalid or not scopes:
+        errors["scopes"] = ValidationError(
+            _("Unknown scope: %(scopes)s (write <module, area or *>:<read or write>).")
+            % {"scopes": ", ".join(invalid) or "-"}, code=error_codes.SCOPE_INVALID)
     if not name:
         errors["name"] = ValidationError(_("Give the token a name."), code=error_codes.TOKEN_NAME_REQUIRED)
     if expires_at is not None and expires_at <= timezone.now():
@@ -40,8 +49,8 @@ def api_token_create(*, actor, name: str, expires_at: datetime | None = None) ->
         raise ValidationError(errors)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        name=name, user=actor, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=hash_secret(secret),
-        expires_at=expires_at,
+        name=name, user=user or actor, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=hash_secret(secret),
+        expires_at=expires_at, scopes=sorted(set(scopes)),
     )
     token.full_clean()
     token.save()
@@ -66,3 +75,9 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def api_token_event_record(*, token: ApiToken, operation: str, address: str | None, status: int) -> ApiTokenEvent:
+    """Log one use of a token (the admins' event log)."""
+    return ApiTokenEvent.objects.create(token=token, operation=operation or "", address=address or None,
+                                        status=status)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from saas.access.rights import consequence
 from saas.accounting import error_codes
 from saas.accounting.models import (
     EntryStatus,
@@ -216,14 +217,19 @@ def _journal(kind: str) -> Journal:
     return Journal.objects.filter(kind=kind).order_by("code").first()
 
 
+# Posting follows from an operation the actor was allowed (issuing, recording a payment): the entries are the
+# system's consequence of it, not checked against the actor's accounting rights (saas.access.rights).
+@consequence()
 def _on_issued(sender, actor, document, **kwargs) -> None:
     document_entry(actor=actor, document=document)
 
 
+@consequence()
 def _on_payment(sender, actor, payment, **kwargs) -> None:
     payment_entry(actor=actor, payment=payment)
 
 
+@consequence()
 def _on_allocation(sender, actor, allocation, created, **kwargs) -> None:
     if created:
         vat_on_receipt_transfer(actor=actor, invoice=allocation.invoice, payment=allocation.payment)

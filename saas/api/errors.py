@@ -1,5 +1,6 @@
-"""Error masking: in production, unexpected errors reach clients as a generic message."""
+"""Error masking: unless DEBUG, unexpected errors reach clients as a generic message."""
 
+from django.conf import settings
 from strawberry.extensions import MaskErrors
 
 from graphql import GraphQLError
@@ -13,5 +14,9 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
+def should_mask(error: GraphQLError) -> bool:
+    return not settings.DEBUG and is_unexpected(error)
+
+
 def mask_errors() -> MaskErrors:
-    return MaskErrors(should_mask_error=is_unexpected, error_message="Internal error.")
+    return MaskErrors(should_mask_error=should_mask, error_message="Internal error.")

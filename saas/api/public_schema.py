@@ -1,13 +1,18 @@
 """The public host's graph: signup and slug availability."""
 
 import strawberry
+from django.conf import settings
+from strawberry.extensions import ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from saas.api.errors import mask_errors
+from saas.api.limits import QueryLimits
 from tenants.api.public import PublicMutation, PublicQuery
 
 schema = strawberry.Schema(
     query=PublicQuery,
     mutation=PublicMutation,
-    extensions=[DjangoOptimizerExtension, mask_errors],
+    extensions=[DjangoOptimizerExtension, mask_errors, QueryLimits, ValidationCache],
+    config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE),
 )

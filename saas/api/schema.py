@@ -3,7 +3,8 @@
 import strawberry
 from django.conf import settings
 from strawberry import relay
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
@@ -12,8 +13,17 @@ from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
 from saas.accounting.api.reports import AccountingReportsMutation, AccountingReportsQuery
 from saas.accounting.api.schema import AccountingMutation, AccountingQuery, AccountingSetupMutation
+from saas.api.dashboard import DashboardQuery
 from saas.api.errors import mask_errors
-from saas.api.extensions import FieldQuerysetOptimizer, HistoryContext, plain_columns_read_directly
+from saas.api.extensions import (
+    ColumnReadingExecutionContext,
+    FieldQuerysetOptimizer,
+    HistoryContext,
+    computed_fields_read_whole_rows,
+    plain_columns_read_directly,
+)
+from saas.api.field_rights import guard_hidden_fields
+from saas.api.limits import QueryLimits
 from saas.banking.api.schema import BankingMutation, BankingQuery
 from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutation, PricingQuery, VatRateMutation
 from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, VatRateType
@@ -22,12 +32,15 @@ from saas.companies.api.types import CompanyType
 from saas.core.graph import IsMember
 from saas.crm.api.schema import CrmMutation, CrmQuery, SalesPipelineMutation, SalesPipelineQuery
 from saas.crm.api.types import AccountType, ContactType, DealType, LeadType
+from saas.records.api.lists import ListsMutation, ListsQuery
 from saas.records.api.schema import RecordsMutation, RecordsQuery
+from saas.records.api.settings import RecordSettingsMutation
 from saas.records.api.types import ActivityType, CommentType, DocumentType, TagType, TeamType
 from saas.sales.api.output import SalesOutputMutation
 from saas.sales.api.schema import OrderMutation, QuoteMutation, SalesMutation, SalesQuery
 from saas.sales.api.types import CreditNoteType, InvoiceType, PaymentType
 from saas.sepa.api.schema import SepaMutation, SepaQuery
+from tenants.api.members import MembersMutation, MembersQuery
 from tenants.api.tenant import IdentityMutation, IdentityQuery
 from tenants.api.types import UserType
 
@@ -59,12 +72,12 @@ class NodeQuery:
 
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
                              CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery, AccountingQuery,
-                             AccountingReportsQuery, SepaQuery, BankingQuery))
+                             AccountingReportsQuery, SepaQuery, BankingQuery, ListsQuery, DashboardQuery, MembersQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
                                    CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation,
                                    QuoteMutation, OrderMutation, SalesMutation, SalesOutputMutation,
                                    AccountingMutation, AccountingSetupMutation, AccountingReportsMutation, SepaMutation,
-                                   BankingMutation))
+                                   BankingMutation, ListsMutation, MembersMutation, RecordSettingsMutation))
 
 schema = strawberry.Schema(
     query=Query,
@@ -72,9 +85,13 @@ schema = strawberry.Schema(
     types=[UserType, ApiTokenType, CompanyType, TeamType, TagType, CommentType, ActivityType, DocumentType,
            AccountType, ContactType, LeadType, DealType, ProductType, ServiceType, ProductFamilyType, VatRateType,
            InvoiceType, CreditNoteType, PaymentType],
-    # Whole rows, not `.only()`: record resolvers read fields the selection does not name (header, key
-    # fields, display name); deferred fields would cost one query each.
-    extensions=[lambda: FieldQuerysetOptimizer(enable_only_optimization=False), HistoryContext, mask_errors,
-                ParserCache, ValidationCache],
+    # `.only()` the columns a selection names; a resolver reading others gets whole rows (see
+    # computed_fields_read_whole_rows).
+    # QueryLimits parses (cached) and refuses operations past the limits before ValidationCache validates.
+    extensions=[FieldQuerysetOptimizer, HistoryContext, mask_errors, QueryLimits, ValidationCache],
+    config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE),
+    execution_context_class=ColumnReadingExecutionContext,
 )
+computed_fields_read_whole_rows(schema)
 plain_columns_read_directly(schema)
+guard_hidden_fields(schema)

@@ -1,29 +1,36 @@
 """The GraphQL endpoints: `/graphql/` on the public host and on every tenant host."""
 
-from django.conf import settings
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
 from saas.api.context import build_context
+from saas.api.csrf import csrf_refusal
+from saas.api.http import GraphQLRequestGuard
+from saas.core.security import csp_exempt
 
 
-class TenantGraphQLView(GraphQLView):
-    """Sessions are CSRF-checked; bearer tokens and cookie-less calls (nothing to forge) are not."""
+class CsrfCheckedGraphQLView(GraphQLRequestGuard, GraphQLView):
+    """Browser sessions and form-encoded posts are CSRF-checked; bearer tokens and cookie-less JSON calls (nothing
+    a hostile page can forge) are not: see saas.api.csrf."""
 
-    # Exempt from the middleware's blanket check: the check below applies it to sessions only.
+    # Exempt from the middleware's blanket check, which would refuse every integrator's plain JSON call.
     @method_decorator(csrf_exempt)
     def dispatch(self, request, *args, **kwargs):
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.method == "POST":
-            refusal = CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
-            if refusal is not None:
-                return refusal
+        if (refusal := csrf_refusal(request)) is not None:
+            return refusal
         return super().dispatch(request, *args, **kwargs)
 
     def get_context(self, request, response):
         return build_context(request, response)
 
-class PublicGraphQLView(GraphQLView):
-    def get_context(self, request, response):
-        return build_context(request, response)
+    def render_graphql_ide(self, request):
+        return csp_exempt(super().render_graphql_ide(request))
+
+
+class TenantGraphQLView(CsrfCheckedGraphQLView):
+    pass
+
+
+class PublicGraphQLView(CsrfCheckedGraphQLView):
+    pass

@@ -4,11 +4,12 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from saas.access.visibility import visible
 from saas.banking.models import BankAccount, BankStatementImport, BankTransaction, ThirdPartyBankAccount
 
 
 def bank_account_list(*, actor) -> QuerySet[BankAccount]:
-    return BankAccount.objects.all()
+    return visible(BankAccount.objects.all(), actor=actor, module="bank_accounts")
 
 
 def bank_account_get_for_actor(*, actor, bank_account_id) -> BankAccount | None:
@@ -18,17 +19,17 @@ def bank_account_get_for_actor(*, actor, bank_account_id) -> BankAccount | None:
 
 
 def third_party_bank_account_list(*, actor) -> QuerySet[ThirdPartyBankAccount]:
-    return ThirdPartyBankAccount.objects.all()
+    return visible(ThirdPartyBankAccount.objects.all(), actor=actor, module="bank_accounts")
 
 
 def statement_import_list(*, actor) -> QuerySet[BankStatementImport]:
-    return BankStatementImport.objects.all()
+    return visible(BankStatementImport.objects.all(), actor=actor, module="bank_transactions")
 
 
 def bank_transaction_list(*, actor, status: str | None = None, bank_account_id=None, date_from: dt.date | None = None,
                           date_to: dt.date | None = None) -> QuerySet[BankTransaction]:
     """Bank lines, newest first, filtered by status, bank account and booking dates (inclusive)."""
-    transactions = BankTransaction.objects.all()
+    transactions = visible(BankTransaction.objects.all(), actor=actor, module="bank_transactions")
     if status:
         transactions = transactions.filter(status=status)
     if bank_account_id is not None:
@@ -43,4 +44,4 @@ def bank_transaction_list(*, actor, status: str | None = None, bank_account_id=N
 def bank_transaction_get_for_actor(*, actor, transaction_id) -> BankTransaction | None:
     if transaction_id is None:
         return None
-    return BankTransaction.objects.filter(pk=transaction_id).first()
+    return bank_transaction_list(actor=actor).filter(pk=transaction_id).first()

@@ -2,21 +2,22 @@
 
 from django.db.models import QuerySet
 
+from saas.access.visibility import visible
 from saas.catalog.models import Product, ProductFamily, Service, Unit, VatRate
 
 
 def product_list(*, actor, include_deleted: bool = False) -> QuerySet[Product]:
-    products = Product.objects.all()
+    products = visible(Product.objects.all(), actor=actor, module="products")
     return products if include_deleted else products.filter(deleted_at__isnull=True)
 
 
 def service_list(*, actor, include_deleted: bool = False) -> QuerySet[Service]:
-    services = Service.objects.all()
+    services = visible(Service.objects.all(), actor=actor, module="services")
     return services if include_deleted else services.filter(deleted_at__isnull=True)
 
 
 def family_list(*, actor, include_deleted: bool = False) -> QuerySet[ProductFamily]:
-    families = ProductFamily.objects.all()
+    families = visible(ProductFamily.objects.all(), actor=actor, module="product_families")
     return families if include_deleted else families.filter(deleted_at__isnull=True)
 
 

@@ -87,6 +87,11 @@ def conversion_rule_list():
     return LeadConversionRule.objects.all()
 
 
+def conversion_fields() -> dict[str, list[str]]:
+    """The fields a conversion rule may name: the lead's, and each target's (`account`, `contact`, `deal`)."""
+    return {"lead": sorted(_fields(Lead)), **{target: sorted(_fields(model)) for target, model in TARGETS.items()}}
+
+
 def conversion_rule_set(*, actor, target: str, target_field: str, lead_field: str | None) -> LeadConversionRule | None:
     """Map a lead field to a target field (None removes the mapping); both fields must exist."""
     model = TARGETS.get(target)

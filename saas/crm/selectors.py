@@ -2,12 +2,13 @@
 
 from django.db.models import QuerySet
 
+from saas.access.visibility import visible
 from saas.crm.models import Account, Contact
 
 
 def account_list(*, actor, include_deleted: bool = False) -> QuerySet[Account]:
-    """The accounts the actor may see (all members see all accounts until access rights land)."""
-    accounts = Account.objects.all()
+    """The accounts the actor may see (saas.access.visibility)."""
+    accounts = visible(Account.objects.all(), actor=actor, module="accounts")
     return accounts if include_deleted else accounts.filter(deleted_at__isnull=True)
 
 
@@ -16,7 +17,7 @@ def account_get_for_actor(*, actor, account_id, include_deleted: bool = False) -
 
 
 def contact_list(*, actor, include_deleted: bool = False) -> QuerySet[Contact]:
-    contacts = Contact.objects.all()
+    contacts = visible(Contact.objects.all(), actor=actor, module="contacts")
     return contacts if include_deleted else contacts.filter(deleted_at__isnull=True)
 
 
@@ -27,7 +28,7 @@ def contact_get_for_actor(*, actor, contact_id, include_deleted: bool = False) -
 def lead_list(*, actor, include_deleted: bool = False):
     from saas.crm.models import Lead
 
-    leads = Lead.objects.all()
+    leads = visible(Lead.objects.all(), actor=actor, module="leads")
     return leads if include_deleted else leads.filter(deleted_at__isnull=True)
 
 
@@ -38,7 +39,7 @@ def lead_get_for_actor(*, actor, lead_id):
 def deal_list(*, actor, include_deleted: bool = False):
     from saas.crm.models import Deal
 
-    deals = Deal.objects.all()
+    deals = visible(Deal.objects.all(), actor=actor, module="deals")
     return deals if include_deleted else deals.filter(deleted_at__isnull=True)
 
 

@@ -282,3 +282,22 @@ class UserPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}/{self.module}"
+
+
+class SavedFilter(models.Model):
+    """A user's named view of a module's list: its filter, its columns and its sort, to come back to in one click."""
+
+    user = user_fk()
+    module = models.CharField(max_length=64)
+    name = models.CharField(max_length=60)
+    filters = models.JSONField(default=dict, blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    sort = models.CharField(max_length=64, blank=True, default="")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint("user", "module", Upper("name"), name="savedfilter_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.module}: {self.name}"

@@ -88,6 +88,14 @@ def register(record_type: RecordType) -> None:
         raise ValueError(f"record type {record_type.key!r} is already registered")
     _types[record_type.key] = record_type
     _by_model[record_type.model] = record_type
+    # Every record type is a module rights are given on (saas.access), in its app's area.
+    from saas.access import modules
+    from saas.records.models import Record
+
+    own = {f.name for f in Record._meta.fields} | {"id"}
+    modules.register(record_type.key, area=record_type.model._meta.app_label, label=record_type.label,
+                     fields=tuple(f.name for f in record_type.model._meta.concrete_fields
+                                  if f.editable and f.name not in own and not f.name.endswith("_ptr")))
 
 
 def add_relation(key: str, relation: Relation) -> None:

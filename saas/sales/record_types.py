@@ -47,7 +47,8 @@ def register_record_types() -> None:
         search_fields=("number", "notes"),
     ))
     register(RecordType(
-        key="credit_notes", model=CreditNote, label=_("Credit note"), label_plural=_("Credit notes"),
+        key="credit_notes", list_selector=selectors.credit_note_list,
+        model=CreditNote, label=_("Credit note"), label_plural=_("Credit notes"),
         graphql_type="CreditNote", number_prefix="AV", icon="file-minus", gapless=True, company_scoped=True,
         number_on_create=False, protected_when={"status": ("issued", "cancelled")},
         header_fields=("number", "account", "invoice", "issue_date", "total_incl_vat", "status"),
@@ -58,7 +59,8 @@ def register_record_types() -> None:
         search_fields=("number", "reason"),
     ))
     register(RecordType(
-        key="payments", model=Payment, label=_("Payment"), label_plural=_("Payments"), graphql_type="Payment",
+        key="payments", list_selector=selectors.payment_list,
+        model=Payment, label=_("Payment"), label_plural=_("Payments"), graphql_type="Payment",
         number_prefix="REG", icon="banknote",
         header_fields=("number", "account", "date", "amount", "method"),
         key_fields=("account", "date", "amount", "method", "reference"),

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from saas.access.visibility import visible
 from saas.companies.models import Company
 from saas.sales.models import Invoice, InvoiceStatus
 from saas.sales.selectors import invoices_with_amounts
@@ -15,11 +16,11 @@ HOLDING = (BatchStatus.DRAFT, BatchStatus.GENERATED, BatchStatus.SENT)
 
 
 def mandate_list(*, actor) -> QuerySet[SepaMandate]:
-    return SepaMandate.objects.all()
+    return visible(SepaMandate.objects.all(), actor=actor, module="sepa_mandates")
 
 
 def batch_list(*, actor) -> QuerySet[DirectDebitBatch]:
-    return DirectDebitBatch.objects.all()
+    return visible(DirectDebitBatch.objects.all(), actor=actor, module="direct_debits")
 
 
 def creditor_settings_get(*, company: Company | None = None) -> CreditorSettings | None:

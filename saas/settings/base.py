@@ -90,6 +90,7 @@ AUTH_PASSWORD_VALIDATORS = [
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "saas.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "web.middleware.UserPreferencesMiddleware",
 ]
 
 ROOT_URLCONF = "saas.urls_tenant"
@@ -153,11 +155,50 @@ if bucket := os.environ.get("S3_BUCKET"):
         },
     }
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Web hardening (README, "Security"). HTTPS: the site is served over HTTPS (the default when the URLs handed to
+# users are https): cookies are then Secure, HSTS is sent and plain-HTTP requests are redirected.
+HTTPS = env_bool("HTTPS", PUBLIC_URL_SCHEME == "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Behind a reverse proxy that terminates TLS, the proxy must set X-Forwarded-Proto (overwriting the client's):
+# request.is_secure() reads it. Turn it off when the app is reachable without the proxy.
+if env_bool("TRUST_X_FORWARDED_PROTO", True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The header the proxy puts the client's address in (X-Real-IP, X-Forwarded-For): per-address login throttling
+# would otherwise see every request come from the proxy.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+# HSTS is sent on HTTPS responses only; tenants are subdomains, so the public host's header covers them all.
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600 if HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (behaviours live in static files, htmx reads JSON attributes); style attributes
+# stay allowed for tag colours. Forms may post to the product's other hosts: switching company and signing up
+# redirect there, and browsers hold redirects after a form post to form-action.
+_PRODUCT_HOSTS = " ".join(
+    f"{PUBLIC_URL_SCHEME}://{host}{':*' if DEBUG else (f':{PUBLIC_URL_PORT}' if PUBLIC_URL_PORT else '')}"
+    for host in (BASE_DOMAIN, f"*.{BASE_DOMAIN}"))
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:", "object-src 'none'", "base-uri 'self'", f"form-action 'self' {_PRODUCT_HOSTS}",
+    "frame-ancestors 'none'",
+]))
+# Failed logins allowed per account and per client address within the window (0: no limit); past them, the
+# login answers code too_many_attempts with the delay. Password-reset mails are limited the same way.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by every process (throttles, the GraphQL cost budget): a database table by default (`createcachetable`,
+# run by `make migrate` and the test database set-up), Redis when REDIS_URL is set.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache",
+                      "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
 
@@ -166,10 +207,22 @@ SIGNUP_RATE_PER_HOUR = int(os.environ.get("SIGNUP_RATE_PER_HOUR", "10"))
 # Lifetime of the one-time login token that hands a session to another tenant's host.
 TENANT_SWITCH_TOKEN_MAX_AGE = 60
 GRAPHQL_MAX_NODES = 100
+# GraphQL query limits, checked before execution (saas/api/limits.py, README "Configuration").
+GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "10"))
+GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "15"))
+GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "5000"))
+GRAPHQL_MAX_ROOT_FIELDS = int(os.environ.get("GRAPHQL_MAX_ROOT_FIELDS", "20"))
+GRAPHQL_MAX_MUTATIONS = int(os.environ.get("GRAPHQL_MAX_MUTATIONS", "5"))
+GRAPHQL_MAX_PAGE_SIZE = int(os.environ.get("GRAPHQL_MAX_PAGE_SIZE", "100"))
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "100000"))
+# Cost points per identity (API token, else user, else address) per minute; 0 turns the rate limit off.
+GRAPHQL_COST_PER_MINUTE = int(os.environ.get("GRAPHQL_COST_PER_MINUTE", "1000000"))
+GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(1024 * 1024)))
 
 STRAWBERRY_DJANGO = {
     "MUTATIONS_DEFAULT_HANDLE_ERRORS": True,
     "PAGINATION_DEFAULT_LIMIT": 20,
+    "PAGINATION_MAX_LIMIT": GRAPHQL_MAX_PAGE_SIZE,
 }
 
 LOGGING = {

@@ -10,6 +10,9 @@ from saas.settings.base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SIGNUP_RATE_PER_HOUR = 0
+# Tests of the login throttle turn it on; elsewhere, failed logins in earlier tests must not lock later ones.
+LOGIN_FAILURES_PER_ACCOUNT = LOGIN_FAILURES_PER_ADDRESS = 0
+GRAPHQL_COST_PER_MINUTE = 0  # tests/api/test_limits.py turns it on
 PUBLIC_URL_SCHEME = "http"
 PUBLIC_URL_PORT = ""
 BASE_DOMAIN = "localhost"

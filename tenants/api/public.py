@@ -5,6 +5,7 @@ import strawberry_django
 from strawberry.types import Info
 
 from saas.core.graph import camel_case_errors
+from saas.core.http import client_address
 from tenants import selectors, services
 from tenants.api.types import SignupInput, SignupSuccess, SlugAvailability
 
@@ -28,7 +29,7 @@ class PublicMutation:
         request = info.context.request
         result = services.signup(
             company_name=input.company_name, slug=input.slug, email=input.email, password=input.password,
-            language=input.language, client_address=request.META.get("REMOTE_ADDR"),
+            language=input.language, client_address=client_address(request),
         )
         return SignupSuccess(
             tenant=result.tenant, url=selectors.tenant_url(result.tenant), created_user=result.created_user

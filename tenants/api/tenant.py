@@ -4,13 +4,23 @@ import strawberry
 import strawberry_django
 from django.contrib.auth import login as session_login
 from django.contrib.auth import logout as session_logout
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from strawberry.types import Info
 
-from saas.core.graph import IsMember
-from tenants import error_codes, selectors, services
-from tenants.api.types import LoginSuccess, LogoutSuccess, MeType, TenantSwitch, TenantType
+from saas.core.graph import IsMember, camel_case_errors, mutation
+from saas.core.http import client_address
+from tenants import error_codes, passwords, selectors, services
+from tenants.api.types import (
+    LoginSuccess,
+    LogoutSuccess,
+    MeType,
+    PasswordResetDone,
+    PasswordResetRequested,
+    TenantSwitch,
+    TenantType,
+)
 
 
 def me_for(context) -> MeType:
@@ -31,7 +41,7 @@ class IdentityQuery:
         return [m.tenant for m in selectors.membership_list_for_user(user=info.context.user)]
 
 
-def _open_session(info: Info, user) -> LoginSuccess:
+def open_session(info: Info, user) -> LoginSuccess:
     context = info.context
     membership = selectors.membership_get(user=user, tenant=context.tenant)
     if membership is None:
@@ -45,10 +55,15 @@ def _open_session(info: Info, user) -> LoginSuccess:
 class IdentityMutation:
     @strawberry_django.mutation(handle_django_errors=True, description="Open a session on this tenant's host.")
     def login(self, info: Info, email: str, password: str) -> LoginSuccess:
-        user = services.user_authenticate(email=email, password=password)
-        if user is None:
-            raise ValidationError(_("Wrong email or password."), code=error_codes.INVALID_CREDENTIALS)
-        return _open_session(info, user)
+        try:
+            user = passwords.login_attempt(email=email, password=password,
+                                           client_address=client_address(info.context.request))
+        except passwords.TooManyAttempts as refusal:
+            # The refusal is data (code too_many_attempts); HTTP clients also get the delay as a header.
+            if info.context.response is not None:
+                info.context.response["Retry-After"] = str(refusal.retry_after)
+            raise
+        return open_session(info, user)
 
     @strawberry_django.mutation(handle_django_errors=True,
                                 description="Open a session with a one-time token from `tenantSwitch`.")
@@ -56,7 +71,7 @@ class IdentityMutation:
         user = services.login_token_consume(secret=token, tenant=info.context.tenant)
         if user is None:
             raise ValidationError(_("This link is invalid, used or expired."), code=error_codes.TOKEN_INVALID)
-        return _open_session(info, user)
+        return open_session(info, user)
 
     @strawberry_django.mutation(handle_django_errors=True, description="Close the session.")
     def logout(self, info: Info) -> LogoutSuccess:
@@ -68,3 +83,31 @@ class IdentityMutation:
     def tenant_switch(self, info: Info, slug: str) -> TenantSwitch:
         target, secret = services.tenant_switch_token(user=info.context.user, slug=slug)
         return TenantSwitch(url=selectors.tenant_url(target, f"/auth/switch/?token={secret}"), tenant=target)
+
+    @strawberry_django.mutation(handle_django_errors=True, description=(
+        "Email a link to choose a new password, if this email belongs to a member of this company. The answer "
+        "is the same for any email."))
+    @mutation
+    def password_reset_request(self, info: Info, email: str) -> PasswordResetRequested:
+        passwords.password_reset_request(email=email, tenant=info.context.tenant,
+                                         client_address=client_address(info.context.request))
+        return PasswordResetRequested(ok=True)
+
+    @strawberry_django.mutation(handle_django_errors=True, description=(
+        "Choose a new password with the token of the emailed link; every session opened with the old one ends."))
+    @mutation
+    def password_reset_confirm(self, info: Info, token: str, new_password: str) -> PasswordResetDone:
+        user = passwords.password_reset_confirm(tenant=info.context.tenant, token=token, new_password=new_password)
+        return PasswordResetDone(email=user.email)
+
+    # Outside a transaction, unlike other verbs: a wrong current password counted in the cache (a database table
+    # by default) must outlive the refusal.
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember], description=(
+        "Change my password, giving the current one: this session stays open, the others end."))
+    @camel_case_errors
+    def password_change(self, info: Info, current_password: str, new_password: str) -> MeType:
+        context = info.context
+        passwords.password_change(user=context.user, current_password=current_password, new_password=new_password)
+        if context.api_token is None:
+            update_session_auth_hash(context.request, context.user)
+        return me_for(context)

@@ -15,6 +15,7 @@ class UserType(TenantNode):
     email: str
     full_name: str
     language: str
+    time_zone: str
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
@@ -95,6 +96,16 @@ class LoginSuccess:
 @strawberry.type
 class LogoutSuccess:
     ok: bool
+
+
+@strawberry.type
+class PasswordResetRequested:
+    ok: bool = strawberry.field(description="Always true: the answer does not tell whether the email has an account.")
+
+
+@strawberry.type
+class PasswordResetDone:
+    email: str = strawberry.field(description="The identity whose password changed, to log in with it.")
 
 
 @strawberry.type

@@ -76,6 +76,10 @@ def page(server):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
+        # What the Content-Security-Policy refuses (an inline script or handler, a <style>, an eval) is a bug too;
+        # hence the tests' wait_for_function take functions: a string expression would be eval'd in the page.
+        page.on("console", lambda message: "Content Security Policy" in message.text
+                and page.errors.append(message.text))
         yield page
         context.close()
         browser.close()
@@ -147,7 +151,7 @@ def test_signup_login_accounts_record_comments_and_updates(server, signed_up, pa
     assert page.locator("tbody tr").count() == 2
     shot(page, "04-accounts")
     page.fill(".toolbar input[name=q]", "rock")
-    page.wait_for_function("document.querySelectorAll('#list-results tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#list-results tbody tr').length === 1")
     assert "q=rock" in page.url
 
     # The record page: header, Summary, a comment posted with htmx
@@ -193,12 +197,131 @@ def test_signup_login_accounts_record_comments_and_updates(server, signed_up, pa
     assert sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0  # off-screen
     shot(page, "10-account-record-phone")
     page.click(".nav-toggle")
-    page.wait_for_function("document.querySelector('.sidebar').getBoundingClientRect().x >= 0")
+    page.wait_for_function("() => document.querySelector('.sidebar').getBoundingClientRect().x >= 0")
     page.set_viewport_size({"width": 1366, "height": 900})
 
     # French, from the user menu
     page.click(".user-menu summary")
     page.click(".menu-languages button[value=fr]")
     page.wait_for_selector("html[lang=fr]")
+
+    assert page.errors == []
+
+
+def sign_up_and_log_in(page, server, slug: str, email: str) -> str:
+    """A new company signed up through the landing page, its owner logged in; the company's address."""
+    page.goto(f"http://localhost:{server.thread.port}/")
+    page.fill("#id_companyName", "Forms Workshop")
+    page.fill("#id_slug", slug)
+    page.fill("#id_email", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("#signup button[type=submit]")
+    page.wait_for_url(f"http://{slug}.localhost:{server.thread.port}/login/**")
+    page.fill("#id_password", PASSWORD)
+    page.click(".auth-card button[type=submit]")
+    page.wait_for_selector(".sidebar")
+    return f"http://{slug}.localhost:{server.thread.port}"
+
+
+def choose(page, field: str, text: str, prefix: str = "") -> None:
+    """Type in a relation field's search box and wait for the best match to be chosen."""
+    page.fill(f"#{prefix}field-{field} .relation-search", text)
+    page.wait_for_function(f"() => document.querySelector('#{prefix}id_{field}').value !== ''")
+
+
+def test_forms_quick_create_and_document_actions(server, signed_up, page):
+    slug, email = signed_up
+    site = sign_up_and_log_in(page, server, slug, email)
+
+    # An account through the "+ Add" form of its list, a field error first (what was typed stays)
+    page.goto(f"{site}/accounts/")
+    page.click("a[href='/accounts/new/']")
+    page.fill("#id_name", "Forms Rockets")
+    page.fill("#id_billingStreet", "3 quai Perrache")
+    page.fill("#id_billingPostalCode", "69002")
+    page.fill("#id_billingCity", "Lyon")
+    page.fill("#id_paymentTermsDays", "thirty")
+    page.click(".form-bar button[type=submit]")
+    page.wait_for_selector(".field.has-error #id_paymentTermsDays")
+    assert page.input_value("#id_name") == "Forms Rockets"
+    shot(page, "20-account-form-with-errors")
+    page.fill("#id_paymentTermsDays", "45")
+    page.click(".form-bar button[type=submit]")
+    page.wait_for_selector("h1:has-text('Forms Rockets')")
+
+    # A quote for it; its contact made on the spot with the "+" of the contact field
+    page.goto(f"{site}/quotes/new/")
+    choose(page, "accountId", "forms rock")
+    page.click("#field-contactId .quick-add")
+    page.wait_for_selector("dialog.dialog [name=lastName]")
+    page.fill("dialog [name=firstName]", "Jane")
+    page.fill("dialog [name=lastName]", "Doe")
+    choose(page, "accountId", "forms rock", prefix="quick-")
+    shot(page, "21-quick-create-contact")
+    page.click("dialog button[type=submit]:has-text('Create')")
+    page.wait_for_selector("dialog.dialog", state="detached")
+    assert page.inner_text("#id_contactId option:checked") == "Jane Doe"
+    page.click(".form-bar button[type=submit]")
+
+    # Its lines, on the edit page
+    page.wait_for_selector("#lines .line-form")
+    page.fill("#lines #id_description", "Rocket engine")
+    page.fill("#lines #id_quantity", "2")
+    page.fill("#lines #id_unitPrice", "1500")
+    page.select_option("#lines #id_vatRate", "20.00")
+    page.click("#lines button[type=submit]")
+    page.wait_for_selector("#lines td:has-text('Rocket engine')")
+    assert "3,600.00" in page.inner_text("#lines tfoot")
+    shot(page, "22-quote-lines")
+    page.click(".form-bar button[type=submit]")
+
+    # Quote → accepted → order → invoice → issued → paid
+    page.wait_for_selector(".record-actions")
+    for button in ("Accept", "Convert to order", "Invoice", "Issue"):
+        page.click(f".record-actions button:has-text('{button}')")
+        page.wait_for_selector(".alert-success")
+    shot(page, "23-invoice-issued")
+    page.click(".record-actions a:has-text('Record a payment')")
+    page.select_option("#id_method", "CHECK")
+    page.click(".form-bar button[type=submit]")
+    page.wait_for_selector(".alert-success:has-text('recorded')")
+    invoice = page.url.split("/records/")[1].strip("/")
+    paid = graphql(page, "query($id: ID!) { node(id: $id) { ... on Invoice { paymentStatus amountDue } } }",
+                   {"id": invoice})["node"]
+    assert paid == {"paymentStatus": "PAID", "amountDue": "0.00"}
+    shot(page, "24-invoice-paid")
+
+    # The account: a comment on the invoice shows there with the roll-up; from its Invoices tab, the invoice's
+    # preview, then the invoice, its accounting entries, one entry's lines
+    page.fill("#comments textarea[name=body]", "Paid by cheque, thanks.")
+    page.click("#comments button[type=submit]")
+    page.wait_for_selector("#comments .comment-text:has-text('Paid by cheque')")
+    page.goto(f"{site}/accounts/")
+    page.click("table a:has-text('Forms Rockets')")
+    page.check("#comments input[name=rollup]", force=True)
+    page.wait_for_selector("#comments .comment-text:has-text('Paid by cheque')")
+    shot(page, "25-account-roll-up")
+    page.click(".tabs [data-tab=invoices]")
+    page.click("#tab-panel a[data-preview]")
+    page.wait_for_selector("dialog.preview h2:has-text('Line items')")
+    shot(page, "26-invoice-preview")
+    page.click("dialog.preview a:has-text('Details')")
+    page.wait_for_url(f"{site}/records/{invoice}/")
+    page.click(".tabs [data-tab=entries]")
+    page.wait_for_selector("#tab-panel a[data-preview]")
+    # The sales entry (journal VT), among the bank and VAT transfer entries the payment posted
+    page.click("#tab-panel tr:has-text('VT') a[data-preview]")
+    page.wait_for_selector("dialog.preview h2:has-text('Entry lines')")
+    assert "411" in page.inner_text("dialog.preview")
+    shot(page, "27-invoice-entry-lines")
+    page.click("dialog.preview button[aria-label=Close]")
+    page.wait_for_selector("dialog.preview", state="hidden")
+
+    # The invoice's Updates tab tells the story: created, lines, issued, paid
+    page.click(".tabs >> text=Updates")
+    page.wait_for_selector("#tab-panel .timeline")
+    updates = page.inner_text("#tab-panel")
+    assert email in updates and "Created" in updates
+    shot(page, "28-invoice-updates")
 
     assert page.errors == []

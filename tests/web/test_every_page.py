@@ -4,11 +4,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.web import data
-from web.app import lists
+from web.app import forms, lists
 
 SKIPPED = {
     # not pages: actions (POST), files, the API, health checks, the language switch, one-time links
     "logout", "tenant-switch", "tenant-switch-login", "document-download", "set_language", "healthz",
+    "record-list-bulk", "saved-filter-save", "saved-filter-delete",
+    "record-action", "password-change",
 }
 
 
@@ -31,12 +33,33 @@ def pages(acme_admin_api) -> dict[str, list[str]]:
         "tenant-home": ["/"],
         "login": ["/login/"],
         "preferences": ["/preferences/"],
+        "invitation": ["/invitation/MQ.not-a-token/"],
+        "password-reset": ["/password-reset/", "/password-reset/?email=someone%40example.com"],
+        "password-reset-confirm": ["/password-reset/MQ.not-a-token/"],
+        "settings-users": ["/settings/users/"],
+        "settings-company": ["/settings/company/"],
+        "settings-numbering": ["/settings/numbering/"],
+        "settings-layouts": [f"/settings/layouts/?module={key}" for key in ("accounts", "invoices", "leads")],
+        "settings-custom-fields": ["/settings/custom-fields/", "/settings/custom-fields/?module=deals"],
+        "settings-tags": ["/settings/tags/"],
+        "settings-api-tokens": ["/settings/api-tokens/"],
+        "settings-lead-conversion": ["/settings/lead-conversion/"],
         "search": ["/search/", "/search/?q=every"],
         "record-list": [f"/{key}/" for key in lists.LISTS],
+        "record-list-export": [f"/{key}/export.csv" for key in lists.LISTS],
         "record": [f"/records/{record}/" for record in (account["id"], invoice)],
         "record-tab": [f"/records/{record}/tabs/{tab}/" for record in (account["id"], invoice)
                        for tab in ("summary", "details", "history")] + [f"/records/{invoice}/tabs/entries/"],
         "record-comments": [f"/records/{invoice}/comments/?rollup=1"],
+        "record-preview": [f"/records/{invoice}/preview/"],
+        "record-new": [f"/{key}/new/" for key, spec in lists.LISTS.items() if spec.module_key in forms.FORMS],
+        "record-edit": [f"/records/{record}/edit/" for record in (account["id"], invoice)],
+        "record-lines": [f"/records/{invoice}/lines/"],
+        "record-payment": [f"/records/{invoice}/payment/"],
+        "record-email": [f"/records/{invoice}/email/"],
+        "form-quick": ["/accounts/quick-create/?field=accountId", "/products/quick-create/?field=itemId"],
+        "form-lookup": ["/lookup/accounts/?q=every", "/lookup/items/?q=widget"],
+        "entry-new": ["/journal-entries/new/"],
     }
 
 

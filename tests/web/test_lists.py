@@ -13,16 +13,19 @@ def names(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("key", list(lists.LISTS))
-def test_every_list_renders_with_its_filter_and_every_sort(member, key):
+def test_every_list_renders_with_its_filters_every_column_and_every_sort(member, key):
     spec = lists.LISTS[key]
     page = member.get(f"/{key}/")
     assert page.status_code == 200
-    assert f"<h1>{spec.title}</h1>" in page.content.decode()
+    html = page.content.decode()
+    assert f"<h1>{spec.title}</h1>" in html and f'href="/{key}/new/"' in html
+    owner = re.search(r'<option value="([^"]+)">', html).group(1)
+    every_column = [column.path for column in spec.columns]
     for sort in sorted(spec.sorts()):
         for direction in ("", "-"):
-            params = {"sort": f"{direction}{sort}", "q": "zz", "tag": "vip"} if spec.filters else {
-                "sort": f"{direction}{sort}"}
+            params = {"sort": f"{direction}{sort}", "q": "zz", "tag": "vip", "owner": owner, "cols": every_column}
             assert member.get(f"/{key}/", params).status_code == 200
+    assert member.get(f"/{key}/export.csv", {"cols": every_column}).status_code == 200
 
 
 def test_unknown_list_is_404(member):
@@ -74,3 +77,105 @@ def test_quotes_and_invoices_show_amounts_statuses_and_accounts(member, acme_adm
     html = member.get("/invoices/").content.decode()
     assert "Invoiced Co" in html and "1,980.60 €" in html and ">Issued<" in html and ">Overdue<" in html
     assert member.get("/invoices/", {"q": "invoiced"}).status_code == 200
+
+
+def header(html: str) -> list[str]:
+    thead = html.split("<thead", 1)[1].split("</thead>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)][1:]
+
+
+def test_chosen_columns_replace_the_default_ones(member, acme_admin_api):
+    data.account(acme_admin_api, "Columned", siren="732829320", billingCity="Lyon")
+    assert header(member.get("/accounts/").content.decode()) == ["Name", "Number", "City", "Phone", "Email", "Tags"]
+    html = member.get("/accounts/", {"cols": ["siren", "owner", "no-such-field"]}).content.decode()
+    assert header(html) == ["Name", "SIREN", "Owner", "Tags"]
+    assert "732829320" in html and "admin@acme.example.com" in html
+
+
+def test_owner_filter_and_bulk_assign_tag_delete(member, acme_admin_api):
+    # given
+    first = data.account(acme_admin_api, "Bulk One")
+    second = data.account(acme_admin_api, "Bulk Two")
+    data.account(acme_admin_api, "Bulk Three")
+    html = member.get("/accounts/").content.decode()
+    me = re.search(r'<option value="([^"]+)">', html).group(1)
+    # when: tag two of them
+    response = member.post("/accounts/bulk/", {"action": "tag", "tag": "Hot", "ids": [first["id"], second["id"]],
+                                               "query": "sort=-name"})
+    # then: back to the list as it was, with the outcome
+    assert response.status_code == 302 and response["Location"] == "/accounts/?sort=-name"
+    page = member.get(response["Location"]).content.decode()
+    assert "2 records tagged." in page
+    assert names(member.get("/accounts/", {"tag": "hot"}).content.decode()) == ["Bulk One", "Bulk Two"]
+    # the owner filter: all are mine
+    assert len(names(member.get("/accounts/", {"owner": me}).content.decode())) == 3
+    member.post("/accounts/bulk/", {"action": "assign", "owner": me, "ids": [first["id"]]})
+    # delete
+    member.post("/accounts/bulk/", {"action": "delete", "ids": [second["id"]]})
+    assert names(member.get("/accounts/").content.decode()) == ["Bulk One", "Bulk Three"]
+
+
+def test_a_refused_bulk_action_says_why_and_changes_nothing(member, acme_admin_api):
+    customer = data.account(acme_admin_api, "Keeps Invoice", **data.ADDRESS)
+    invoice = data.issued_invoice(acme_admin_api, customer["id"])
+    response = member.post("/invoices/bulk/", {"action": "delete", "ids": [invoice]}, follow=True)
+    html = response.content.decode()
+    assert "cannot be deleted" in html and "1 record" in html
+    nothing = member.post("/invoices/bulk/", {"action": "", "ids": []}, follow=True).content.decode()
+    assert "Select records and an action." in nothing
+
+
+def test_saved_views_remember_filters_columns_and_sort(member, acme_admin_api):
+    data.account(acme_admin_api, "Lyon Saved", billingCity="Lyon")
+    data.account(acme_admin_api, "Paris Saved", billingCity="Paris")
+    # when: the current view is saved
+    response = member.post("/accounts/saved-filters/", {"name": "Lyon only", "q": "lyon", "cols": ["siren"],
+                                                        "sort": "-name"})
+    # then: back on the view, listed among the saved views
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/?q=lyon&cols=siren&sort=-name"
+    html = member.get(response["Location"]).content.decode()
+    assert names(html) == ["Lyon Saved"] and header(html) == ["Name", "SIREN", "Tags"]
+    saved = re.search(r'<span class="chip saved active"><a href="\?([^"]+)">Lyon only</a>', html)
+    assert saved and saved.group(1) == "q=lyon&amp;cols=siren&amp;sort=-name"
+    # forgotten
+    saved_id = re.search(r'name="id" value="([^"]+)"', html).group(1)
+    member.post("/accounts/saved-filters/delete/", {"id": saved_id})
+    assert "Lyon only" not in member.get("/accounts/").content.decode()
+    refused = member.post("/accounts/saved-filters/", {"name": ""}, follow=True).content.decode()
+    assert "1 to 60 characters" in refused
+
+
+def test_csv_export_pages_through_the_filtered_list_with_localized_headers(member, acme_admin_api, monkeypatch):
+    from web.app import list_actions
+
+    monkeypatch.setattr(list_actions, "EXPORT_PAGE", 2)
+    for name in ("Csv A", "Csv B", "Csv C", "Csv D", "Csv E", "Other"):
+        data.account(acme_admin_api, name, billingCity="Lyon")
+    response = member.get("/accounts/export.csv", {"q": "csv", "sort": "-name", "cols": ["billingCity", "owner"]})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = b"".join(response.streaming_content).decode().lstrip("\ufeff").splitlines()
+    assert lines[0] == "Name,City,Owner" and lines[1].endswith(",Lyon,admin@acme.example.com")
+    assert [line.split(",")[0] for line in lines[1:]] == ["Csv E", "Csv D", "Csv C", "Csv B", "Csv A"]
+    member.post("/i18n/setlang/", {"language": "fr"})
+    french = b"".join(member.get("/invoices/export.csv").streaming_content).decode().lstrip("\ufeff")
+    assert ",Compte,Date d'émission," in french.splitlines()[0]
+
+
+def test_list_page_sql_queries_do_not_grow_with_rows(member, acme_admin_api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert member.get("/invoices/", {"cols": [c.path for c in lists.LISTS["invoices"].columns]}).status_code \
+                == 200
+        return len(queries)
+
+    customer = data.account(acme_admin_api, "Counted", **data.ADDRESS)
+    data.issued_invoice(acme_admin_api, customer["id"])
+    few = count()
+    for _ in range(3):
+        data.issued_invoice(acme_admin_api, customer["id"])
+    assert count() == few
+    assert few <= 20

@@ -64,9 +64,23 @@ def test_related_tabs_drill_down_to_the_accounting_entries(member, acme_admin_ap
     invoices = member.get(f"/records/{customer['id']}/tabs/invoices/", **HTMX).content.decode()
     assert f'href="/records/{invoice}/"' in invoices and "1 record" in invoices
     entries = member.get(f"/records/{invoice}/?tab=entries").content.decode()
-    entry = re.search(r'<td class="title-cell"><a href="/records/([^"]+)/">', entries).group(1)
+    entry = re.search(r'<td class="title-cell"><a href="/records/([^"]+)/"', entries).group(1)
     lines = member.get(f"/records/{entry}/tabs/details/").content.decode()
     assert "<h2>Entry lines</h2>" in lines and "411100" in lines and "1,980.60" in lines
+
+
+def test_a_related_row_opens_a_preview_with_details_and_edit(member, acme_admin_api, customer):
+    invoice = data.issued_invoice(acme_admin_api, customer["id"])
+    invoices = member.get(f"/records/{customer['id']}/tabs/invoices/", **HTMX).content.decode()
+    assert f'hx-get="/records/{invoice}/preview/"' in invoices
+    preview = member.get(f"/records/{invoice}/preview/", **HTMX).content.decode()
+    assert preview.startswith("<dialog") and "Line items" in preview and "1,980.60" in preview
+    assert f'href="/records/{invoice}/edit/"' in preview and f'href="/records/{invoice}/"' in preview
+
+
+@pytest.mark.parametrize("record_id", ["nonsense", to_base64("Account", "acme.999999")])
+def test_the_preview_of_a_record_one_cannot_see_is_404(member, record_id):
+    assert member.get(f"/records/{record_id}/preview/", **HTMX).status_code == 404
 
 
 def test_a_relation_the_api_does_not_list_says_so(member, customer):

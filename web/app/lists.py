@@ -7,6 +7,7 @@ text filter as `iContains` lookups joined by OR, the tag filter, the ordering an
 import base64
 import binascii
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.urls import reverse
@@ -24,6 +25,7 @@ class Column:
     label: str
     kind: str = "text"  # title | text | ref | date | money | enum | bool | percent
     sort: str = ""  # the ordering field of the GraphQL type, when the list sorts on this column
+    default: bool = True  # shown until the user picks the columns
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,16 @@ class RecordList:
     columns: tuple[Column, ...]
     search: tuple[str, ...] = ()  # GraphQL filter paths matched by the text box; none: no filter input
     default_sort: str = ""  # "name", or "-date" for newest first
-    filters: bool = True  # the operation takes `filters` (tag, text)
     module: str = ""  # the record engine's module key, when it is not the URL's key with underscores
 
     @property
     def module_key(self) -> str:
         return self.module or self.key.replace("-", "_")
+
+    def visible(self, chosen: list[str]) -> tuple[Column, ...]:
+        """The columns the user picked (the title column always first), or the default ones."""
+        picked = [column for column in self.columns[1:] if column.path in chosen]
+        return (self.columns[0], *(picked or [column for column in self.columns[1:] if column.default]))
 
     def sorts(self) -> set[str]:
         return {column.sort for column in self.columns if column.sort} | ({self.default_sort.lstrip("-")} - {""})
@@ -49,69 +55,91 @@ def _title(sort="number"):
     return Column("number", _("Number"), "title", sort)
 
 
+def _more(*columns: Column) -> tuple[Column, ...]:
+    """Columns offered in the column picker but hidden until chosen; every record has an owner and timestamps."""
+    return tuple(Column(c.path, c.label, c.kind, c.sort, default=False) for c in (
+        *columns, Column("owner", _("Owner"), "owner"), Column("createdAt", _("Created"), "date"),
+        Column("updatedAt", _("Updated"), "date")))
+
+
 ACCOUNT = Column("account.name", _("Account"), "ref")
 LISTS = {spec.key: spec for spec in (
     RecordList("accounts", _("Accounts"), "AccountList", (
         Column("name", _("Name"), "title", "name"), Column("number", _("Number"), sort="number"),
         Column("billingCity", _("City"), sort="billingCity"), Column("phone", _("Phone")),
-        Column("email", _("Email"))),
+        Column("email", _("Email")), *_more(Column("siren", _("SIREN")), Column("vatNumber", _("VAT number")),
+                                            Column("industry", _("Industry")), Column("website", _("Website")))),
         search=("name", "number", "billingCity"), default_sort="name"),
     RecordList("contacts", _("Contacts"), "ContactList", (
         Column("displayName", _("Name"), "title", "lastName"), Column("number", _("Number"), sort="number"),
-        ACCOUNT, Column("jobTitle", _("Job title")), Column("email", _("Email")), Column("phone", _("Phone"))),
+        ACCOUNT, Column("jobTitle", _("Job title")), Column("email", _("Email")), Column("phone", _("Phone")),
+        *_more(Column("mobile", _("Mobile")))),
         search=("lastName", "firstName", "email", "number", "account.name"), default_sort="lastName"),
     RecordList("leads", _("Leads"), "LeadList", (
         Column("displayName", _("Name"), "title", "lastName"), Column("company", _("Company"), sort="company"),
         Column("email", _("Email")), Column("status", _("Status"), "enum", "status"),
-        Column("leadSource", _("Source"), "enum")),
+        Column("leadSource", _("Source"), "enum"), *_more(Column("phone", _("Phone")), Column("city", _("City")))),
         search=("lastName", "company", "email", "city"), default_sort="-createdAt"),
     RecordList("deals", _("Deals"), "DealList", (
         Column("name", _("Name"), "title", "name"), ACCOUNT, Column("stage", _("Stage"), "enum"),
         Column("amount", _("Amount"), "money", "amount"), Column("probability", _("Probability"), "percent"),
-        Column("expectedCloseDate", _("Expected close"), "date", "expectedCloseDate")),
+        Column("expectedCloseDate", _("Expected close"), "date", "expectedCloseDate"), *_more()),
         search=("name", "account.name"), default_sort="-expectedCloseDate"),
     RecordList("quotes", _("Quotes"), "QuoteList", (
         _title(), ACCOUNT, Column("date", _("Date"), "date", "date"),
         Column("validUntil", _("Valid until"), "date"), Column("status", _("Status"), "enum"),
         Column("totalExclVat", _("Total excl. VAT"), "money"),
-        Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat")),
+        Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat"), *_more()),
         search=("number", "account.name"), default_sort="-date"),
     RecordList("orders", _("Orders"), "SalesOrderList", (
         _title(), ACCOUNT, Column("date", _("Date"), "date", "date"), Column("status", _("Status"), "enum"),
         Column("customerReference", _("Customer reference")),
-        Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat")),
+        Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat"), *_more()),
         search=("number", "customerReference", "account.name"), default_sort="-date", module="sales_orders"),
     RecordList("invoices", _("Invoices"), "InvoiceList", (
         Column("displayName", _("Number"), "title", "number"), ACCOUNT,
         Column("issueDate", _("Issue date"), "date", "issueDate"), Column("dueDate", _("Due date"), "date"),
         Column("status", _("Status"), "enum"), Column("paymentStatus", _("Payment"), "enum"),
         Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat"),
-        Column("amountDue", _("Amount due"), "money")),
+        Column("amountDue", _("Amount due"), "money"), *_more(Column("totalExclVat", _("Total excl. VAT"), "money"))),
         search=("number", "account.name"), default_sort="-createdAt"),
     RecordList("credit-notes", _("Credit notes"), "CreditNoteList", (
-        Column("displayName", _("Number"), "title"), ACCOUNT, Column("invoice.number", _("Invoice"), "ref"),
-        Column("issueDate", _("Issue date"), "date"), Column("status", _("Status"), "enum"),
-        Column("totalInclVat", _("Total incl. VAT"), "money")), filters=False),
+        Column("displayName", _("Number"), "title", "number"), ACCOUNT,
+        Column("invoice.number", _("Invoice"), "ref"), Column("issueDate", _("Issue date"), "date", "issueDate"),
+        Column("status", _("Status"), "enum"), Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat"),
+        *_more()),
+        search=("number", "account.name"), default_sort="-createdAt"),
     RecordList("payments", _("Payments"), "PaymentList", (
-        _title(sort=""), ACCOUNT, Column("date", _("Date"), "date"), Column("method", _("Method"), "enum"),
-        Column("reference", _("Reference")), Column("amount", _("Amount"), "money"),
-        Column("unallocated", _("Unallocated"), "money")), filters=False),
+        _title(), ACCOUNT, Column("date", _("Date"), "date", "date"), Column("method", _("Method"), "enum"),
+        Column("reference", _("Reference")), Column("amount", _("Amount"), "money", "amount"),
+        Column("unallocated", _("Unallocated"), "money"), *_more()),
+        search=("number", "reference", "account.name"), default_sort="-date"),
     RecordList("products", _("Products"), "ProductList", (
         Column("name", _("Name"), "title", "name"), Column("sku", _("SKU"), sort="sku"),
         Column("salePrice", _("Sale price"), "money", "salePrice"), Column("vatRate.rate", _("VAT"), "percent"),
-        Column("unit.code", _("Unit")), Column("active", _("Active"), "bool")),
+        Column("unit.code", _("Unit")), Column("active", _("Active"), "bool"),
+        *_more(Column("purchasePrice", _("Purchase price"), "money"))),
         search=("name", "sku"), default_sort="name"),
     RecordList("services", _("Services"), "ServiceList", (
         Column("name", _("Name"), "title", "name"), Column("sku", _("SKU"), sort="sku"),
         Column("salePrice", _("Sale price"), "money", "salePrice"), Column("vatRate.rate", _("VAT"), "percent"),
-        Column("unit.code", _("Unit")), Column("active", _("Active"), "bool")),
+        Column("unit.code", _("Unit")), Column("active", _("Active"), "bool"),
+        *_more(Column("purchasePrice", _("Purchase price"), "money"))),
         search=("name", "sku"), default_sort="name"),
     RecordList("journal-entries", _("Journal entries"), "JournalEntryList", (
         _title(), Column("journal.code", _("Journal")), Column("date", _("Date"), "date", "date"),
         Column("label", _("Label")), Column("pieceRef", _("Piece")), Column("party.name", _("Party"), "ref"),
-        Column("status", _("Status"), "enum")),
+        Column("status", _("Status"), "enum"), *_more()),
         search=("number", "pieceRef"), default_sort="-date"),
 )}
+
+
+ADD_LABELS = {
+    "accounts": _("Add account"), "contacts": _("Add contact"), "leads": _("Add lead"), "deals": _("Add deal"),
+    "quotes": _("Add quote"), "orders": _("Add order"), "invoices": _("Add invoice"),
+    "credit-notes": _("Add credit note"), "payments": _("Add payment"), "products": _("Add product"),
+    "services": _("Add service"), "journal-entries": _("Add journal entry"),
+}
 
 
 def list_url(module_key: str) -> str:
@@ -120,7 +148,7 @@ def list_url(module_key: str) -> str:
     return reverse("record-list", kwargs={"key": spec.key}) if spec else reverse("tenant-home")
 
 
-def _at(node: dict, path: str):
+def value_at(node: dict, path: str):
     value = node
     for part in path.split("."):
         if not isinstance(value, dict):
@@ -152,54 +180,114 @@ def _offset(cursor: str | None) -> int | None:
         return None
 
 
-def variables(spec: RecordList, params) -> dict:
-    found: dict = {}
+FILTER_PARAMS = ("q", "tag", "owner")  # what a saved filter remembers, besides the columns and the sort
+
+
+def conditions(spec: RecordList, params) -> dict | None:
+    """The operation's `filters` from the page's parameters: text (OR over the searchable fields), tag, owner."""
+    found = []
+    text, tag, owner = (params.get(name, "").strip() for name in FILTER_PARAMS)
+    if text and spec.search:
+        found.append(text_filter(spec.search, text))
+    if tag:
+        found.append({"tag": tag})
+    if owner:
+        found.append({"owner": owner})
+    combined = None
+    for condition in reversed(found):
+        combined = condition if combined is None else {**condition, "AND": combined}
+    return combined
+
+
+def variables(spec: RecordList, params, *, page_size: int | None = None) -> dict:
+    found: dict = {"filters": conditions(spec, params)}
     if params.get("before"):
-        found.update(last=PAGE_SIZE, before=params["before"])
+        found.update(last=page_size or PAGE_SIZE, before=params["before"])
     else:
-        found.update(first=PAGE_SIZE, after=params.get("after") or None)
+        found.update(first=page_size or PAGE_SIZE, after=params.get("after") or None)
     sort = params.get("sort") or spec.default_sort
     if sort.lstrip("-") in spec.sorts():
         found["ordering"] = [{sort.lstrip("-"): "DESC" if sort.startswith("-") else "ASC"}]
-    if spec.filters:
-        text, tag = params.get("q", "").strip(), params.get("tag", "").strip()
-        conditions = text_filter(spec.search, text) if text and spec.search else None
-        if tag:
-            conditions = {"tag": tag, "AND": conditions} if conditions else {"tag": tag}
-        found["filters"] = conditions
     return found
 
 
-def cells(spec: RecordList, node: dict) -> list[dict]:
+def owner_name(owner: dict | None) -> str:
+    if not owner:
+        return ""
+    return owner.get("name") or owner.get("fullName") or owner.get("email") or ""
+
+
+def cells(columns: tuple[Column, ...], node: dict) -> list[dict]:
     row = []
-    for column in spec.columns:
-        value = _at(node, column.path)
+    for column in columns:
+        value = value_at(node, column.path)
         cell = {"kind": column.kind, "value": value, "currency": node.get("currency") or ""}
         if column.kind == "title":
             cell["url"] = reverse("record", args=[node["id"]])
         elif column.kind == "ref":
-            target = _at(node, column.path.rpartition(".")[0])
+            target = value_at(node, column.path.rpartition(".")[0])
             cell["url"] = reverse("record", args=[target["id"]]) if target and target.get("id") else ""
+        elif column.kind == "owner":
+            cell.update(kind="text", value=owner_name(value))
         row.append(cell)
     return row
 
 
-@member_page
-def record_list(request, key: str):
+def chosen_columns(spec: RecordList, params) -> tuple[Column, ...]:
+    return spec.visible(params.getlist("cols"))
+
+
+def list_spec(key: str) -> RecordList:
     spec = LISTS.get(key)
     if spec is None:
         raise Http404
+    return spec
+
+
+def view_params(spec: RecordList, params) -> dict:
+    """The parameters that make a view of the list (filters, sort, columns), as a saved filter stores them."""
+    picked = params.getlist("cols")
+    return {"filters": {name: params[name].strip() for name in FILTER_PARAMS if params.get(name, "").strip()},
+            "columns": [column.path for column in spec.visible(picked)[1:]] if picked else [],
+            "sort": params.get("sort", "")}
+
+
+def view_query(saved: dict) -> str:
+    """The list URL's query string of a saved view."""
+    pairs = [*saved["filters"].items(), *(("cols", path) for path in saved["columns"])]
+    if saved["sort"]:
+        pairs.append(("sort", saved["sort"]))
+    return urlencode(pairs)
+
+
+@member_page
+def record_list(request, key: str):
+    spec = list_spec(key)
     page = gql.run(request, spec.operation, variables(spec, request.GET))["list"]
     sort = request.GET.get("sort") or spec.default_sort
     info = page["pageInfo"]
     start = _offset(info["startCursor"])
     end = _offset(info["endCursor"])
-    return render_page(request, "web/app/list.html", {
+    columns = chosen_columns(spec, request.GET)
+    current = view_query(view_params(spec, request.GET))
+    context = {
         "spec": spec, "page": page, "sort": sort,
-        "rows": [{"node": edge["node"], "cells": cells(spec, edge["node"])} for edge in page["edges"]],
-        "query": request.GET.get("q", ""), "tag": request.GET.get("tag", ""),
+        "rows": [{"node": edge["node"], "cells": cells(columns, edge["node"])} for edge in page["edges"]],
+        "query": request.GET.get("q", ""), "tag": request.GET.get("tag", ""), "owner": request.GET.get("owner", ""),
         "range": (start + 1, end + 1) if start is not None and end is not None else None,
         "columns": [{"label": c.label, "sort": c.sort, "kind": c.kind,
                      "direction": "asc" if sort == c.sort else "desc" if sort == f"-{c.sort}" else ""}
-                    for c in spec.columns],
-    }, title=spec.title)
+                    for c in columns],
+        "chosen": [column.path for column in columns],
+        "export_query": request.GET.urlencode(), "add_label": ADD_LABELS[spec.key],
+    }
+    if not request.htmx or request.htmx.boosted:
+        # The toolbar (saved filters, owners, column picker) is outside what htmx swaps: full pages only.
+        saved = gql.run(request, "SavedFilters", {"module": spec.module_key})["savedFilters"]
+        context.update(
+            owners=[{"id": owner["id"], "name": owner_name(owner), "team": owner["__typename"] == "Team"}
+                    for owner in gql.run(request, "Owners")["owners"]],
+            saved_filters=[{**filter_, "query": view_query(filter_), "active": view_query(filter_) == current}
+                           for filter_ in saved],
+            optional_columns=spec.columns[1:])
+    return render_page(request, "web/app/list.html", context, title=spec.title)

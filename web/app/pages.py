@@ -36,7 +36,11 @@ NAVIGATION = (
                   _list(_("Credit notes"), "credit-notes"), _list(_("Payments"), "payments"))),
     (_("Catalog"), (_list(_("Products"), "products"), _list(_("Services"), "services"))),
     (_("Finance"), (_list(_("Journal entries"), "journal-entries"),)),
-    (_("Settings"), (NavEntry(_("Preferences"), "preferences"),)),
+    (_("Settings"), (NavEntry(_("Preferences"), "preferences"), NavEntry(_("API tokens"), "settings-api-tokens"),
+                     NavEntry(_("Users"), "settings-users"), NavEntry(_("Company details"), "settings-company"),
+                     NavEntry(_("Numbering formats"), "settings-numbering"), NavEntry(_("Layouts"), "settings-layouts"),
+                     NavEntry(_("Custom fields"), "settings-custom-fields"), NavEntry(_("Tags"), "settings-tags"),
+                     NavEntry(_("Lead conversion"), "settings-lead-conversion"))),
 )
 
 

@@ -75,6 +75,14 @@ def record_tab(request, record_id: str, tab: str):
     return render(request, context.pop("template"), context)
 
 
+@member_page
+def record_preview(request, record_id: str):
+    """A related record's Details in a pop-up over the page it was clicked from, with Open and Edit buttons."""
+    context = _tab_context(request, record_id, "details")
+    context.pop("template")
+    return render(request, "web/app/record/_preview.html", context)
+
+
 def _tab_context(request, record_id: str, tab: str) -> dict:
     """What a tab's template needs; only Summary's holds the page's `record` (the page has its own)."""
     if tab == "summary":

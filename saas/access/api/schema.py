@@ -1,4 +1,5 @@
-"""API tokens in the graph."""
+"""Access rights in the graph: API tokens (each member's own; the event log for admins), and for the tenant's
+admins the role tree, profiles, who holds which role, organisation-wide defaults and sharing rules."""
 
 from datetime import datetime
 
@@ -9,9 +10,78 @@ from django.utils.translation import gettext as _
 from strawberry import relay
 from strawberry.types import Info
 
-from saas.access import error_codes, selectors, services
-from saas.access.api.types import ApiTokenCreated, ApiTokenType
-from saas.core.graph import IsMember, camel_case_errors, local_pk
+from saas.access import error_codes, modules, rights, roles, selectors, services
+from saas.access.api.types import (
+    AccessModule,
+    ApiTokenCreated,
+    ApiTokenEventType,
+    ApiTokenType,
+    DefaultAccess,
+    Deleted,
+    FieldAccess,
+    ModuleAction,
+    ModuleDefault,
+    ModuleRight,
+    ProfileType,
+    RoleType,
+    RuleAccess,
+    SharingRuleType,
+    UserRoleSet,
+)
+from saas.core.graph import IsMember, IsTenantAdmin, camel_case_errors, global_pk, local_pk, verb
+from tenants.selectors import member_get
+
+MAX_EVENTS = 500
+
+
+def _not_found(field: str, message: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=error_codes.NOT_FOUND)})
+
+
+def _role(info: Info, global_id, field: str = "id"):
+    role = selectors.role_get(actor=info.context.user, role_id=global_pk(global_id, "Role"))
+    if role is None:
+        raise _not_found(field, _("No such role."))
+    return role
+
+
+def _profile(info: Info, global_id, field: str = "id"):
+    profile = selectors.profile_get(actor=info.context.user, profile_id=global_pk(global_id, "Profile"))
+    if profile is None:
+        raise _not_found(field, _("No such profile."))
+    return profile
+
+
+def _team(info: Info, global_id, field: str):
+    team = selectors.team_get_for_actor(actor=info.context.user, team_id=global_pk(global_id, "Team"))
+    if team is None:
+        raise _not_found(field, _("No such team."))
+    return team
+
+
+def _member(info: Info, global_id, field: str = "userId"):
+    user = member_get(tenant=info.context.tenant, user_id=global_pk(global_id, "User"))
+    if user is None:
+        raise _not_found(field, _("No such member."))
+    return user
+
+
+@strawberry.input
+class RoleInput:
+    name: str
+    parent_id: relay.GlobalID
+    profile_ids: list[relay.GlobalID] = strawberry.field(default_factory=list)
+    is_default: bool = False
+
+
+@strawberry.input
+class SharingRuleInput:
+    module: str
+    access: RuleAccess = RuleAccess.READ
+    from_role_id: relay.GlobalID | None = None
+    from_team_id: relay.GlobalID | None = None
+    to_role_id: relay.GlobalID | None = None
+    to_team_id: relay.GlobalID | None = None
 
 
 @strawberry.type
@@ -20,14 +90,65 @@ class AccessQuery:
     def api_tokens(self, info: Info) -> list[ApiTokenType]:
         return selectors.api_token_list(actor=info.context.user)
 
+    @strawberry.field(permission_classes=[IsTenantAdmin],
+                      description="Uses of the company's API tokens, newest first (at most 500).")
+    def api_token_events(self, info: Info, token_id: relay.GlobalID | None = None,
+                         first: int = 100) -> list[ApiTokenEventType]:
+        token_pk = global_pk(token_id, "ApiToken") if token_id is not None else None
+        if token_id is not None and token_pk is None:
+            return []
+        return list(selectors.api_token_event_list(actor=info.context.user, token_id=token_pk)[
+            :max(0, min(first, MAX_EVENTS))])
+
+    @strawberry.field(permission_classes=[IsTenantAdmin], description="The role tree, parents before children.")
+    def roles(self, info: Info) -> list[RoleType]:
+        return list(selectors.role_list(actor=info.context.user).select_related("parent"))
+
+    @strawberry.field(permission_classes=[IsTenantAdmin], description="Profiles with their module and field rights.")
+    def profiles(self, info: Info) -> list[ProfileType]:
+        return list(selectors.profile_list(actor=info.context.user))
+
+    @strawberry.field(permission_classes=[IsTenantAdmin])
+    def sharing_rules(self, info: Info) -> list[SharingRuleType]:
+        return list(selectors.sharing_rule_list(actor=info.context.user))
+
+    @strawberry.field(permission_classes=[IsTenantAdmin],
+                      description="The organisation-wide default of every module with owned records.")
+    def module_defaults(self, info: Info) -> list[ModuleDefault]:
+        return [ModuleDefault(module=module, access=DefaultAccess(access))
+                for module, access in selectors.module_default_list(actor=info.context.user).items()]
+
+    @strawberry.field(permission_classes=[IsMember],
+                      description="What the current identity may do on each module (within its token's scopes).")
+    def my_rights(self, info: Info) -> list[ModuleRight]:
+        user = info.context.user
+        return [ModuleRight(module=module.key, actions=[action for action in ModuleAction
+                                                        if rights.can(user, module.key, action.value)])
+                for module in modules.all_modules()]
+
+    @strawberry.field(permission_classes=[IsMember], description="The modules rights are given on.")
+    def access_modules(self, info: Info) -> list[AccessModule]:
+        return [AccessModule(key=module.key, area=module.area, label=str(module.label), owned=module.owned,
+                             fields=list(module.fields)) for module in modules.all_modules()]
+
 
 @strawberry.type
 class AccessMutation:
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
-                                description="Issue an API token acting as the current identity.")
+                                description="Issue an API token acting as the current identity (or, for an admin, "
+                                            "as a chosen member), within scopes such as `crm:read`, "
+                                            "`invoices:write` or `*:write` (the default).")
     @camel_case_errors
-    def api_token_create(self, info: Info, name: str, expires_at: datetime | None = None) -> ApiTokenCreated:
-        issued = services.api_token_create(actor=info.context.user, name=name, expires_at=expires_at)
+    def api_token_create(self, info: Info, name: str, expires_at: datetime | None = None,
+                         scopes: list[str] | None = None, user_id: relay.GlobalID | None = None) -> ApiTokenCreated:
+        user = None
+        if user_id is not None:
+            if not info.context.membership.is_admin:
+                raise ValidationError({"userId": ValidationError(
+                    _("Only administrators issue tokens acting as someone else."), code=error_codes.FORBIDDEN)})
+            user = _member(info, user_id)
+        issued = services.api_token_create(actor=info.context.user, name=name, expires_at=expires_at, scopes=scopes,
+                                           user=user)
         return ApiTokenCreated(token=issued.token, secret=issued.secret)
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
@@ -38,3 +159,90 @@ class AccessMutation:
         if token is None:
             raise ValidationError({"id": ValidationError(_("No such token."), code=error_codes.NOT_FOUND)})
         return services.api_token_revoke(actor=info.context.user, token=token)
+
+    @verb("Add a role under another one, with its profiles.", admin=True)
+    def role_create(self, info: Info, input: RoleInput) -> RoleType:
+        parent = _role(info, input.parent_id, "parentId")
+        profiles = [_profile(info, profile_id, "profileIds") for profile_id in input.profile_ids]
+        return roles.role_create(actor=info.context.user, name=input.name, parent=parent, profiles=profiles,
+                                 is_default=input.is_default)
+
+    @verb("Rename a role, change its profiles, or make it the role of members given none.", admin=True)
+    def role_update(self, info: Info, id: relay.GlobalID, name: str | None = None,
+                    profile_ids: list[relay.GlobalID] | None = None, is_default: bool | None = None) -> RoleType:
+        role = _role(info, id)
+        profiles = None if profile_ids is None else [_profile(info, pk, "profileIds") for pk in profile_ids]
+        return roles.role_update(actor=info.context.user, role=role, name=name, profiles=profiles,
+                                 is_default=is_default)
+
+    @verb("Move a role (and the roles below it) under another parent.", admin=True)
+    def role_move(self, info: Info, id: relay.GlobalID, parent_id: relay.GlobalID) -> RoleType:
+        return roles.role_move(actor=info.context.user, role=_role(info, id), parent=_role(info, parent_id, "parentId"))
+
+    @verb("Delete a role: its users go to another role, the roles below move up.", admin=True)
+    def role_delete(self, info: Info, id: relay.GlobalID, transfer_to_id: relay.GlobalID | None = None) -> Deleted:
+        role = _role(info, id)
+        transfer_to = _role(info, transfer_to_id, "transferToId") if transfer_to_id is not None else None
+        roles.role_delete(actor=info.context.user, role=role, transfer_to=transfer_to)
+        return Deleted(id=strawberry.ID(str(id)))
+
+    @verb("Give a member of the company its role.", admin=True)
+    def user_role_set(self, info: Info, user_id: relay.GlobalID, role_id: relay.GlobalID) -> UserRoleSet:
+        user = _member(info, user_id)
+        user_role = roles.user_role_set(actor=info.context.user, user=user, role=_role(info, role_id, "roleId"))
+        return UserRoleSet(user=user, role=user_role.role)
+
+    @verb("Create a profile (no module right until given).", admin=True)
+    def profile_create(self, info: Info, name: str, description: str = "", view_all: bool = False,
+                       edit_all: bool = False) -> ProfileType:
+        return roles.profile_create(actor=info.context.user, name=name, description=description, view_all=view_all,
+                                    edit_all=edit_all)
+
+    @verb("Rename a profile or change its global privileges.", admin=True)
+    def profile_update(self, info: Info, id: relay.GlobalID, name: str | None = None, description: str | None = None,
+                       view_all: bool | None = None, edit_all: bool | None = None) -> ProfileType:
+        return roles.profile_update(actor=info.context.user, profile=_profile(info, id), name=name,
+                                    description=description, view_all=view_all, edit_all=edit_all)
+
+    @verb(admin=True)
+    def profile_delete(self, info: Info, id: relay.GlobalID) -> Deleted:
+        roles.profile_delete(actor=info.context.user, profile=_profile(info, id))
+        return Deleted(id=strawberry.ID(str(id)))
+
+    @verb("Set what a profile allows on a module: exactly the actions listed.", admin=True)
+    def profile_module_set(self, info: Info, id: relay.GlobalID, module: str,
+                           actions: list[ModuleAction]) -> ProfileType:
+        profile = _profile(info, id)
+        roles.profile_module_set(actor=info.context.user, profile=profile, module=module,
+                                 actions=[action.value for action in actions])
+        return profile
+
+    @verb("Hide a field, make it read-only, or editable again, in a profile.", admin=True)
+    def profile_field_set(self, info: Info, id: relay.GlobalID, module: str, field: str,
+                          access: FieldAccess) -> ProfileType:
+        profile = _profile(info, id)
+        roles.profile_field_set(actor=info.context.user, profile=profile, module=module, field=field,
+                                access=None if access == FieldAccess.EDITABLE else access.value)
+        return profile
+
+    @verb("Set a module's organisation-wide default: private, public read, public read and write.", admin=True)
+    def module_default_set(self, info: Info, module: str, access: DefaultAccess) -> ModuleDefault:
+        default = roles.module_default_set(actor=info.context.user, module=module, access=access.value)
+        return ModuleDefault(module=default.module, access=DefaultAccess(default.access))
+
+    @verb("Share a module's records owned by a role (or a team) with a role (or a team).", admin=True)
+    def sharing_rule_create(self, info: Info, input: SharingRuleInput) -> SharingRuleType:
+        return roles.sharing_rule_create(
+            actor=info.context.user, module=input.module, access=input.access.value,
+            from_role=_role(info, input.from_role_id, "fromRoleId") if input.from_role_id else None,
+            from_team=_team(info, input.from_team_id, "fromTeamId") if input.from_team_id else None,
+            to_role=_role(info, input.to_role_id, "toRoleId") if input.to_role_id else None,
+            to_team=_team(info, input.to_team_id, "toTeamId") if input.to_team_id else None)
+
+    @verb(admin=True)
+    def sharing_rule_delete(self, info: Info, id: relay.GlobalID) -> Deleted:
+        rule = selectors.sharing_rule_get(actor=info.context.user, rule_id=global_pk(id, "SharingRule"))
+        if rule is None:
+            raise _not_found("id", _("No such sharing rule."))
+        roles.sharing_rule_delete(actor=info.context.user, rule=rule)
+        return Deleted(id=strawberry.ID(str(id)))

@@ -1,10 +1,28 @@
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
 import strawberry
 import strawberry_django
 from django.db.models import QuerySet
 from strawberry.types import Info
 
-from saas.access import models, selectors
-from saas.core.graph import TenantNode
+from saas.access import enums, models, selectors
+from saas.core.graph import TenantNode, graphql_enum
+from tenants.api.types import UserType
+
+ModuleAction = graphql_enum("ModuleAction", enums.Action)
+DefaultAccess = graphql_enum("DefaultAccess", enums.DefaultAccess)
+RuleAccess = graphql_enum("RuleAccess", enums.RuleAccess)
+# Teams are typed by the record engine (records own what teams are shown with); named lazily, downwards-safe.
+TeamRef = Annotated["TeamType", strawberry.lazy("saas.records.api.types")]  # noqa: F821
+
+
+@strawberry.enum(name="FieldAccess", description="A field's right in a profile.")
+class FieldAccess(Enum):
+    HIDDEN = "hidden"
+    READ_ONLY = "read_only"
+    EDITABLE = "editable"
 
 
 @strawberry_django.type(models.ApiToken, name="ApiToken")
@@ -16,6 +34,14 @@ class ApiTokenType(TenantNode):
     revoked_at: strawberry.auto
     last_used_at: strawberry.auto
 
+    @strawberry.field(description="`<module, area or *>:<read or write>`: what the token may touch.")
+    def scopes(self, root: models.ApiToken) -> list[str]:
+        return list(root.scopes or [])
+
+    @strawberry_django.field(select_related=["user"], description="Who the token acts as.")
+    def user(self, root: models.ApiToken) -> UserType:
+        return root.user
+
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset & selectors.api_token_list(actor=info.context.user)
@@ -25,3 +51,103 @@ class ApiTokenType(TenantNode):
 class ApiTokenCreated:
     token: ApiTokenType
     secret: str = strawberry.field(description="Shown once: send it as `Authorization: Bearer <secret>`.")
+
+
+@strawberry_django.type(models.ApiTokenEvent, name="ApiTokenEvent")
+class ApiTokenEventType(TenantNode):
+    at: datetime
+    operation: str
+    address: str | None
+    status: int
+
+    @strawberry.field
+    def token_name(self, root: models.ApiTokenEvent) -> str:
+        return root.token.name
+
+    @strawberry.field
+    def token_prefix(self, root: models.ApiTokenEvent) -> str:
+        return root.token.prefix
+
+
+@strawberry.type
+class ModuleRight:
+    module: str
+    actions: list[ModuleAction]
+
+
+@strawberry.type
+class FieldRight:
+    module: str
+    field: str
+    access: FieldAccess
+
+
+@strawberry_django.type(models.Profile, name="Profile")
+class ProfileType(TenantNode):
+    name: str
+    description: str
+    view_all: bool = strawberry_django.field(description="Sees every record of the modules it may view.")
+    edit_all: bool = strawberry_django.field(description="Changes every record of the modules it may edit.")
+
+    @strawberry.field
+    def modules(self, root: models.Profile) -> list[ModuleRight]:
+        return [ModuleRight(module=row.module, actions=[
+            ModuleAction[action.upper()] for action in enums.Action.values
+            if getattr(row, "can_import" if action == "import" else action)])
+            for row in sorted(root.modules.all(), key=lambda row: row.module)]
+
+    @strawberry.field
+    def fields(self, root: models.Profile) -> list[FieldRight]:
+        return [FieldRight(module=row.module, field=row.field, access=FieldAccess(row.access))
+                for row in sorted(root.fields.all(), key=lambda row: (row.module, row.field))]
+
+
+@strawberry_django.type(models.Role, name="Role")
+class RoleType(TenantNode):
+    name: str
+    is_default: bool = strawberry_django.field(description="The role of the members given none.")
+    profiles: list[ProfileType]
+    parent: "RoleType | None" = strawberry_django.field(description="The role above (none for the top role).")
+
+    @strawberry.field(description="How deep in the tree (the top role is 0).")
+    def depth(self, root: models.Role) -> int:
+        return root.path.count("/") - 2
+
+
+@strawberry_django.type(models.SharingRule, name="SharingRule")
+class SharingRuleType(TenantNode):
+    module: str
+    from_role: RoleType | None
+    to_role: RoleType | None
+    from_team: TeamRef | None
+    to_team: TeamRef | None
+
+    @strawberry.field
+    def access(self, root: models.SharingRule) -> RuleAccess:
+        return RuleAccess(root.access)
+
+
+@strawberry.type
+class ModuleDefault:
+    module: str
+    access: DefaultAccess
+
+
+@strawberry.type
+class AccessModule:
+    key: str
+    area: str
+    label: str
+    owned: bool = strawberry.field(description="Records with an owner: the role tree and sharing apply.")
+    fields: list[str]
+
+
+@strawberry.type
+class UserRoleSet:
+    user: UserType
+    role: RoleType
+
+
+@strawberry.type
+class Deleted:
+    id: strawberry.ID

@@ -6,13 +6,13 @@ from decimal import Decimal
 import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
-from strawberry import auto
+from strawberry import auto, relay
 from strawberry.types import Info
 
 from saas.accounting import models, selectors
 from saas.core.graph import TenantNode, graphql_enum
 from saas.crm.api.types import AccountType
-from saas.records.api.types import Record, tagged
+from saas.records.api.types import Record, owned_by, tagged
 
 AccountKind = graphql_enum("AccountKind", models.AccountKind)
 JournalKind = graphql_enum("JournalKind", models.JournalKind)
@@ -90,6 +90,10 @@ class JournalEntryFilter:
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
+
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
 
     @strawberry_django.filter_field
     def status(self, value: EntryStatus, prefix: str) -> Q:

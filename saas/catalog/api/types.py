@@ -6,13 +6,13 @@ from decimal import Decimal
 import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
-from strawberry import auto
+from strawberry import auto, relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.catalog import models, selectors
 from saas.core.graph import TenantNode
-from saas.records.api.types import Record, tagged
+from saas.records.api.types import Record, owned_by, tagged
 
 
 @strawberry_django.type(models.VatRate, name="VatRate")
@@ -42,6 +42,10 @@ class ProductFilter:
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
 
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
+
 
 @strawberry_django.filter_type(models.Service, lookups=True)
 class ServiceFilter:
@@ -54,6 +58,10 @@ class ServiceFilter:
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
+
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
 
 
 @strawberry_django.filter_type(models.ProductFamily, lookups=True)

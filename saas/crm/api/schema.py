@@ -19,6 +19,7 @@ from saas.crm.api.types import (
     ContactType,
     DealStage,
     DealType,
+    LeadConversionFields,
     LeadConversionMapping,
     LeadConversionRule,
     LeadSource,
@@ -245,6 +246,10 @@ class SalesPipelineQuery:
     @strawberry.field(permission_classes=[IsMember])
     def lead_conversion_rules(self) -> list[LeadConversionRule]:
         return _rules()
+
+    @strawberry.field(permission_classes=[IsMember], description="What a lead conversion rule may map.")
+    def lead_conversion_fields(self) -> LeadConversionFields:
+        return LeadConversionFields(**leads.conversion_fields())
 
 
 @strawberry.type

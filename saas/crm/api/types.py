@@ -7,13 +7,13 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
-from strawberry import auto
+from strawberry import auto, relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.core.graph import graphql_enum, lazy_connection
 from saas.crm import models, selectors
-from saas.records.api.types import Record, tagged
+from saas.records.api.types import Record, owned_by, tagged
 
 
 def sales_connection(type_name: str):
@@ -33,6 +33,10 @@ class ContactFilter:
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
+
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Contact)
@@ -59,6 +63,10 @@ class AccountFilter:
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
+
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Account)
@@ -145,6 +153,10 @@ class LeadFilter:
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
 
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
+
 
 @strawberry_django.order_type(models.Lead)
 class LeadOrdering:
@@ -165,6 +177,10 @@ class DealFilter:
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
+
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Deal)
@@ -245,3 +261,13 @@ class LeadConversionRule:
 @strawberry.type
 class LeadConversionMapping:
     rules: list[LeadConversionRule]
+
+
+@strawberry.type
+class LeadConversionFields:
+    """The field names a conversion rule may map, per side."""
+
+    lead: list[str]
+    account: list[str]
+    contact: list[str]
+    deal: list[str]

@@ -159,8 +159,13 @@ class RecordsQuery:
         return connection_from(page, offset=offset, total_count=items.count())
 
     @strawberry.field(permission_classes=[IsMember])
-    def layout(self, module: str) -> Layout | None:
-        return _layout(module) if registry.get(module) else None
+    def layout(self, info: Info, module: str) -> Layout | None:
+        if registry.get(module) is None:
+            return None
+        layout = layout_selectors.layout_for_actor(actor=info.context.user, module=module)
+        return Layout(module=module_of(registry.get(module)), header_fields=layout.header_fields,
+                      key_fields=layout.key_fields, quick_create_fields=layout.quick_create_fields,
+                      blocks=layout.blocks, tabs=layout.tabs)
 
     @strawberry.field(permission_classes=[IsMember])
     def numbering_formats(self) -> list[NumberingFormat]:

@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from saas.access.models import Team
-from saas.core.graph import TenantNode, graphql_enum
+from saas.core.graph import TenantNode, graphql_enum, local_pk
 from saas.core.pagination import Connection, connection_from, page_bounds
 from saas.records import models, registry
 from saas.records.enums import ActivityKind as ActivityKindValues
@@ -41,6 +41,17 @@ def tagged(prefix: str, value: str):
     from django.db.models import Q
 
     return Q(**{f"{prefix}ref__tag_links__tag__name__iexact": value})
+
+
+def owned_by(prefix: str, value: relay.GlobalID):
+    """The condition of every list's `owner` filter: records owned by that user or that team (a global id
+    of another type or tenant matches nothing)."""
+    from django.db.models import Q
+
+    pk = local_pk(value.node_id) if value.type_name in ("User", "Team") else None
+    if pk is None:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}owner_{'user' if value.type_name == 'User' else 'team'}_id": pk})
 
 
 def request_source(info: Info) -> str:
@@ -259,7 +270,7 @@ def _layout(info: Info, module: str) -> layout_selectors.ModuleLayout:
     """A module's layout, read once per request whatever the number of records shown."""
     layouts = info.context.extra.setdefault("layouts", {})
     if module not in layouts:
-        layouts[module] = layout_selectors.layout_get(module=module)
+        layouts[module] = layout_selectors.layout_for_actor(actor=info.context.user, module=module)
     return layouts[module]
 
 

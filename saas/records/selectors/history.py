@@ -16,7 +16,6 @@ from django.db import connection
 
 from saas.records import registry
 from saas.records.enums import HistoryKind, RecordSource
-from saas.records.models import RecordRef
 
 IGNORED_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id", "version",
                   "updated_at", "updated_by_id", "ref_id", "id", "created_at", "created_by_id", "deleted_by_id"}
@@ -88,7 +87,8 @@ def history_page(*, actor, ref_id: int, offset: int, limit: int, since: datetime
 
 
 def history_entry_get(*, actor, table: str, event_id: int) -> HistoryEntry | None:
-    """One event by its table and id, or None (unknown table or event, or its record is deleted)."""
+    """One event by its table and id, or None (unknown table or event, or its record is deleted or not the
+    actor's to see)."""
     subject = event_tables().get(table)
     if subject is None:
         return None
@@ -97,7 +97,9 @@ def history_entry_get(*, actor, table: str, event_id: int) -> HistoryEntry | Non
     if (table, event_id) not in details:
         return None
     snapshot, previous, metadata = details[(table, event_id)]
-    if not RecordRef.objects.filter(pk=snapshot["ref_id"], is_deleted=False).exists():
+    from saas.records.selectors.records import visible_refs
+
+    if not visible_refs(actor=actor).filter(pk=snapshot["ref_id"]).exists():
         return None
     return _entry(table, subject, snapshot, previous, metadata or {})
 

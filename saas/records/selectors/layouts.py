@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from saas.access.rights import field_access
 from saas.records import registry
 from saas.records.models import CustomFieldDefinition, Layout, Record
 
@@ -45,6 +46,21 @@ def layout_get(*, module: str) -> ModuleLayout:
             {"key": b.key, "label": str(b.label), "fields": list(b.fields)} for b in record_type.blocks],
         tabs=tabs,
     )
+
+
+def layout_for_actor(*, actor, module: str) -> ModuleLayout:
+    """A module's layout without the fields the actor's profile hides (header, key fields, blocks, quick create)."""
+    layout = layout_get(module=module)
+    hidden, _locked = field_access(actor, module)
+    if not hidden:
+        return layout
+    shown = [name for name in layout.header_fields if name not in hidden]
+    return ModuleLayout(
+        module=module, header_fields=shown, key_fields=[name for name in layout.key_fields if name not in hidden],
+        quick_create_fields=[name for name in layout.quick_create_fields if name not in hidden],
+        blocks=[{**block, "fields": [name for name in block["fields"] if name not in hidden]}
+                for block in layout.blocks],
+        tabs=layout.tabs)
 
 
 def field_values(record: Record, names: list[str], custom_definitions: dict | None = None) -> list[FieldValue]:

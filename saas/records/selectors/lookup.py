@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from saas.access.visibility import visible
 from saas.records import registry
 from saas.records.models import Record, RecordRef
 
@@ -15,7 +16,7 @@ def record_get_for_actor(*, actor, type_name: str, pk, include_deleted: bool = F
     record_type = record_type_for_graphql(type_name)
     if record_type is None or pk is None:
         return None
-    return _records(record_type, actor, include_deleted).filter(pk=pk).first()
+    return type_records(record_type, actor, include_deleted).filter(pk=pk).first()
 
 
 def records_for_keys(*, actor, keys: Iterable[tuple[str, int]], include_deleted: bool = True) -> dict:
@@ -28,7 +29,7 @@ def records_for_keys(*, actor, keys: Iterable[tuple[str, int]], include_deleted:
         record_type = registry.get(module)
         if record_type is None:
             continue
-        for record in _records(record_type, actor, include_deleted).filter(pk__in=pks):
+        for record in type_records(record_type, actor, include_deleted).filter(pk__in=pks):
             found[(module, record.pk)] = record
     return found
 
@@ -46,9 +47,9 @@ def records_for_ref_ids(*, actor, ref_ids: Iterable[int]) -> dict[int, Record]:
     return records_for_refs(actor=actor, refs=RecordRef.objects.filter(pk__in=set(ref_ids)))
 
 
-def _records(record_type, actor, include_deleted: bool):
+def type_records(record_type, actor, include_deleted: bool = False):
     """Through the type's declared list selector: the one place that says what the actor may see."""
     if record_type.list_selector is not None:
         return record_type.list_selector(actor=actor, include_deleted=include_deleted)
-    records = record_type.model.objects.all()
+    records = visible(record_type.model.objects.all(), actor=actor, module=record_type.key)
     return records if include_deleted else records.filter(deleted_at__isnull=True)

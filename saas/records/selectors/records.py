@@ -6,13 +6,44 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
+from saas.access.visibility import every_row, may_see_module
 from saas.records import registry
-from saas.records.models import Activity, Comment, Document, Record, RecordRef, Tag, UserPreference
+from saas.records.models import (
+    Activity,
+    ActivityLink,
+    Comment,
+    Document,
+    DocumentLink,
+    Record,
+    RecordRef,
+    Tag,
+    UserPreference,
+)
+from saas.records.selectors.lookup import type_records
 
 
 def visible_refs(*, actor) -> QuerySet[RecordRef]:
-    """References of the records the actor may see: not deleted (access rights will narrow this)."""
-    return RecordRef.objects.filter(is_deleted=False)
+    """References of the live records the actor may see."""
+    refs = RecordRef.objects.filter(is_deleted=False)
+    condition = visible_ref_condition(actor=actor)
+    return refs if condition is None else refs.filter(condition)
+
+
+def visible_ref_condition(*, actor) -> Q | None:
+    """The references the actor may see as one condition (None: all of them), narrowed exactly as each record
+    type's list selector narrows its records: a subquery per restricted type, all in the caller's statement."""
+    condition, narrowed = Q(type_key__in=[]), False
+    open_types = []
+    for record_type in registry.all_types():
+        if not may_see_module(actor, record_type.key):
+            narrowed = True
+        elif every_row(actor, record_type.key):
+            open_types.append(record_type.key)
+        else:
+            narrowed = True
+            records = type_records(record_type, actor, include_deleted=True)
+            condition |= Q(type_key=record_type.key, object_id__in=records.order_by().values("pk"))
+    return (condition | Q(type_key__in=open_types)) if narrowed else None
 
 
 def roll_up_ref_ids(*, actor, record: Record) -> Q:
@@ -24,7 +55,11 @@ def roll_up_ref_ids(*, actor, record: Record) -> Q:
     """
     record_type = registry.for_model(type(record))
     sql, uses = _roll_up_sql(record_type.key, tuple(record_type.relations))
-    return Q(ref_id=record.ref_id) | Q(ref_id__in=RawSQL(sql, [record.pk] * uses))
+    around = Q(ref_id__in=RawSQL(sql, [record.pk] * uses))
+    narrowing = visible_ref_condition(actor=actor)
+    if narrowing is not None:
+        around &= Q(ref_id__in=RecordRef.objects.filter(narrowing).values("pk"))
+    return Q(ref_id=record.ref_id) | around
 
 
 @functools.cache
@@ -81,12 +116,34 @@ def activity_list_for_user(*, actor, status: str | None = None) -> QuerySet[Acti
     return activities.order_by("due_at", "start_at", "id")
 
 
+def activity_counts_for_user(*, actor, now) -> dict[str, int]:
+    """My open activities (planned or in progress) counted as overdue, due today, later or undated, in one query:
+    the dashboard's activities widget."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from saas.records.enums import ActivityStatus
+
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    open_ones = activity_list_for_user(actor=actor).filter(
+        status__in=[ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS]).order_by()
+    return open_ones.aggregate(
+        overdue=Count("id", filter=Q(due_at__lt=now)),
+        today=Count("id", filter=Q(due_at__gte=now, due_at__lt=start + timedelta(days=1))),
+        later=Count("id", filter=Q(due_at__gte=start + timedelta(days=1))),
+        undated=Count("id", filter=Q(due_at__isnull=True)))
+
+
 def document_list_for_record(*, actor, record: Record) -> QuerySet[Document]:
     return Document.objects.filter(links__ref_id=record.ref_id).order_by("-created_at", "-id")
 
 
 def document_get_for_actor(*, actor, document_id) -> Document | None:
-    return Document.objects.filter(pk=document_id).first()
+    """A document linked to a record the actor may see, or one it uploaded; else None."""
+    linked = DocumentLink.objects.filter(ref__in=visible_refs(actor=actor)).values("document_id")
+    return Document.objects.filter(Q(pk__in=linked) | Q(uploaded_by=actor), pk=document_id).first()
 
 
 def tag_list_for_record(*, actor, record: Record) -> QuerySet[Tag]:
@@ -98,10 +155,35 @@ def related_counts(*, actor, record: Record) -> list[tuple[registry.Relation, in
     record_type = registry.for_model(type(record))
     if not record_type.relations:
         return []
+    relations = tuple(record_type.relations)
+    if all(every_row(actor, _module(relation)) and may_see_module(actor, _module(relation)) for relation in relations):
+        sql, params = _related_counts_sql(relations), [record.pk] * len(relations)
+    else:
+        sql, params = _related_counts_for_actor(actor, record, relations)
     with connection.cursor() as cursor:
-        cursor.execute(_related_counts_sql(tuple(record_type.relations)), [record.pk] * len(record_type.relations))
+        cursor.execute(sql, params)
         counts = cursor.fetchone()
     return list(zip(record_type.relations, counts, strict=True))
+
+
+def _module(relation: registry.Relation) -> str:
+    return registry.for_model(relation.model_class()).key
+
+
+def _related_counts_for_actor(actor, record: Record, relations: tuple) -> tuple[str, list]:
+    """The counts through each related type's list selector, for an actor who does not see every record: still
+    one statement, a scalar subquery per tab."""
+    counts, params = [], []
+    for relation in relations:
+        related_type = registry.for_model(relation.model_class())
+        if not may_see_module(actor, related_type.key):
+            counts.append("0")
+            continue
+        records = type_records(related_type, actor).filter(**{relation.field: record.pk}).order_by().values("pk")
+        sql, record_params = records.query.sql_with_params()
+        counts.append(f"(SELECT count(*) FROM ({sql}) counted)")
+        params += record_params
+    return "SELECT " + ", ".join(counts), params
 
 
 @functools.cache
@@ -123,7 +205,12 @@ def comment_get_for_actor(*, actor, comment_id) -> Comment | None:
 
 
 def activity_get_for_actor(*, actor, activity_id) -> Activity | None:
-    return Activity.objects.filter(pk=activity_id).first() if activity_id is not None else None
+    """An activity assigned to the actor (or its teams), or linked to a record it may see; else None."""
+    if activity_id is None:
+        return None
+    linked = ActivityLink.objects.filter(ref__in=visible_refs(actor=actor)).values("activity_id")
+    return (activity_list_for_user(actor=actor) | Activity.objects.filter(pk__in=linked)).filter(
+        pk=activity_id).first()
 
 
 def tag_list(*, actor) -> QuerySet[Tag]:

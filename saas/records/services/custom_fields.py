@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from saas.records import error_codes, registry
 from saas.records.enums import CustomFieldType
-from saas.records.models import CustomFieldDefinition
+from saas.records.models import CustomFieldDefinition, Layout
 
 
 def custom_field_define(*, actor, module: str, key: str, label: str, field_type: str,
@@ -30,6 +30,45 @@ def custom_field_define(*, actor, module: str, key: str, label: str, field_type:
     definition.full_clean()
     definition.save()
     return definition
+
+
+def custom_field_update(*, actor, definition: CustomFieldDefinition, label: str | None = None,
+                        choices: list[str] | None = None, required: bool | None = None) -> CustomFieldDefinition:
+    """Change a custom field's label, choices or requiredness; its key and type stay (stored values keep their
+    meaning)."""
+    changes = {"label": None if label is None else label.strip(), "choices": choices, "required": required}
+    changes = {name: value for name, value in changes.items() if value is not None}
+    if "label" in changes and not changes["label"]:
+        raise ValidationError({"label": ValidationError(_("Give the field a label."), code=error_codes.REQUIRED)})
+    if definition.field_type == CustomFieldType.CHOICE and "choices" in changes and not changes["choices"]:
+        raise ValidationError({"choices": ValidationError(_("A choice field needs choices."),
+                                                          code=error_codes.REQUIRED)})
+    for name, value in changes.items():
+        setattr(definition, name, value)
+    definition.full_clean()
+    definition.save(update_fields=list(changes))
+    return definition
+
+
+def custom_field_remove(*, actor, definition: CustomFieldDefinition) -> None:
+    """Remove a custom field from its module's forms, pages and layout.
+
+    The values already stored in records' `custom` stay in the database (and in their history): defining the
+    same key again brings them back rather than losing data by a click.
+    """
+    name = f"custom.{definition.key}"
+    layout = Layout.objects.filter(module=definition.module).first()
+    if layout is not None:
+        config = dict(layout.config)
+        for part in ("header_fields", "key_fields", "quick_create_fields"):
+            if part in config:
+                config[part] = [field for field in config[part] if field != name]
+        if "blocks" in config:
+            config["blocks"] = [{**block, "fields": [f for f in block.get("fields", []) if f != name]}
+                                for block in config["blocks"]]
+        layout.config = config
+        layout.save(update_fields=["config"])
+    definition.delete()
 
 
 def custom_definitions(module: str) -> dict[str, CustomFieldDefinition]:

@@ -11,6 +11,9 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.access import rights
+from saas.access.enums import Action
+from saas.access.visibility import may_write
 from saas.records import error_codes, registry
 from saas.records.enums import RecordSource
 from saas.records.models import Record, RecordRef
@@ -30,6 +33,9 @@ def record_create(*, actor, model: type[Record], fields: dict, source: str = Rec
                   custom: dict | None = None, owner_user=None, owner_team=None) -> Record:
     """Create a record with its central reference and number; the owner defaults to the actor."""
     record_type = registry.for_model(model)
+    rights.require(actor, record_type.key, Action.CREATE)
+    rights.require_fields_writable(actor, record_type.key, [
+        name for name, value in fields.items() if value not in (None, "", model._meta.get_field(name).get_default())])
     record = model(**fields)
     record.source = source
     record.custom = custom_values_clean(module=record_type.key, values=custom)
@@ -53,6 +59,7 @@ def record_create(*, actor, model: type[Record], fields: dict, source: str = Rec
 def record_update(*, actor, record: Record, version: int, fields: dict, custom: dict | None = None) -> Record:
     """Change a record if nobody changed it since `version`; otherwise a `conflict` and nothing written."""
     record_type = registry.for_model(type(record))
+    write_check(actor, record, Action.EDIT)
     locked = type(record).objects.select_for_update().get(pk=record.pk)
     if locked.version != version:
         raise ValidationError(
@@ -72,6 +79,7 @@ def record_update(*, actor, record: Record, version: int, fields: dict, custom: 
             changed.add("custom")
     if not changed:
         return locked
+    rights.require_fields_writable(actor, record_type.key, changed - {"custom"})
     locked.full_clean(exclude=["ref", "number"])
     locked.version += 1
     locked.updated_at = timezone.now()
@@ -85,6 +93,7 @@ def record_update(*, actor, record: Record, version: int, fields: dict, custom: 
 
 def record_delete(*, actor, record: Record, version: int | None = None) -> Record:
     """Soft-delete a record: hidden from lists and search, restorable, its history kept."""
+    write_check(actor, record, Action.DELETE)
     locked = type(record).objects.select_for_update().get(pk=record.pk)
     if version is not None and locked.version != version:
         raise ValidationError(_("This record was changed by someone else in the meantime."),
@@ -100,10 +109,20 @@ def record_delete(*, actor, record: Record, version: int | None = None) -> Recor
 
 def record_restore(*, actor, record: Record) -> Record:
     """Bring a soft-deleted record back."""
+    write_check(actor, record, Action.DELETE)
     locked = type(record).objects.select_for_update().get(pk=record.pk)
     if locked.deleted_at is None:
         raise ValidationError(_("This record is not deleted."), code=error_codes.NOT_DELETED)
     return _set_deleted(actor, locked, deleted=False)
+
+
+def write_check(actor, record: Record, action: str) -> None:
+    """The actor's module right for `action`, then its right to change this very record (owner, role tree,
+    write sharing, defaults): both refused with `forbidden` (the record was readable, or it would not be here)."""
+    module = registry.for_model(type(record)).key
+    rights.require(actor, module, action)
+    if not may_write(actor, record, module):
+        raise ValidationError(_("You may see this record but not change it."), code=error_codes.FORBIDDEN)
 
 
 def _set_deleted(actor, record: Record, *, deleted: bool) -> Record:

@@ -1,4 +1,6 @@
-"""Tags: free labels on any record."""
+"""Tags: free labels on any record; administrators rename, recolour and delete them for everyone."""
+
+import re
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Upper
@@ -7,11 +9,24 @@ from django.utils.translation import gettext as _
 from saas.records import error_codes
 from saas.records.models import Record, Tag, TagLink
 
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-def tag_get_or_create(*, name: str, color: str | None = None) -> Tag:
+
+def _tag_name_clean(name: str) -> str:
     name = " ".join((name or "").split())
     if not name or len(name) > 60:
         raise ValidationError({"name": ValidationError(_("A tag has 1 to 60 characters."), code=error_codes.TAG_NAME)})
+    return name
+
+
+def _tag_color_clean(color: str) -> str:
+    if not COLOR.match(color or ""):
+        raise ValidationError({"color": ValidationError(_("A colour is written #rrggbb."), code=error_codes.TAG_COLOR)})
+    return color.lower()
+
+
+def tag_get_or_create(*, name: str, color: str | None = None) -> Tag:
+    name = _tag_name_clean(name)
     tag = Tag.objects.annotate(upper=Upper("name")).filter(upper=name.upper()).first()
     if tag is None:
         tag = Tag.objects.create(name=name, **({"color": color} if color else {}))
@@ -27,3 +42,37 @@ def tag_add(*, actor, record: Record, name: str) -> Tag:
 
 def tag_remove(*, actor, record: Record, name: str) -> None:
     TagLink.objects.filter(ref_id=record.ref_id, tag__name__iexact=name.strip()).delete()
+
+
+def tag_create(*, actor, name: str, color: str | None = None) -> Tag:
+    """A new tag, before any record carries it; its name is unique whatever the case."""
+    name = _tag_name_clean(name)
+    if Tag.objects.annotate(upper=Upper("name")).filter(upper=name.upper()).exists():
+        raise ValidationError({"name": ValidationError(_("This tag already exists."), code=error_codes.TAG_EXISTS)})
+    tag = Tag(name=name, **({"color": _tag_color_clean(color)} if color else {}))
+    tag.full_clean()
+    tag.save()
+    return tag
+
+
+def tag_update(*, actor, tag: Tag, name: str | None = None, color: str | None = None) -> Tag:
+    """Rename or recolour a tag on every record that carries it; the new name must not be another tag's."""
+    changes = {}
+    if name is not None:
+        changes["name"] = _tag_name_clean(name)
+        if Tag.objects.annotate(upper=Upper("name")).filter(upper=changes["name"].upper()).exclude(pk=tag.pk).exists():
+            raise ValidationError({"name": ValidationError(_("This tag already exists."),
+                                                           code=error_codes.TAG_EXISTS)})
+    if color is not None:
+        changes["color"] = _tag_color_clean(color)
+    for field, value in changes.items():
+        setattr(tag, field, value)
+    if changes:
+        tag.full_clean()
+        tag.save(update_fields=list(changes))
+    return tag
+
+
+def tag_delete(*, actor, tag: Tag) -> None:
+    """Delete a tag: it leaves every record (each unlinking is in that record's history)."""
+    tag.delete()

@@ -229,7 +229,7 @@ class OrderMutation:
                                              percents={line.position: line.percent for line in lines})
 
     @verb("Bill the order every period from `start` (a subscription); no frequency stops it.")
-    def order_schedule_set(self, info: Info, id: relay.GlobalID, frequency: BillingFrequency | None,
+    def order_schedule_set(self, info: Info, id: relay.GlobalID, frequency: BillingFrequency | None = None,
                            start: date | None = None, end: date | None = None,
                            auto_issue: bool = False) -> SalesOrderType:
         return recurring.order_schedule_set(actor=info.context.user, order=_order(info, id),

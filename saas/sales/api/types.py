@@ -7,13 +7,13 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
-from strawberry import auto
+from strawberry import auto, relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.core.graph import TenantNode, graphql_enum, lazy_connection
 from saas.crm.api.types import AccountFilter, AccountType, ContactType
-from saas.records.api.types import Record, tagged
+from saas.records.api.types import Record, owned_by, tagged
 from saas.sales import models, orders, payments, selectors, services
 
 InvoiceStatus = graphql_enum("InvoiceStatus", models.InvoiceStatus)
@@ -55,6 +55,10 @@ class QuoteFilter:
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
 
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
+
 
 @strawberry_django.order_type(models.Quote)
 class QuoteOrdering:
@@ -78,6 +82,10 @@ class SalesOrderFilter:
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
 
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
+
 
 @strawberry_django.order_type(models.SalesOrder)
 class SalesOrderOrdering:
@@ -100,6 +108,10 @@ class InvoiceFilter:
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
+
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
 
     @strawberry_django.filter_field(description="Issued invoices whose derived payment status is in the list.")
     def payment_status(self, value: PaymentStatusLookup, prefix: str) -> Q:
@@ -302,6 +314,10 @@ class CreditNoteFilter:
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
 
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
+
 
 @strawberry_django.order_type(models.CreditNote)
 class CreditNoteOrdering:
@@ -322,6 +338,10 @@ class PaymentFilter:
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
         return tagged(prefix, value)
+
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Payment)
@@ -353,6 +373,10 @@ class CreditNoteType(Record):
     def vat_breakdown(self, root: models.CreditNote) -> list[VatAmount]:
         return [VatAmount(rate=rate, base=base, amount=vat) for rate, base, vat in services.vat_breakdown(root)]
 
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.credit_note_list(actor=info.context.user)
+
 
 @strawberry_django.type(models.PaymentAllocation, name="PaymentAllocation")
 class PaymentAllocationType(TenantNode):
@@ -376,6 +400,10 @@ class PaymentType(Record):
     @strawberry.field(description="What is left for other invoices: the customer's credit.")
     def unallocated(self, root: models.Payment) -> Decimal:
         return payments.unallocated(root)
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.payment_list(actor=info.context.user)
 
 
 @strawberry_django.type(models.UsageRecord, name="UsageRecord")

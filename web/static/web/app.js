@@ -21,6 +21,21 @@
     }
   });
 
+  // A picker that submits its form when changed (no inline handlers: the Content-Security-Policy refuses them).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+  });
+
+  // A list's "select all" box ticks the row boxes of the bulk form.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-select-all]");
+    if (!all) return;
+    var table = all.closest("table");
+    table.querySelectorAll("input[name='" + all.getAttribute("data-select-all") + "']").forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+
   // "/" focuses the global search, as in most business tools.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
