@@ -54,6 +54,7 @@ bench: migrate
 	$(BIN)/python bench/invoicing.py
 	$(BIN)/python bench/drilldown.py
 	$(BIN)/python bench/permissions.py
+	$(BIN)/python bench/web_pages.py
 
 lint: install
 	$(BIN)/ruff check saas tenants web tests bench

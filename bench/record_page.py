@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas.settings.base")
 # Measured as served in production: DEBUG off (no query log, no GraphiQL).
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("GRAPHQL_COST_PER_MINUTE", "0")  # the rate limit is not what is measured
 os.environ.setdefault("HTTPS", "false")  # in-process requests, plain HTTP: no redirect to https
 os.environ.setdefault("SECRET_KEY", "bench-only-secret")
 
