@@ -32,6 +32,7 @@ from saas.companies.api.types import CompanyType
 from saas.core.graph import IsMember
 from saas.crm.api.schema import CrmMutation, CrmQuery, SalesPipelineMutation, SalesPipelineQuery
 from saas.crm.api.types import AccountType, ContactType, DealType, LeadType
+from saas.imports.api.schema import ImportsMutation, ImportsQuery
 from saas.records.api.lists import ListsMutation, ListsQuery
 from saas.records.api.schema import RecordsMutation, RecordsQuery
 from saas.records.api.settings import RecordSettingsMutation
@@ -40,6 +41,7 @@ from saas.sales.api.output import SalesOutputMutation
 from saas.sales.api.schema import OrderMutation, QuoteMutation, SalesMutation, SalesQuery
 from saas.sales.api.types import CreditNoteType, InvoiceType, PaymentType
 from saas.sepa.api.schema import SepaMutation, SepaQuery
+from saas.workflows.api.schema import WorkflowsMutation, WorkflowsQuery
 from tenants.api.members import MembersMutation, MembersQuery
 from tenants.api.tenant import IdentityMutation, IdentityQuery
 from tenants.api.types import UserType
@@ -72,12 +74,14 @@ class NodeQuery:
 
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
                              CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery, AccountingQuery,
-                             AccountingReportsQuery, SepaQuery, BankingQuery, ListsQuery, DashboardQuery, MembersQuery))
+                             AccountingReportsQuery, SepaQuery, BankingQuery, ListsQuery, DashboardQuery, MembersQuery,
+                             ImportsQuery, WorkflowsQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
                                    CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation,
                                    QuoteMutation, OrderMutation, SalesMutation, SalesOutputMutation,
                                    AccountingMutation, AccountingSetupMutation, AccountingReportsMutation, SepaMutation,
-                                   BankingMutation, ListsMutation, MembersMutation, RecordSettingsMutation))
+                                   BankingMutation, ListsMutation, MembersMutation, RecordSettingsMutation,
+                                   ImportsMutation, WorkflowsMutation))
 
 schema = strawberry.Schema(
     query=Query,

@@ -31,6 +31,8 @@ TENANT_APPS = [
     "saas.accounting",
     "saas.banking",
     "saas.sepa",
+    "saas.imports",
+    "saas.workflows",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

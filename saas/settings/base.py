@@ -207,6 +207,9 @@ SIGNUP_RATE_PER_HOUR = int(os.environ.get("SIGNUP_RATE_PER_HOUR", "10"))
 # Lifetime of the one-time login token that hands a session to another tenant's host.
 TENANT_SWITCH_TOKEN_MAX_AGE = 60
 GRAPHQL_MAX_NODES = 100
+# Workflow webhooks: seconds before a call gives up, and the first wait before a retry (doubled each time).
+WORKFLOW_WEBHOOK_TIMEOUT = float(os.environ.get("WORKFLOW_WEBHOOK_TIMEOUT", "10"))
+WORKFLOW_WEBHOOK_RETRY_SECONDS = float(os.environ.get("WORKFLOW_WEBHOOK_RETRY_SECONDS", "30"))
 # GraphQL query limits, checked before execution (saas/api/limits.py, README "Configuration").
 GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "10"))
 GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "15"))
@@ -245,6 +248,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # Documents: size ceiling and accepted types (the upload is refused with a clear error otherwise).
+# CSV imports: files over this are refused before being read.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 DOCUMENT_CONTENT_TYPES = frozenset({
     "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml", "text/plain",

@@ -19,6 +19,7 @@ from saas.records.enums import RecordSource
 from saas.records.models import Record, RecordRef
 from saas.records.services.custom_fields import custom_values_clean
 from saas.records.services.numbering import number_next
+from saas.records.signals import record_saved
 
 BOOKKEEPING = {"version", "updated_at", "updated_by", "ref"}
 
@@ -53,6 +54,7 @@ def record_create(*, actor, model: type[Record], fields: dict, source: str = Rec
                                           **_ref_values(record_type, record))
     _write_search_vector(record.ref)
     record.save(force_insert=True)
+    record_saved.send(sender=model, record=record, actor=actor, created=True, changes={})
     return record
 
 
@@ -67,14 +69,16 @@ def record_update(*, actor, record: Record, version: int, fields: dict, custom: 
             code=error_codes.CONFLICT)
     if locked.deleted_at is not None:
         raise ValidationError(_("This record is deleted: restore it first."), code=error_codes.ALREADY_DELETED)
-    changed = set()
+    changed, changes = set(), {}
     for name, value in fields.items():
         if getattr(locked, name) != value:
+            changes[name] = (getattr(locked, name), value)
             setattr(locked, name, value)
             changed.add(name)
     if custom:
         merged = custom_values_clean(module=record_type.key, values=custom, current=locked.custom)
         if merged != locked.custom:
+            changes["custom"] = (locked.custom, merged)
             locked.custom = merged
             changed.add("custom")
     if not changed:
@@ -88,6 +92,7 @@ def record_update(*, actor, record: Record, version: int, fields: dict, custom: 
     RecordRef.objects.filter(pk=locked.ref_id).update(updated_at=locked.updated_at,
                                                       **_ref_values(record_type, locked))
     _write_search_vector(locked.ref)
+    record_saved.send(sender=type(locked), record=locked, actor=actor, created=False, changes=changes)
     return locked
 
 

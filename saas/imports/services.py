@@ -1,0 +1,375 @@
+"""CSV import of any record type: prepare (checks, mapping, dry run), run (the job), undo.
+
+Rows are created and updated through the record engine's services, so rights, validation, numbering and
+history apply as for a record typed by hand; the job runs inside a pghistory context with source `import`.
+"""
+
+import itertools
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saas.access import modules, rights
+from saas.access.enums import Action
+from saas.core.tasks import defer_on_commit
+from saas.imports import error_codes
+from saas.imports.enums import ImportMode, ImportStatus, OnDuplicate, RowAction
+from saas.imports.models import Import, ImportMapping, ImportRow
+from saas.imports.parsing import CellError, LinkResolver, convert, decode, delimiter_of, reader
+from saas.records import registry
+from saas.records.enums import RecordSource
+from saas.records.services.records import record_create, record_delete, record_update
+
+BATCH = 1000
+REPORT_MAX = 1000
+
+
+def importable_fields(module: str) -> dict[str, models.Field]:
+    """The fields a file may fill: the module's editable business fields (those rights are given on)."""
+    record_type = registry.get(module)
+    definition = modules.get(module)
+    if record_type is None or definition is None:
+        raise ValidationError({"module": ValidationError(_("Unknown module."), code=error_codes.UNKNOWN_MODULE)})
+    return {name: record_type.model._meta.get_field(name) for name in definition.fields}
+
+
+def import_prepare(*, actor, module: str, data: bytes, file_name: str, mode: str, columns: dict | None = None,
+                   mapping_name: str = "", save_mapping_as: str = "", defaults: dict | None = None,
+                   duplicate_fields: list[str] = (), on_duplicate: str = OnDuplicate.SKIP,
+                   dry_run: bool = False) -> Import:
+    """Check a file and its mapping; a dry run answers the row report and writes nothing, otherwise the
+    import is queued as a job (after commit)."""
+    rights.require(actor, module, Action.IMPORT)
+    fields = importable_fields(module)
+    if not data:
+        raise ValidationError({"file": ValidationError(_("The file is empty."), code=error_codes.FILE_EMPTY)})
+    size_check(len(data))
+    text, encoding = decode(data)
+    delimiter = delimiter_of(text)
+    header = next((row for row in reader(text, delimiter) if row), None)
+    if not header:
+        raise ValidationError({"file": ValidationError(_("The file has no header line."), code=error_codes.NO_HEADER)})
+    header = [name.strip() for name in header]
+    if columns is None and mapping_name:
+        saved = ImportMapping.objects.filter(module=module, name=mapping_name).first()
+        if saved is None:
+            raise ValidationError({"mappingName": ValidationError(_("No saved mapping of that name."),
+                                                                  code=error_codes.NOT_FOUND)})
+        columns, defaults = saved.columns, {**saved.defaults, **(defaults or {})}
+    columns = _checked_columns(columns if columns is not None else _automatic(header, fields), fields)
+    defaults = _checked_names(defaults or {}, fields, "defaults")
+    _checked_names(dict.fromkeys(duplicate_fields), fields, "duplicateFields")
+    if save_mapping_as.strip():
+        ImportMapping.objects.update_or_create(module=module, name=save_mapping_as.strip()[:100], defaults={
+            "columns": columns, "defaults": defaults, "created_by": actor})
+    job = Import(module=module, file_name=file_name[:255], content=text, encoding=encoding, delimiter=delimiter,
+                 columns=columns, defaults=defaults, duplicate_fields=list(duplicate_fields),
+                 on_duplicate=on_duplicate, mode=mode, created_by=actor,
+                 report=[_entry(1, name, error_codes.UNKNOWN_COLUMN, _("No field takes this column: it is ignored."))
+                         for name in header if name not in columns])
+    if dry_run:
+        _dry_run(job, actor)
+        job.content = ""
+        job.status = ImportStatus.DRY_RUN
+        job.save()
+        return job
+    job.save()
+    # The task module imports this one (procrastinate discovers `tasks` modules): imported when needed.
+    from saas.imports.tasks import import_run
+
+    defer_on_commit(import_run, import_id=job.pk)
+    return job
+
+
+def size_check(size: int) -> None:
+    """Refuse a file over `IMPORT_MAX_BYTES` (50 MB by default)."""
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError({"file": ValidationError(
+            _("The file is too large (%(size)s bytes; at most %(max)s).") % {
+                "size": size, "max": settings.IMPORT_MAX_BYTES}, code=error_codes.FILE_TOO_LARGE)})
+
+
+def mapping_save(*, actor, module: str, name: str, columns: dict, defaults: dict | None = None) -> ImportMapping:
+    """Save a column → field mapping under a name for the module's next imports."""
+    rights.require(actor, module, Action.IMPORT)
+    fields = importable_fields(module)
+    if not name.strip():
+        raise ValidationError({"name": ValidationError(_("Name the mapping."), code=error_codes.MAPPING_NAME)})
+    mapping, _created = ImportMapping.objects.update_or_create(module=module, name=name.strip()[:100], defaults={
+        "columns": _checked_columns(columns, fields), "defaults": _checked_names(defaults or {}, fields, "defaults"),
+        "created_by": actor})
+    return mapping
+
+
+def import_execute(*, import_id: int) -> None:
+    """The job's body (`saas.imports.tasks.import_run`): every row through the record services, by batches;
+    all or nothing, or the valid rows only."""
+    job = Import.objects.select_for_update().filter(pk=import_id, status=ImportStatus.PENDING).first()
+    if job is None:  # already run (a second start of the same job does nothing)
+        return
+    from tenants.models import User
+
+    actor = User.objects.get(pk=job.created_by_id)
+    job.status = ImportStatus.RUNNING
+    job.total = _count(job)
+    job.save(update_fields=["status", "total"])
+    with pghistory.context(user=actor.pk, source=RecordSource.IMPORT):
+        try:
+            with transaction.atomic():
+                _write_all(job, actor)
+                if job.mode == ImportMode.ALL_OR_NOTHING and job.invalid:
+                    raise _Refused
+        except _Refused:
+            job.created = job.updated = job.skipped = 0
+            job.status = ImportStatus.FAILED
+            _report(job, _entry(0, "", error_codes.ROWS_INVALID,
+                                _("%(count)d rows are invalid: nothing was imported.") % {"count": job.invalid}))
+        else:
+            job.status = ImportStatus.DONE
+    job.finished_at = timezone.now()
+    job.content = ""
+    job.save()
+
+
+def import_undo(*, actor, job: Import) -> Import:
+    """Delete the records an import created and put back the values it replaced (other records untouched)."""
+    rights.require(actor, job.module, Action.IMPORT)
+    if job.status != ImportStatus.DONE:
+        raise ValidationError(_("Only a finished import can be undone."), code=error_codes.NOT_UNDOABLE)
+    model = registry.get(job.module).model
+    fields = importable_fields(job.module)
+    rows = list(job.rows.all())
+    records = model.objects.in_bulk([row.object_id for row in rows])
+    for row in reversed(rows):
+        record = records.get(row.object_id)
+        if record is None:
+            continue
+        if row.action == RowAction.CREATED:
+            if record.deleted_at is None:
+                record_delete(actor=actor, record=record)
+        else:
+            current = model.objects.get(pk=record.pk)
+            record_update(actor=actor, record=current, version=current.version,
+                          fields={name: _restored(fields[name], value) for name, value in row.previous.items()})
+    job.status = ImportStatus.UNDONE
+    job.save(update_fields=["status"])
+    return job
+
+
+class _Refused(Exception):
+    """All or nothing and a row is invalid: roll the whole import back."""
+
+
+def _write_all(job: Import, actor) -> None:
+    model = registry.get(job.module).model
+    fields = importable_fields(job.module)
+    links = LinkResolver(actor)
+    refuse_all = job.mode == ImportMode.ALL_OR_NOTHING
+    seen: dict[tuple, int] = {}
+    rows = _rows(job)
+    while batch := list(itertools.islice(rows, BATCH)):
+        checked = [(number, *_row_values(job, fields, cells, links, number)) for number, cells in batch]
+        existing = _existing(job, model, actor, [values for _n, values, errors in checked if not errors])
+        history = []
+        for number, values, errors in checked:
+            if errors:
+                job.invalid += 1
+                _report(job, *errors)
+                continue
+            if refuse_all and job.invalid:
+                continue  # nothing will be kept: only the report of the remaining rows matters
+            key = _key(job, values)
+            target = seen.get(key) or existing.get(key) if key else None
+            if target is not None and job.on_duplicate == OnDuplicate.SKIP:
+                job.skipped += 1
+                _report(job, _entry(number, "", error_codes.DUPLICATE_SKIPPED,
+                                    _("A record with the same %(fields)s exists: skipped.") % {
+                                        "fields": ", ".join(job.duplicate_fields)}))
+                continue
+            try:
+                with transaction.atomic():
+                    row = _write(job, actor, model, fields, values, target, number)
+            except ValidationError as error:
+                job.invalid += 1
+                _report(job, *_errors(number, error, job.columns))
+                continue
+            history.append(row)
+            if key:
+                seen[key] = row.object_id
+        ImportRow.objects.bulk_create(history)
+        job.processed += len(batch)
+        job.save(update_fields=["processed", "created", "updated", "skipped", "invalid", "report"])
+
+
+def _write(job, actor, model, fields, values, target, number) -> ImportRow:
+    if target is None:
+        record = record_create(actor=actor, model=model, fields=values, source=RecordSource.IMPORT)
+        job.created += 1
+        return ImportRow(job=job, row=number, object_id=record.pk, action=RowAction.CREATED)
+    record = model.objects.get(pk=target)
+    previous = {name: _stored(fields[name], record) for name in values}
+    record_update(actor=actor, record=record, version=record.version, fields=values)
+    job.updated += 1
+    return ImportRow(job=job, row=number, object_id=record.pk, action=RowAction.UPDATED, previous=previous)
+
+
+def _dry_run(job: Import, actor) -> None:
+    """The report the import would give, nothing written (duplicates are looked up, not acted on)."""
+    model = registry.get(job.module).model
+    fields = importable_fields(job.module)
+    links = LinkResolver(actor)
+    rows = _rows(job)
+    while batch := list(itertools.islice(rows, BATCH)):
+        checked = [(number, *_row_values(job, fields, cells, links, number)) for number, cells in batch]
+        existing = _existing(job, model, actor, [values for _n, values, errors in checked if not errors])
+        for number, values, errors in checked:
+            job.total += 1
+            if errors:
+                job.invalid += 1
+                _report(job, *errors)
+            elif (key := _key(job, values)) and key in existing:
+                if job.on_duplicate == OnDuplicate.SKIP:
+                    job.skipped += 1
+                    _report(job, _entry(number, "", error_codes.DUPLICATE_SKIPPED,
+                                        _("A record with the same %(fields)s exists: skipped.") % {
+                                            "fields": ", ".join(job.duplicate_fields)}))
+                else:
+                    job.updated += 1
+            else:
+                job.created += 1
+        job.processed = job.total
+
+
+def _row_values(job: Import, fields: dict, cells: list[str], links: LinkResolver, number: int):
+    """A row's field values and its report entries (empty when the row is valid)."""
+    header = job.header
+    if len(cells) != len(header):
+        return {}, [_entry(number, "", error_codes.RAGGED_ROW,
+                           _("This row has %(cells)d cells; the header has %(columns)d.") % {
+                               "cells": len(cells), "columns": len(header)})]
+    values, errors = {}, []
+    for name, text in zip(header, cells, strict=True):
+        field_name = job.columns.get(name)
+        if not field_name:
+            continue
+        if not text.strip() and field_name in job.defaults:
+            continue
+        try:
+            values[field_name] = convert(fields[field_name], text, links=links)
+        except CellError as error:
+            errors.append(_entry(number, name, error.code, error.message))
+    for field_name, text in job.defaults.items():
+        if field_name not in values:
+            try:
+                values[field_name] = convert(fields[field_name], str(text), links=links)
+            except CellError as error:
+                errors.append(_entry(number, field_name, error.code, error.message))
+    if not errors:
+        errors = _model_errors(job, fields, values, number)
+    return values, errors
+
+
+def _model_errors(job, fields, values, number) -> list[dict]:
+    """The model's own validation of the row's values (lengths, emails, required fields)."""
+    model = registry.get(job.module).model
+    instance = model(**values)
+    try:
+        instance.full_clean(exclude=[f.name for f in model._meta.fields if f.name not in fields],
+                            validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return _errors(number, error, job.columns)
+    return []
+
+
+def _errors(number: int, error: ValidationError, columns: dict) -> list[dict]:
+    column_of = {field_name: column for column, field_name in columns.items()}
+    if not hasattr(error, "error_dict"):
+        return [_entry(number, "", item.code or error_codes.INVALID, " ".join(item.messages))
+                for item in error.error_list]
+    return [_entry(number, "" if name == NON_FIELD_ERRORS else column_of.get(name, name),
+                   item.code or error_codes.INVALID, " ".join(item.messages))
+            for name, items in error.error_dict.items() for item in items]
+
+
+def _existing(job: Import, model, actor, rows: list[dict]) -> dict[tuple, int]:
+    """The records already holding the duplicate fields' values of a batch: {values: id}, one query."""
+    if not job.duplicate_fields or not rows:
+        return {}
+    first = job.duplicate_fields[0]
+    wanted = {row[first] for row in rows if row.get(first) not in (None, "")}
+    if not wanted:
+        return {}
+    record_type = registry.get(job.module)
+    visible = record_type.list_selector(actor=actor) if record_type.list_selector else \
+        model.objects.filter(deleted_at=None)
+    attnames = [model._meta.get_field(name).attname for name in job.duplicate_fields]
+    found = visible.filter(**{f"{first}__in": [getattr(v, "pk", v) for v in wanted]}).values_list("pk", *attnames)
+    return {tuple(values): pk for pk, *values in found}
+
+
+def _key(job: Import, values: dict) -> tuple | None:
+    if not job.duplicate_fields:
+        return None
+    key = tuple(getattr(values.get(name), "pk", values.get(name)) for name in job.duplicate_fields)
+    return None if any(part in (None, "") for part in key) else key
+
+
+def _rows(job: Import):
+    """(row number, cells) of the data rows; row 1 is the header, blank lines are skipped."""
+    rows = (row for row in reader(job.content, job.delimiter) if row)
+    job.header = [name.strip() for name in next(rows)]
+    return ((number, cells) for number, cells in enumerate(rows, start=2))
+
+
+def _count(job: Import) -> int:
+    return sum(1 for row in reader(job.content, job.delimiter) if row) - 1
+
+
+def _automatic(header: list[str], fields: dict) -> dict:
+    """Columns named like a field (`last_name`) or its label (`Last name`) map to it."""
+    by_name = {}
+    for name, field in fields.items():
+        by_name[name.casefold()] = name
+        by_name[str(field.verbose_name).casefold()] = name
+    return {column: by_name[column.casefold().replace(" ", "_")] if column.casefold().replace(" ", "_") in by_name
+            else by_name[column.casefold()] for column in header
+            if column.casefold() in by_name or column.casefold().replace(" ", "_") in by_name}
+
+
+def _checked_columns(columns: dict, fields: dict) -> dict:
+    _checked_names({field: None for field in columns.values() if field}, fields, "columns")
+    return {column: field for column, field in columns.items() if field}
+
+
+def _checked_names(values: dict, fields: dict, where: str) -> dict:
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ValidationError({where: ValidationError(
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)}, code=error_codes.UNKNOWN_FIELD)})
+    return values
+
+
+def _entry(row: int, column: str, code: str, message: str) -> dict:
+    return {"row": row, "column": column, "code": code, "message": str(message)}
+
+
+def _report(job: Import, *entries: dict) -> None:
+    room = REPORT_MAX - len(job.report)
+    job.report.extend(entries[:max(room, 0)])
+
+
+def _stored(field: models.Field, record) -> str | None:
+    value = field.value_from_object(record)
+    return None if value is None else field.value_to_string(record)
+
+
+def _restored(field: models.Field, value: str | None):
+    if value is None:
+        return None
+    if isinstance(field, models.ForeignKey):
+        return field.related_model(pk=field.target_field.to_python(value))
+    return field.to_python(value)

@@ -1,0 +1,11 @@
+"""Codes of the workflow refusals, reported as `code` in GraphQL errors."""
+
+NOT_FOUND = "not_found"
+MODULE_UNKNOWN = "module_unknown"
+FIELD_UNKNOWN = "field_unknown"
+OPERATOR_UNKNOWN = "operator_unknown"
+VALUE_INVALID = "value_invalid"
+TRIGGER_INVALID = "trigger_invalid"
+SCHEDULE_INVALID = "schedule_invalid"
+ACTION_INVALID = "action_invalid"
+NOT_MANUAL = "not_manual"

@@ -1,0 +1,71 @@
+"""Webhook calls: a signed POST, retried with a growing wait by a job, every attempt kept on the delivery.
+
+The body is signed with HMAC-SHA256 and the workflow's secret (header `X-Signature-256: sha256=<hex>`, as
+GitHub does): the receiver recomputes it to know the call is ours and untouched.
+"""
+
+import hashlib
+import hmac
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from saas.core.tasks import tenant_task
+from saas.workflows.enums import DeliveryStatus
+from saas.workflows.models import WebhookDelivery
+
+MAX_ATTEMPTS = 5
+
+
+def signature(secret: str, body: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+
+
+def post(url: str, body: str, headers: dict, timeout: float) -> int:
+    """POST the body; the HTTP status (an error status too), or OSError when the target cannot be reached."""
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) checked on save)
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def delivery_schedule(delivery: WebhookDelivery, *, seconds: float) -> None:
+    """Queue an attempt `seconds` after the current transaction commits."""
+    schema_name = connection.schema_name
+    transaction.on_commit(lambda: webhook_deliver.configure(schedule_in={"seconds": seconds}).defer(
+        schema_name=schema_name, delivery_id=delivery.pk))
+
+
+@tenant_task()
+def webhook_deliver(*, delivery_id: int) -> None:
+    """One attempt; a failure schedules the next after base × 2^(attempt-1) seconds, until MAX_ATTEMPTS."""
+    delivery = (WebhookDelivery.objects.select_for_update().select_related("run__workflow")
+                .filter(pk=delivery_id, status=DeliveryStatus.PENDING).first())
+    if delivery is None:  # delivered or given up already: a job run twice calls once
+        return
+    body = delivery.body
+    headers = {"Content-Type": "application/json", "User-Agent": "saas-workflows",
+               "X-Signature-256": signature(delivery.run.workflow.secret, body),
+               "X-Delivery": str(delivery.pk)}
+    delivery.attempts += 1
+    error = ""
+    try:
+        delivery.response_status = post(delivery.url, body, headers, timeout=settings.WORKFLOW_WEBHOOK_TIMEOUT)
+        if not 200 <= delivery.response_status < 300:
+            error = f"HTTP {delivery.response_status}"
+    except OSError as exc:  # refused, unreachable, timed out
+        error = str(exc) or type(exc).__name__
+    delivery.last_error = error
+    if not error:
+        delivery.status = DeliveryStatus.DELIVERED
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = DeliveryStatus.FAILED
+    else:
+        delivery_schedule(delivery, seconds=settings.WORKFLOW_WEBHOOK_RETRY_SECONDS * 2 ** (delivery.attempts - 1))
+    delivery.updated_at = timezone.now()
+    delivery.save(update_fields=["attempts", "response_status", "last_error", "status", "updated_at"])
