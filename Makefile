@@ -55,6 +55,7 @@ bench: migrate
 	$(BIN)/python bench/drilldown.py
 	$(BIN)/python bench/permissions.py
 	$(BIN)/python bench/web_pages.py
+	$(BIN)/python bench/import.py
 
 lint: install
 	$(BIN)/ruff check saas tenants web tests bench
