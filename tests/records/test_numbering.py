@@ -1,4 +1,5 @@
 import threading
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -40,11 +41,14 @@ def test_numbering_format_is_editable_through_graphql(acme_admin_api):
 
 def test_gapless_series_under_concurrency_has_no_gap_and_no_duplicate(django_db_blocker):
     """Several connections allocate at once; some roll back. The committed numbers are 1..n exactly."""
+    # Committed outside the test's transaction, so named apart from anything another test or run may leave.
+    slug = f"numbers-{uuid.uuid4().hex[:8]}"
+    email = f"{slug}@example.com"
     with django_db_blocker.unblock():
-        admin = User.objects.create_user("numbers@example.com", "a-long-enough-passphrase")
-        services.tenant_create(name="Numbers", slug="numbers", admin=admin)
+        admin = User.objects.create_user(email, "a-long-enough-passphrase")
+        services.tenant_create(name="Numbers", slug=slug, admin=admin)
         try:
-            with schema_context("numbers"):
+            with schema_context(slug):
                 NumberingFormat.objects.create(module="accounts", pattern="{SEQ}", gapless=True, yearly_reset=False)
             committed: list[str] = []
             lock = threading.Lock()
@@ -53,7 +57,7 @@ def test_gapless_series_under_concurrency_has_no_gap_and_no_duplicate(django_db_
                 try:
                     for attempt in range(10):
                         try:
-                            with schema_context("numbers"), transaction.atomic():
+                            with schema_context(slug), transaction.atomic():
                                 number = numbering.number_next(module="accounts")
                                 if (worker + attempt) % 4 == 0:
                                     raise RuntimeError("rolled back: the number must be given back")
@@ -74,8 +78,8 @@ def test_gapless_series_under_concurrency_has_no_gap_and_no_duplicate(django_db_
             assert values == list(range(1, len(values) + 1))
         finally:
             connection.set_schema_to_public()
-            services.tenant_delete(tenant=selectors.tenant_get(slug="numbers"), confirm=True)
-            User.objects.filter(email="numbers@example.com").delete()
+            services.tenant_delete(tenant=selectors.tenant_get(slug=slug), confirm=True)
+            User.objects.filter(email=email).delete()
 
 
 def test_plain_series_use_a_sequence_without_duplicates(acme):
