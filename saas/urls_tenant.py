@@ -36,6 +36,7 @@ urlpatterns = [
     path("records/<str:record_id>/tabs/<slug:tab>/", records.record_tab, name="record-tab"),
     path("records/<str:record_id>/comments/", records.record_comments, name="record-comments"),
     path("records/<str:record_id>/preview/", records.record_preview, name="record-preview"),
+    path("records/<str:record_id>/documents/", records.record_documents, name="record-documents"),
     path("records/<str:record_id>/edit/", forms.record_edit, name="record-edit"),
     path("records/<str:record_id>/lines/", lines.record_lines, name="record-lines"),
     path("records/<str:record_id>/actions/<slug:action>/", actions.record_action, name="record-action"),

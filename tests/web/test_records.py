@@ -138,3 +138,26 @@ def test_a_record_one_cannot_see_is_404(member, record_id):
 def test_record_page_without_session_goes_to_login(visitor, customer):
     response = visitor.get(f"/records/{customer['id']}/")
     assert response.status_code == 302 and response["Location"].startswith("/login/?next=%2Frecords%2F")
+
+
+def test_files_uploaded_on_the_summary_become_documents_of_the_record(member, acme_admin_api, customer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = [SimpleUploadedFile("brief.txt", b"The brief.", content_type="text/plain"),
+             SimpleUploadedFile("plan.txt", b"The plan.", content_type="text/plain")]
+    response = member.post(f"/records/{customer['id']}/documents/", {"files": files})
+    assert response.status_code == 302 and response["Location"] == f"/records/{customer['id']}/"
+    page = member.get(response["Location"]).content.decode()
+    assert "2 documents added." in page and "brief.txt" in page and "plan.txt" in page
+    documents = acme_admin_api.execute("""query($id: ID!) { node(id: $id) { ... on Account {
+      documents { totalCount } } } }""", {"id": customer["id"]})
+    assert documents["data"]["node"]["documents"]["totalCount"] == 2
+
+
+def test_uploading_onto_a_record_one_cannot_see_is_refused(member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = member.post(f"/records/{to_base64('Account', 'acme.999999')}/documents/",
+                           {"files": [SimpleUploadedFile("x.txt", b"x", content_type="text/plain")]})
+    page = member.get(response["Location"]) if response.status_code == 302 else response
+    assert page.status_code == 404

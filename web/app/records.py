@@ -6,11 +6,13 @@ loaded by htmx when their tab is opened (or with the page, `?tab=<key>`, without
 
 import re
 
+from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from strawberry.utils.str_converters import to_camel_case
 
@@ -73,6 +75,22 @@ def record_tab(request, record_id: str, tab: str):
     """One tab's content, for htmx."""
     context = _tab_context(request, record_id, tab)
     return render(request, context.pop("template"), context)
+
+
+@member_page
+@require_http_methods(["POST"])
+def record_documents(request, record_id: str):
+    """Upload files onto the record (Summary's Documents block), then back to the page with what was refused."""
+    files = request.FILES.getlist("files")
+    if files:
+        payload = gql.run(request, "DocumentsUpload", {"files": files, "recordIds": [record_id]})["documentsUpload"]
+        if gql.failed(payload):
+            for message in payload["messages"]:
+                messages.error(request, message["message"])
+        else:
+            messages.success(request, ngettext("%(count)d document added.", "%(count)d documents added.",
+                                               len(files)) % {"count": len(files)})
+    return HttpResponseRedirect(reverse("record", args=[record_id]))
 
 
 @member_page
