@@ -6,13 +6,13 @@ from decimal import Decimal
 import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
-from strawberry import auto, relay
+from strawberry import auto
 from strawberry.types import Info
 
 from saas.accounting import models, selectors
 from saas.core.graph import TenantNode, graphql_enum
 from saas.crm.api.types import AccountType
-from saas.records.api.types import Record, owned_by, tagged
+from saas.records.api.types import Record, RecordFilterFields
 
 AccountKind = graphql_enum("AccountKind", models.AccountKind)
 JournalKind = graphql_enum("JournalKind", models.JournalKind)
@@ -81,19 +81,11 @@ class JournalLineType(TenantNode):
 
 
 @strawberry_django.filter_type(models.JournalEntry, lookups=True)
-class JournalEntryFilter:
+class JournalEntryFilter(RecordFilterFields):
     number: auto
     date: auto
     piece_ref: auto
     journal: "JournalFilter | None"
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
     @strawberry_django.filter_field
     def status(self, value: EntryStatus, prefix: str) -> Q:

@@ -5,14 +5,14 @@ from decimal import Decimal
 
 import strawberry
 import strawberry_django
-from django.db.models import Q, QuerySet
-from strawberry import auto, relay
+from django.db.models import QuerySet
+from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.catalog import models, selectors
 from saas.core.graph import TenantNode
-from saas.records.api.types import Record, owned_by, tagged
+from saas.records.api.types import Record, RecordFilterFields
 
 
 @strawberry_django.type(models.VatRate, name="VatRate")
@@ -30,7 +30,7 @@ class UnitType:
 
 
 @strawberry_django.filter_type(models.Product, lookups=True)
-class ProductFilter:
+class ProductFilter(RecordFilterFields):
     sku: auto
     name: auto
     active: auto
@@ -38,30 +38,14 @@ class ProductFilter:
     sale_price: auto
     family: "ProductFamilyFilter | None"
 
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
-
 
 @strawberry_django.filter_type(models.Service, lookups=True)
-class ServiceFilter:
+class ServiceFilter(RecordFilterFields):
     sku: auto
     name: auto
     active: auto
     sale_price: auto
     family: "ProductFamilyFilter | None"
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
 
 @strawberry_django.filter_type(models.ProductFamily, lookups=True)

@@ -6,14 +6,14 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import Q, QuerySet
-from strawberry import auto, relay
+from django.db.models import QuerySet
+from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.core.graph import graphql_enum, lazy_connection
 from saas.crm import models, selectors
-from saas.records.api.types import Record, owned_by, tagged
+from saas.records.api.types import Record, RecordFilterFields
 
 
 def sales_connection(type_name: str):
@@ -21,7 +21,7 @@ def sales_connection(type_name: str):
 
 
 @strawberry_django.filter_type(models.Contact, lookups=True)
-class ContactFilter:
+class ContactFilter(RecordFilterFields):
     last_name: auto
     first_name: auto
     email: auto
@@ -29,14 +29,6 @@ class ContactFilter:
     portal_access: auto
     number: auto
     account: "AccountFilter | None"
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Contact)
@@ -49,7 +41,7 @@ class ContactOrdering:
 
 
 @strawberry_django.filter_type(models.Account, lookups=True)
-class AccountFilter:
+class AccountFilter(RecordFilterFields):
     name: auto
     number: auto
     siren: auto
@@ -59,14 +51,6 @@ class AccountFilter:
     billing_country: auto
     created_at: auto
     parent: "AccountFilter | None"
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Account)
@@ -140,7 +124,7 @@ DealStage = graphql_enum("DealStage", models.DealStage)
 
 
 @strawberry_django.filter_type(models.Lead, lookups=True)
-class LeadFilter:
+class LeadFilter(RecordFilterFields):
     last_name: auto
     company: auto
     email: auto
@@ -148,14 +132,6 @@ class LeadFilter:
     status: auto
     lead_source: auto
     created_at: auto
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Lead)
@@ -167,20 +143,12 @@ class LeadOrdering:
 
 
 @strawberry_django.filter_type(models.Deal, lookups=True)
-class DealFilter:
+class DealFilter(RecordFilterFields):
     name: auto
     stage: auto
     amount: auto
     expected_close_date: auto
     account: AccountFilter | None
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Deal)

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 from django.db import connection
+from django.db.models import Q
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
@@ -34,6 +35,19 @@ HistoryKind = graphql_enum("HistoryKind", HistoryKindValues)
 ActivityStatus = graphql_enum("ActivityStatus", ActivityStatusValues)
 ActivityKind = graphql_enum("ActivityKind", ActivityKindValues)
 ActivityPriority = graphql_enum("ActivityPriority", ActivityPriorityValues)
+
+
+@strawberry.input(name="RecordFilterFields", description="The filters every record list shares.")
+class RecordFilterFields:
+    """List filter types inherit the filters every record list shares."""
+
+    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
+    def tag(self, value: str, prefix: str) -> Q:
+        return tagged(prefix, value)
+
+    @strawberry_django.filter_field(description="Records owned by this user or team.")
+    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
+        return owned_by(prefix, value)
 
 
 def tagged(prefix: str, value: str):

@@ -7,13 +7,13 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
-from strawberry import auto, relay
+from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.core.graph import TenantNode, graphql_enum, lazy_connection
 from saas.crm.api.types import AccountFilter, AccountType, ContactType
-from saas.records.api.types import Record, owned_by, tagged
+from saas.records.api.types import Record, RecordFilterFields
 from saas.sales import models, orders, payments, selectors, services
 
 InvoiceStatus = graphql_enum("InvoiceStatus", models.InvoiceStatus)
@@ -43,21 +43,13 @@ def _prefixed(prefix: str, condition: Q) -> Q:
 
 
 @strawberry_django.filter_type(models.Quote, lookups=True)
-class QuoteFilter:
+class QuoteFilter(RecordFilterFields):
     number: auto
     status: strawberry_django.BaseFilterLookup[QuoteStatus] | None
     date: auto
     valid_until: auto
     total_incl_vat: auto
     account: AccountFilter | None
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Quote)
@@ -69,7 +61,7 @@ class QuoteOrdering:
 
 
 @strawberry_django.filter_type(models.SalesOrder, lookups=True)
-class SalesOrderFilter:
+class SalesOrderFilter(RecordFilterFields):
     number: auto
     status: strawberry_django.BaseFilterLookup[OrderStatus] | None
     date: auto
@@ -77,14 +69,6 @@ class SalesOrderFilter:
     billing_frequency: auto
     total_incl_vat: auto
     account: AccountFilter | None
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.SalesOrder)
@@ -96,7 +80,7 @@ class SalesOrderOrdering:
 
 
 @strawberry_django.filter_type(models.Invoice, lookups=True)
-class InvoiceFilter:
+class InvoiceFilter(RecordFilterFields):
     number: auto
     status: strawberry_django.BaseFilterLookup[InvoiceStatus] | None
     kind: strawberry_django.BaseFilterLookup[InvoiceKind] | None
@@ -104,14 +88,6 @@ class InvoiceFilter:
     due_date: auto
     total_incl_vat: auto
     account: AccountFilter | None
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
     @strawberry_django.filter_field(description="Issued invoices whose derived payment status is in the list.")
     def payment_status(self, value: PaymentStatusLookup, prefix: str) -> Q:
@@ -303,20 +279,12 @@ class InvoiceType(Record):
 
 
 @strawberry_django.filter_type(models.CreditNote, lookups=True)
-class CreditNoteFilter:
+class CreditNoteFilter(RecordFilterFields):
     number: auto
     status: strawberry_django.BaseFilterLookup[InvoiceStatus] | None
     issue_date: auto
     total_incl_vat: auto
     account: AccountFilter | None
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.CreditNote)
@@ -328,20 +296,12 @@ class CreditNoteOrdering:
 
 
 @strawberry_django.filter_type(models.Payment, lookups=True)
-class PaymentFilter:
+class PaymentFilter(RecordFilterFields):
     number: auto
     date: auto
     amount: auto
     reference: auto
     account: AccountFilter | None
-
-    @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
-    def tag(self, value: str, prefix: str) -> Q:
-        return tagged(prefix, value)
-
-    @strawberry_django.filter_field(description="Records owned by this user or team.")
-    def owner(self, value: relay.GlobalID, prefix: str) -> Q:
-        return owned_by(prefix, value)
 
 
 @strawberry_django.order_type(models.Payment)
