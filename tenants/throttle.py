@@ -11,8 +11,8 @@ Subjects (emails, addresses) are hashed into the keys, so that no personal data 
 
 import hashlib
 import math
-import time
 from dataclasses import dataclass
+from time import time as now
 
 from django.core.cache import cache
 
@@ -31,10 +31,14 @@ class Window:
         """Seconds until the subject may try again, or None while it is under the limit."""
         if not self.limit or not subject:
             return None
-        taken = cache.get_many(self._slots(subject))
-        if len(taken) < self.limit:
+        # A slot older than the window is free even if the cache has not dropped it yet (the database cache
+        # culls expired rows lazily, to the second).
+        moment = now()
+        live = [taken_at for taken_at in cache.get_many(self._slots(subject)).values()
+                if taken_at + self.seconds > moment]
+        if len(live) < self.limit:
             return None
-        return max(1, math.ceil(min(taken.values()) + self.seconds - time.time()))
+        return max(1, math.ceil(min(live) + self.seconds - moment))
 
     def hit(self, subject: str | None) -> None:
         """Count one attempt (none once the limit is reached: the subject is blocked anyway)."""
@@ -43,7 +47,7 @@ class Window:
         slots = self._slots(subject)
         taken = cache.get_many(slots)
         for slot in slots:
-            if slot not in taken and cache.add(slot, time.time(), timeout=self.seconds):
+            if slot not in taken and cache.add(slot, now(), timeout=self.seconds):
                 return
 
     def clear(self, subject: str | None) -> None:
