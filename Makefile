@@ -10,8 +10,10 @@ PORT ?= 8000
 
 .PHONY: run test smoke install chromium db migrate demo stop bench lint schema messages clean
 
+# The job worker (imports, workflows, webhooks, emails) runs next to the web server and stops with it.
 run: demo
 	@echo "Serving http://localhost:$(PORT)/ (public) and http://demo.localhost:$(PORT)/ (demo tenant)"
+	$(MANAGE) procrastinate worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: db
