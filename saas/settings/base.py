@@ -35,7 +35,7 @@ PUBLIC_URL_PORT = os.environ.get("PUBLIC_URL_PORT", "8000" if DEBUG else "")
 
 def database_from_url(url: str) -> dict:
     params = conninfo_to_dict(url)
-    return {
+    database = {
         "ENGINE": "django_tenants.postgresql_backend",
         "NAME": params.get("dbname", "saas"),
         "USER": params.get("user", ""),
@@ -47,6 +47,14 @@ def database_from_url(url: str) -> dict:
         "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),
         "CONN_HEALTH_CHECKS": True,
     }
+    if pool_size := int(os.environ.get("DB_POOL_MAX_SIZE", "0")):
+        # psycopg's pool (per process, shared by its threads); a connection older than DB_POOL_MAX_LIFETIME is
+        # closed when returned, which frees the catalog cache it grew walking tenant schemas.
+        database.update(CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False, OPTIONS={"pool": {
+            "min_size": 1, "max_size": pool_size,
+            "max_lifetime": float(os.environ.get("DB_POOL_MAX_LIFETIME", "300")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10"))}})
+    return database
 
 
 def _database_url() -> str:
