@@ -172,8 +172,8 @@ def main() -> None:
     port = free_port()
     chosen = targets(arguments.tenants, port)
     random.shuffle(chosen)
-    table = "{" + ",".join("{host=%s, token=%s, record=%s, list=%s}" % tuple(
-        lua_string(target[key]) for key in ("host", "token", "record", "list")) for target in chosen) + "}"
+    table = "{" + ",".join("{" + ", ".join(f"{key}={lua_string(target[key])}" for key in target) + "}"
+                           for target in chosen) + "}"
     environment = {**os.environ, "DB_POOL_MAX_SIZE": os.environ.get("DB_POOL_MAX_SIZE", str(arguments.threads))}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "saas.wsgi:application", "--bind", f"127.0.0.1:{port}",
