@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from saas.accounting.models import (
     PostingRule,
     RuleKind,
 )
+from saas.accounting.reports import PROFIT_AND_LOSS, opening_at, posted_lines
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, record_update
@@ -134,6 +136,51 @@ def fiscal_year_close(*, actor, fiscal_year: FiscalYear) -> FiscalYear:
     fiscal_year.closed_at = timezone.now()
     fiscal_year.save(update_fields=["closed_at"])
     return fiscal_year
+
+
+def fiscal_year_carry_forward(*, actor, fiscal_year: FiscalYear) -> JournalEntry:
+    """The opening entry (à-nouveaux, journal AN) of the year after a closed one, dated its first day: the closing
+    balance of every balance-sheet account (classes 1 to 5) per third party, the year's result on 120000 (profit)
+    or 129000 (loss) and, when the closed year had no opening entry of its own, the earlier years' unallocated
+    result on 110000 or 119000 (DOMAIN.md 4.5). Once per year; reversing it allows a new one."""
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    if fiscal_year.closed_at is None:
+        raise ValidationError(_("Close the fiscal year %(name)s before carrying its balances forward.")
+                              % {"name": fiscal_year.name}, code=error_codes.YEAR_OPEN)
+    journal = Journal.objects.filter(kind=JournalKind.OPENING).order_by("pk").first()
+    if journal is None:
+        raise ValidationError(_("No journal of opening balances (AN): add one first."),
+                              code=error_codes.JOURNAL_CODE)
+    company, first_day = fiscal_year.company, fiscal_year.end + dt.timedelta(days=1)
+    next_year = fiscal_year_for(company=company, date=first_day)
+    if JournalEntry.objects.filter(fiscal_year=next_year, journal__kind=JournalKind.OPENING, deleted_at__isnull=True,
+                                   reversal_of__isnull=True, reversed_by__isnull=True).exists():
+        raise ValidationError(_("The fiscal year %(name)s already has its opening entry.") % {"name": next_year.name},
+                              code=error_codes.ALREADY_CARRIED)
+    window = opening_at(company, fiscal_year.start)
+    lines = posted_lines(company).filter(entry__date__lte=fiscal_year.end)
+    balances = (lines.filter(window.before(first_day) & ~PROFIT_AND_LOSS)
+                .values("ledger_account", "auxiliary").annotate(balance=Sum(F("debit") - F("credit")))
+                .exclude(balance=0).order_by("ledger_account__number", "auxiliary__code"))
+    accounts = LedgerAccount.objects.in_bulk({row["ledger_account"] for row in balances} |
+                                             set(LedgerAccount.objects.filter(
+                                                 number__in=["110000", "119000", "120000", "129000"])
+                                                 .values_list("pk", flat=True)))
+    by_number = {account.number: account for account in accounts.values()}
+    auxiliaries = AuxiliaryAccount.objects.in_bulk({row["auxiliary"] for row in balances} - {None})
+    label = _("Opening balances from %(name)s") % {"name": fiscal_year.name}
+    specs = [LineSpec(account=accounts[row["ledger_account"]], auxiliary=auxiliaries.get(row["auxiliary"]),
+                      label=label, debit=row["balance"]) for row in balances]
+    year_result = -(lines.filter(PROFIT_AND_LOSS, entry__date__gte=fiscal_year.start)
+                    .aggregate(total=Sum(F("debit") - F("credit"), default=ZERO))["total"])
+    for result, (profit, loss) in ((year_result, ("120000", "129000")),
+                                   (window.prior_result(company), ("110000", "119000"))):
+        if result:
+            specs.append(LineSpec(account=by_number[profit if result > 0 else loss], label=label, credit=result))
+    if not specs:
+        raise ValidationError(_("The fiscal year %(name)s has no balance to carry forward.")
+                              % {"name": fiscal_year.name}, code=error_codes.NOTHING_TO_CARRY)
+    return entry_create(actor=actor, journal=journal, date=first_day, label=label, lines=specs, company=company)
 
 
 def auxiliary_for(*, party, kind: str = AuxiliaryKind.CUSTOMER) -> AuxiliaryAccount:

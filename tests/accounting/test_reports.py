@@ -12,6 +12,7 @@ from strawberry.relay import to_base64
 from saas.accounting import reports, services
 from saas.accounting.models import FiscalYear, Journal, JournalEntry, LedgerAccount
 from tests.accounting.test_posting import domain_example
+from tests.conftest import messages
 from tests.sales.test_invoices import ISSUE, LINE, draft, gid
 from tests.sales.test_payments import PAY
 
@@ -203,3 +204,63 @@ def test_books_check_finds_gaps_drafts_dates_and_old_unlettered_lines(acme_admin
     assert old["auxiliary"].startswith("CLI")
     unknown = acme_admin_api.execute(CHECK, {"id": to_base64("FiscalYear", "acme.999999")})
     assert unknown["errors"][0]["extensions"]["code"] == "not_found"
+
+
+CARRY = """mutation($id: ID!) { fiscalYearCarryForward(id: $id) { __typename ... on JournalEntry { number date
+  journal { code } lines { account { number } auxiliary { code } debit credit } }
+  ... on OperationInfo { messages { field code } } } }"""
+CLOSE = """mutation($id: ID!) { fiscalYearClose(id: $id) { __typename } }"""
+
+
+def carry(api, year: FiscalYear):
+    return api.execute(CARRY, {"id": to_base64("FiscalYear", f"acme.{year.pk}")})["data"]["fiscalYearCarryForward"]
+
+
+def test_a_closed_year_opens_the_next_one_with_its_balances(acme, acme_admin, acme_admin_api, customer):
+    last_year = TODAY.year - 1
+    with schema_context("acme"):
+        manual(acme_admin, dt.date(last_year, 3, 1), "Capital", ("512100", "1000", "0"), ("101000", "0", "1000"))
+        manual(acme_admin, dt.date(last_year, 6, 1), "Cash sale", ("530000", "120", "0"), ("707000", "0", "100"),
+               ("445711", "0", "20"))
+        manual(acme_admin, dt.date(last_year, 7, 1), "Fees", ("627000", "30", "0"), ("512100", "0", "30"))
+        receivable = LedgerAccount.objects.get(number="411100")
+        services.entry_create(actor=acme_admin, journal=Journal.objects.get(code="OD"), date=dt.date(last_year, 9, 1),
+                              label="Fee owed", lines=[
+                                  services.LineSpec(account=receivable, label="Fee owed", debit=Decimal("50"),
+                                                    auxiliary=services.auxiliary_for(party=customer["account"])),
+                                  services.LineSpec(account=LedgerAccount.objects.get(number="706000"),
+                                                    label="Fee owed", credit=Decimal("50"))])
+        year = FiscalYear.objects.get(name=str(last_year))
+    # while the year is open, nothing is carried
+    assert messages(carry(acme_admin_api, year)) == {None: "year_open"}
+    acme_admin_api.execute(CLOSE, {"id": to_base64("FiscalYear", f"acme.{year.pk}")})
+    # when
+    entry = carry(acme_admin_api, year)
+    # then: balance-sheet accounts per third party, the result (100 + 50 − 30) on 120000
+    assert (entry["journal"]["code"], entry["date"]) == ("AN", f"{TODAY.year}-01-01")
+    assert sorted((line["account"]["number"], (line["auxiliary"] or {}).get("code"), line["debit"], line["credit"])
+                  for line in entry["lines"]) == [
+        ("101000", None, "0.00", "1000.00"), ("120000", None, "0.00", "120.00"),
+        ("411100", "CLI00001", "50.00", "0.00"), ("445711", None, "0.00", "20.00"),
+        ("512100", None, "970.00", "0.00"), ("530000", None, "120.00", "0.00")]
+    with schema_context("acme"):
+        balance = reports.trial_balance(actor=acme_admin, start=dt.date(TODAY.year, 1, 2), end=TODAY)
+        # the opening entry replaces the earlier movements: no unallocated result is left
+        assert balance.prior_result == Decimal("0.00")
+        assert {row.number: row.opening for row in balance.rows if row.opening} == {
+            "101000": Decimal("-1000.00"), "120000": Decimal("-120.00"), "411100": Decimal("50.00"),
+            "445711": Decimal("-20.00"), "512100": Decimal("970.00"), "530000": Decimal("120.00")}
+    # once only
+    assert messages(carry(acme_admin_api, year)) == {None: "already_carried"}
+
+
+def test_a_loss_opens_on_129000_and_earlier_years_results_on_the_report_a_nouveau(acme, acme_admin, acme_admin_api):
+    two_years_ago, last_year = TODAY.year - 2, TODAY.year - 1
+    with schema_context("acme"):
+        manual(acme_admin, dt.date(two_years_ago, 5, 1), "Cash sale", ("530000", "80", "0"), ("707000", "0", "80"))
+        manual(acme_admin, dt.date(last_year, 5, 1), "Rent", ("613200", "200", "0"), ("530000", "0", "200"))
+        year = FiscalYear.objects.get(name=str(last_year))
+    acme_admin_api.execute(CLOSE, {"id": to_base64("FiscalYear", f"acme.{year.pk}")})
+    entry = carry(acme_admin_api, year)
+    assert sorted((line["account"]["number"], line["debit"], line["credit"]) for line in entry["lines"]) == [
+        ("110000", "0.00", "80.00"), ("129000", "200.00", "0.00"), ("530000", "0.00", "120.00")]

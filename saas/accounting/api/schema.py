@@ -133,6 +133,13 @@ class AccountingMutation:
             raise ValidationError({"id": ValidationError(_("No such fiscal year."), code=error_codes.NOT_FOUND)})
         return services.fiscal_year_close(actor=info.context.user, fiscal_year=fiscal_year)
 
+    @verb("Carry a closed fiscal year's balances forward: the next year's opening entry (journal AN).", admin=True)
+    def fiscal_year_carry_forward(self, info: Info, id: relay.GlobalID) -> JournalEntryType:
+        fiscal_year = FiscalYear.objects.filter(pk=global_pk(id, "FiscalYear")).first()
+        if fiscal_year is None:
+            raise ValidationError({"id": ValidationError(_("No such fiscal year."), code=error_codes.NOT_FOUND)})
+        return services.fiscal_year_carry_forward(actor=info.context.user, fiscal_year=fiscal_year)
+
 
 @strawberry.input
 class TemplateLineInput:
