@@ -6,10 +6,13 @@ from django.urls import include, path
 from saas.api.schema import schema
 from saas.api.views import TenantGraphQLView
 from web import views
-from web.app import actions, auth, entries, forms, home, lines, list_actions, lists, passwords, records
+from web.app import actions, auth, entries, forms, home, imports, lines, list_actions, lists, passwords, records
+from web.app.settings import access as settings_access
+from web.app.settings import automation as settings_automation
 from web.app.settings import company as settings_company
 from web.app.settings import members as settings_members
 from web.app.settings import records as settings_records
+from web.app.settings import workflows as settings_workflows
 
 urlpatterns = [
     path("", home.home, name="tenant-home"),
@@ -23,6 +26,11 @@ urlpatterns = [
     path("password-reset/<str:token>/", passwords.password_reset_confirm, name="password-reset-confirm"),
     path("invitation/<str:token>/", auth.invitation, name="invitation"),
     path("settings/users/", settings_members.users, name="settings-users"),
+    path("settings/roles/", settings_access.roles, name="settings-roles"),
+    path("settings/profiles/", settings_access.profiles, name="settings-profiles"),
+    path("settings/profiles/<str:profile_id>/", settings_access.profile, name="settings-profile"),
+    path("settings/sharing/", settings_access.sharing, name="settings-sharing"),
+    path("settings/teams/", settings_access.teams, name="settings-teams"),
     path("settings/company/", settings_company.company, name="settings-company"),
     path("settings/numbering/", settings_records.numbering, name="settings-numbering"),
     path("settings/layouts/", settings_records.layouts, name="settings-layouts"),
@@ -30,6 +38,13 @@ urlpatterns = [
     path("settings/tags/", settings_records.tags, name="settings-tags"),
     path("settings/api-tokens/", settings_company.api_tokens, name="settings-api-tokens"),
     path("settings/lead-conversion/", settings_company.lead_conversion, name="settings-lead-conversion"),
+    path("settings/event-log/", settings_automation.event_log, name="settings-event-log"),
+    path("settings/planner/", settings_automation.planner, name="settings-planner"),
+    path("settings/workflows/", settings_workflows.workflow_list, name="settings-workflows"),
+    path("settings/workflows/new/", settings_workflows.workflow_edit, name="settings-workflow-new"),
+    path("settings/workflows/<str:workflow_id>/", settings_workflows.workflow_edit, name="settings-workflow-edit"),
+    path("settings/workflows/<str:workflow_id>/runs/", settings_workflows.workflow_runs,
+         name="settings-workflow-runs"),
     path("search/", home.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("records/<str:record_id>/", records.record_page, name="record"),
@@ -42,6 +57,8 @@ urlpatterns = [
     path("records/<str:record_id>/actions/<slug:action>/", actions.record_action, name="record-action"),
     path("records/<str:record_id>/payment/", actions.record_payment, name="record-payment"),
     path("records/<str:record_id>/email/", actions.record_email, name="record-email"),
+    path("records/<str:record_id>/workflows/run/", settings_workflows.record_workflow_run,
+         name="record-workflow-run"),
     path("lookup/<slug:module>/", forms.lookup, name="form-lookup"),
     path("documents/<int:document_id>/download/", views.document_download, name="document-download"),
     path("graphql/", TenantGraphQLView.as_view(schema=schema, graphql_ide="graphiql" if settings.DEBUG else None,
@@ -49,6 +66,8 @@ urlpatterns = [
     path("healthz", views.healthz),
     # Last: the list pages take the remaining first-level paths (/accounts/, /invoices/…).
     path("journal-entries/new/", entries.entry_new, name="entry-new"),
+    path("imports/<str:import_id>/", imports.import_page, name="import"),
+    path("<slug:key>/import/", imports.record_import, name="record-import"),
     path("<slug:key>/new/", forms.record_new, name="record-new"),
     path("<slug:key>/quick-create/", forms.quick_create, name="form-quick"),
     path("<slug:key>/export.csv", list_actions.export_csv, name="record-list-export"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tenants.models import Domain, Membership, Tenant, User
+from tenants.models import Domain, Membership, Tenant, TenantAuditEvent, User
 
 
 @admin.register(Tenant)
@@ -26,3 +26,19 @@ class UserAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "tenant", "kind", "is_admin", "is_active"]
     list_filter = ["kind", "is_active"]
+
+
+@admin.register(TenantAuditEvent)
+class TenantAuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "tenant_slug"]
+    list_filter = ["action"]
+    search_fields = ["tenant_slug", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

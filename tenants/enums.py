@@ -16,3 +16,9 @@ class MembershipKind(models.TextChoices):
 class Language(models.TextChoices):
     FRENCH = "fr", "Français"
     ENGLISH = "en", "English"
+
+
+class TenantAuditAction(models.TextChoices):
+    EXPORT = "export", _("Export")
+    RESTORE = "restore", _("Restore")
+    DELETE = "delete", _("Delete")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from saas.audit.services import settings_change_record
 from tenants import error_codes
 from tenants.enums import Language, MembershipKind
 from tenants.models import Membership, Tenant, User
@@ -62,6 +63,8 @@ def member_invite(*, actor: User, tenant: Tenant, email: str, is_admin: bool = F
     # A deactivated member invited again comes back with the role given now.
     membership.is_admin, membership.is_active = is_admin, True
     membership.save()
+    settings_change_record(actor=actor, target=membership, object_label=user.email, details={"is_admin": is_admin},
+                           summary=_("%(email)s invited") % {"email": user.email})
     transaction.on_commit(lambda: _invitation_send(actor=actor, tenant=tenant, user=user))
     return membership
 
@@ -107,6 +110,10 @@ def membership_role_set(*, actor: User, membership: Membership, is_admin: bool) 
         _keep_an_admin(membership)
     membership.is_admin = is_admin
     membership.save(update_fields=["is_admin"])
+    settings_change_record(actor=actor, target=membership, object_label=membership.user.email,
+                           details={"is_admin": is_admin}, summary=(
+                               _("%(email)s made an administrator") if is_admin
+                               else _("%(email)s made a plain member")) % {"email": membership.user.email})
     return membership
 
 
@@ -115,6 +122,8 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
     _keep_an_admin(membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
+    settings_change_record(actor=actor, target=membership, object_label=membership.user.email,
+                           summary=_("%(email)s deactivated") % {"email": membership.user.email})
     return membership
 
 

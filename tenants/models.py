@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from tenants.enums import Language, MembershipKind, TenantStatus
+from tenants.enums import Language, MembershipKind, TenantAuditAction, TenantStatus
 
 
 class Tenant(TenantMixin):
@@ -120,3 +120,19 @@ class LoginToken(models.Model):
 
     def __str__(self) -> str:
         return f"login token of {self.user_id} for {self.tenant_id}"
+
+
+class TenantAuditEvent(models.Model):
+    """Who did what to a tenant as an operator, and when; kept after the tenant is gone (no foreign key)."""
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.CharField(max_length=200)
+    action = models.CharField(max_length=16, choices=TenantAuditAction.choices)
+    tenant_slug = models.CharField(max_length=63, db_index=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.tenant_slug}"

@@ -17,6 +17,8 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
+from saas.audit.enums import EventKind
+from saas.audit.services import event_record
 from tenants import error_codes
 from tenants.models import Membership, Tenant, User
 from tenants.selectors import tenant_url
@@ -55,19 +57,37 @@ def _normalized(email: str) -> str:
 
 def login_attempt(*, email: str, password: str, client_address: str | None) -> User:
     """The identity of those credentials; after too many failures for the account or from the address, every
-    attempt is refused (without checking the password) until the window closes."""
+    attempt is refused (without checking the password) until the window closes. Failures land in the
+    tenant's event log (outside any transaction, so that the refusal does not undo them)."""
     email = _normalized(email)
     windows = [(_account_window(), email), (_address_window(), client_address)]
-    _refuse_when_blocked(windows)
+    try:
+        _refuse_when_blocked(windows)
+    except TooManyAttempts:
+        _login_failure_record(email, client_address, error_codes.TOO_MANY_ATTEMPTS)
+        raise
     user = user_authenticate(email=email, password=password)
     if user is None:
         for window, subject in windows:
             window.hit(subject)
+        _login_failure_record(email, client_address, error_codes.INVALID_CREDENTIALS)
         raise ValidationError(_("Wrong email or password."), code=error_codes.INVALID_CREDENTIALS)
     # Only the account's count restarts: were the address's to restart too, an attacker owning one account
     # could log into it between guesses at the others.
     _account_window().clear(email)
     return user
+
+
+def _login_failure_record(email: str, client_address: str | None, reason: str) -> None:
+    # No actor: the identity is unproven, and naming one would let anyone write into a person's history.
+    event_record(kind=EventKind.LOGIN_FAILED, summary=_("Failed login as %(email)s") % {"email": email[:200]},
+                 address=client_address, details={"email": email[:200], "reason": reason})
+
+
+def login_record(*, user: User, client_address: str | None, method: str = "password") -> None:
+    """Log an opened session in the tenant's event log."""
+    event_record(kind=EventKind.LOGIN, actor=user, summary=_("Login of %(email)s") % {"email": user.email},
+                 address=client_address, details={"method": method})
 
 
 def password_token(user: User) -> str:

@@ -1,25 +1,30 @@
 """Writes on the public schema: signup, tenant lifecycle, identities, tenant switching."""
 
+import getpass
 import hashlib
 import re
 import secrets
+import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
-from saas.core.tenancy import TenantSeed, run_tenant_initializers
-from tenants import error_codes, schemas
-from tenants.enums import Language, MembershipKind, TenantStatus
-from tenants.models import Domain, LoginToken, Membership, Tenant, User
+from saas.core.tenancy import TenantSeed, run_tenant_initializers, tenant_cache_prefix
+from tenants import error_codes, files, schemas
+from tenants.enums import Language, MembershipKind, TenantAuditAction, TenantStatus
+from tenants.models import Domain, LoginToken, Membership, Tenant, TenantAuditEvent, User
+from tenants.schemas import quote
 from tenants.selectors import membership_get, tenant_get
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
@@ -137,17 +142,64 @@ def tenant_set_status(*, tenant: Tenant, status: str) -> Tenant:
     return tenant
 
 
-def tenant_delete(*, tenant: Tenant, confirm: bool) -> None:
-    """Delete a tenant and drop its schema with every row in it: only with an explicit confirmation."""
+def tenant_delete(*, tenant: Tenant, confirm: bool, actor: str | None = None) -> dict[str, int]:
+    """Delete a tenant completely, only with an explicit confirmation: its schema and every row in it, its
+    domains, memberships, queued jobs, cache keys and, once that has committed, its files."""
     if not confirm:
         raise ValidationError(
             _("Deleting a tenant drops all its data: confirm explicitly."), code=error_codes.CONFIRMATION_REQUIRED
         )
+    schema_name = tenant.schema_name
+    file_names = files.tenant_file_names(schema_name) if schemas.schema_exists(schema_name) else []
     with transaction.atomic():
-        schema_name = tenant.schema_name
-        Domain.objects.filter(tenant=tenant).delete()
+        removed = {"domains": Domain.objects.filter(tenant=tenant).delete()[0],
+                   "memberships": Membership.objects.filter(tenant=tenant).delete()[0],
+                   "jobs": _jobs_forget(schema_name), "files": len(file_names)}
         tenant.delete(force_drop=False)
+        with connection.cursor() as cursor:
+            # Inside a caller's transaction that wrote to the schema, deferred foreign-key checks would
+            # refuse the DROP: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schemas.drop_schema(schema_name)
+        _cache_forget(tenant_cache_prefix(schema_name))
+        audit_record(actor=actor, action=TenantAuditAction.DELETE, slug=schema_name, details=removed)
+        # Files are not transactional: deleted only once nothing can bring the rows that name them back.
+        transaction.on_commit(lambda: files.delete_all(file_names, schema_name))
+    return removed
+
+
+def audit_record(*, actor: str | None, action: str, slug: str, details: dict) -> TenantAuditEvent:
+    """Leave the public trace of an operator's action on a tenant (the operator's login when no actor is named)."""
+    return TenantAuditEvent.objects.create(actor=actor or operator_name(), action=action, tenant_slug=slug,
+                                           details=details)
+
+
+def operator_name() -> str:
+    return f"{getpass.getuser()}@{socket.gethostname()}"
+
+
+def _jobs_forget(schema_name: str) -> int:
+    """Delete the tenant's jobs (they take the schema first); one running now is asked to abort instead."""
+    jobs = f"{quote(get_public_schema_name())}.procrastinate_jobs"
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {jobs} SET abort_requested = true WHERE args->>'schema_name' = %s "
+                       f"AND status = 'doing'", [schema_name])
+        cursor.execute(f"DELETE FROM {jobs} WHERE args->>'schema_name' = %s AND status <> 'doing'", [schema_name])
+        return cursor.rowcount
+
+
+def _cache_forget(prefix: str) -> None:
+    """Drop the keys under `prefix` from the shared cache (the database table, or Redis)."""
+    backend = caches["default"]
+    stored_prefix = backend.make_key(prefix)
+    if isinstance(backend, DatabaseCache):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {quote(backend._table)} WHERE starts_with(cache_key, %s)", [stored_prefix])
+    elif isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{stored_prefix}*"))
+        if keys:
+            client.delete(*keys)
 
 
 def user_authenticate(*, email: str, password: str) -> User | None:

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test import Client
+from procrastinate import testing
+from procrastinate.contrib.django import app
 
 from saas.catalog import services as catalog
 from saas.catalog.models import Product, Unit, VatRate
@@ -129,3 +131,25 @@ def customer(acme, acme_admin):
         "vat_rate": VatRate.objects.get(rate=Decimal("5.5"))})
     connection.set_schema_to_public()
     return {"account": account, "saw": saw, "food": food}
+
+
+@pytest.fixture
+def jobs(monkeypatch, django_capture_on_commit_callbacks):
+    """Jobs queued through procrastinate into memory, then run here, in this thread and this test's transaction
+    (the worker would run them on another connection, blind to it; a job scheduled for later runs at once); each
+    round also runs the on-commit callbacks, which queue the jobs that jobs queue, until nothing is left to do."""
+    # Closing the connection around a task would end the test's transaction.
+    monkeypatch.setattr("saas.core.tasks.close_old_connections", lambda: None)
+    connector = testing.InMemoryConnector()
+
+    def run():
+        while todo := [job for job in connector.jobs.values() if job["status"] == "todo"]:
+            with django_capture_on_commit_callbacks(execute=True):
+                for job in todo:
+                    job["status"] = "doing"
+                    app.tasks[job["task_name"]](**job["args"])
+                    job["status"] = "succeeded"
+            connection.set_schema_to_public()
+
+    with app.replace_connector(connector):
+        yield run

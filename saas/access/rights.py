@@ -60,6 +60,8 @@ class Grant:
     rules: tuple[Rule, ...] = ()
     # `{(module, area or "*"): "read" | "write"}` of the token the actor acts through; None without a token.
     scopes: dict[str, str] | None = None
+    # `{user_id: (role_id, role_path)}` of the company's members, read by saas.access.visibility when it needs it.
+    member_roles: dict[int, tuple[int, str]] | None = None
 
     def allows(self, module: str, action: str) -> bool:
         """The module right, within the token's scopes."""
@@ -194,10 +196,12 @@ def _compute(actor, schema: str) -> Grant:
     grant.actions = {module: frozenset(allowed) for module, allowed in actions.items()}
     grant.hidden, grant.read_only = _field_restrictions(role["id"], len(profiles))
     teams = Q(to_team_id__in=grant.team_ids) if grant.team_ids else Q(pk__in=[])
+    # A rule shared with a role holds for the roles above it too: a manager sees what its subordinates see.
     grant.rules = tuple(
         Rule(module=module, write=access == RuleAccess.WRITE, from_role_id=from_role, from_team_id=from_team)
         for module, access, from_role, from_team in SharingRule.objects.filter(
-            Q(to_role_id=role["id"]) | teams).values_list("module", "access", "from_role_id", "from_team_id"))
+            Q(to_role__path__startswith=role["path"]) | teams).values_list(
+            "module", "access", "from_role_id", "from_team_id"))
     return grant
 
 

@@ -20,6 +20,7 @@ from saas.access.models import (
     UserRole,
 )
 from saas.access.rights import forget
+from saas.audit.services import settings_change_record
 
 ADMINISTRATOR = "Administrator"
 ACTION_COLUMNS = {"view": "view", "create": "create", "edit": "edit", "delete": "delete", "export": "export",
@@ -54,6 +55,8 @@ def role_create(*, actor, name: str, parent: Role, profiles: list[Profile] = (),
     role.profiles.set(profiles)
     if is_default:
         _default_set(role)
+    settings_change_record(actor=actor, target=role, summary=_("Role “%(name)s” created") % {"name": role.name},
+                           details={"parent": parent.name, "profiles": [profile.name for profile in profiles]})
     return role
 
 
@@ -70,6 +73,9 @@ def role_update(*, actor, role: Role, name: str | None = None, profiles: list[Pr
     elif is_default is False and role.is_default:
         role.is_default = False
         role.save(update_fields=["is_default"])
+    settings_change_record(actor=actor, target=role, summary=_("Role “%(name)s” changed") % {"name": role.name},
+                           details={"name": name, "is_default": is_default, "profiles": None if profiles is None
+                                    else [profile.name for profile in profiles]})
     forget(actor)
     return role
 
@@ -91,6 +97,8 @@ def role_move(*, actor, role: Role, parent: Role) -> Role:
     # The whole subtree's paths in one statement: the new prefix, then what followed the old one.
     Role.objects.filter(path__startswith=old).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
     Role.objects.filter(pk=role.pk).update(parent=parent)
+    settings_change_record(actor=actor, target=role, details={"parent": parent.name}, summary=_(
+        "Role “%(name)s” moved under “%(parent)s”") % {"name": role.name, "parent": parent.name})
     forget(actor)
     return Role.objects.get(pk=role.pk)
 
@@ -112,6 +120,8 @@ def role_delete(*, actor, role: Role, transfer_to: Role | None = None) -> None:
             _default_set(transfer_to)
     for child in role.children.all():
         role_move(actor=actor, role=child, parent=role.parent)
+    settings_change_record(actor=actor, target=role, summary=_("Role “%(name)s” deleted") % {"name": role.name},
+                           details={"transfer_to": transfer_to.name if transfer_to is not None else None})
     role.delete()
     forget(actor)
 
@@ -119,6 +129,8 @@ def role_delete(*, actor, role: Role, transfer_to: Role | None = None) -> None:
 def user_role_set(*, actor, user, role: Role) -> UserRole:
     """Give a member of this company its role."""
     user_role, _created = UserRole.objects.update_or_create(user=user, defaults={"role": role})
+    settings_change_record(actor=actor, target=role, details={"user": user.email}, summary=_(
+        "%(user)s now holds the role “%(role)s”") % {"user": user.email, "role": role.name})
     forget(actor)
     return user_role
 
@@ -130,6 +142,8 @@ def profile_create(*, actor, name: str, description: str = "", view_all: bool = 
                       edit_all=edit_all)
     profile.full_clean()
     profile.save()
+    settings_change_record(actor=actor, target=profile, details={"view_all": view_all, "edit_all": edit_all},
+                           summary=_("Profile “%(name)s” created") % {"name": profile.name})
     return profile
 
 
@@ -142,11 +156,17 @@ def profile_update(*, actor, profile: Profile, name: str | None = None, descript
             setattr(profile, attribute, value)
     profile.full_clean()
     profile.save()
+    settings_change_record(actor=actor, target=profile,
+                           summary=_("Profile “%(name)s” changed") % {"name": profile.name},
+                           details={"name": name, "description": description, "view_all": view_all,
+                                    "edit_all": edit_all})
     forget(actor)
     return profile
 
 
 def profile_delete(*, actor, profile: Profile) -> None:
+    settings_change_record(actor=actor, target=profile,
+                           summary=_("Profile “%(name)s” deleted") % {"name": profile.name})
     profile.delete()
     forget(actor)
 
@@ -161,6 +181,9 @@ def profile_module_set(*, actor, profile: Profile, module: str, actions: list[st
                                                           code=error_codes.RULE_INVALID)})
     values = {column: action in actions for action, column in ACTION_COLUMNS.items()}
     permission, _created = ModulePermission.objects.update_or_create(profile=profile, module=module, defaults=values)
+    settings_change_record(actor=actor, target=profile, details={"module": module, "actions": sorted(actions)},
+                           summary=_("Profile “%(name)s”: rights on %(module)s set") % {
+                               "name": profile.name, "module": module})
     forget(actor)
     return permission
 
@@ -176,6 +199,9 @@ def profile_field_set(*, actor, profile: Profile, module: str, field: str, acces
     else:
         FieldPermission.objects.update_or_create(profile=profile, module=module, field=field,
                                                  defaults={"access": FieldAccess(access)})
+    settings_change_record(actor=actor, target=profile, details={"module": module, "field": field, "access": access},
+                           summary=_("Profile “%(name)s”: access to %(module)s.%(field)s set") % {
+                               "name": profile.name, "module": module, "field": field})
     forget(actor)
 
 
@@ -184,6 +210,8 @@ def module_default_set(*, actor, module: str, access: str) -> ModuleDefault:
     _module_clean(module)
     default, _created = ModuleDefault.objects.update_or_create(module=module,
                                                                defaults={"access": DefaultAccess(access)})
+    settings_change_record(actor=actor, target=default, details={"module": module, "access": access},
+                           summary=_("Default access to %(module)s set") % {"module": module})
     forget(actor)
     return default
 
@@ -199,11 +227,15 @@ def sharing_rule_create(*, actor, module: str, access: str = RuleAccess.READ, fr
                        to_role=to_role, to_team=to_team)
     rule.full_clean()
     rule.save()
+    settings_change_record(actor=actor, target=rule, details={"module": module, "access": access},
+                           summary=_("Sharing rule on %(module)s created") % {"module": module})
     forget(actor)
     return rule
 
 
 def sharing_rule_delete(*, actor, rule: SharingRule) -> None:
+    settings_change_record(actor=actor, target=rule, details={"module": rule.module},
+                           summary=_("Sharing rule on %(module)s deleted") % {"module": rule.module})
     rule.delete()
     forget(actor)
 

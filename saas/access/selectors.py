@@ -1,4 +1,4 @@
-"""Reads of API tokens."""
+"""Reads of API tokens, teams and the token event log."""
 
 from django.db.models import QuerySet
 
@@ -29,6 +29,20 @@ def team_list(*, actor):
     from saas.access.models import Team
 
     return Team.objects.order_by("name", "id")
+
+
+def team_members(*, actor, teams) -> dict[int, list]:
+    """The members of each of `teams` (by team id), by email."""
+    from saas.access.models import TeamMember
+    from tenants.models import User
+
+    memberships = list(TeamMember.objects.filter(team__in=teams).values_list("team_id", "user_id"))
+    users = User.objects.in_bulk({user_id for _team_id, user_id in memberships})
+    found: dict[int, list] = {team.pk: [] for team in teams}
+    for team_id, user_id in memberships:
+        if user_id in users:
+            found[team_id].append(users[user_id])
+    return {team_id: sorted(members, key=lambda user: user.email) for team_id, members in found.items()}
 
 
 def api_token_event_list(*, actor, token_id=None):

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from saas.access import error_codes
 from saas.access.models import ApiToken, ApiTokenEvent
 from saas.access.rights import parse_scope
+from saas.audit.enums import EventKind
+from saas.audit.services import event_record
 
 TOKEN_PREFIX = "sk_"
 
@@ -78,6 +80,10 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
 
 
 def api_token_event_record(*, token: ApiToken, operation: str, address: str | None, status: int) -> ApiTokenEvent:
-    """Log one use of a token (the admins' event log)."""
+    """Log one use of a token, in the token's own log and in the company's event log."""
+    event_record(kind=EventKind.API_TOKEN_USE, actor=token.user, target=token, address=address,
+                 summary=_("API token “%(token)s”: %(operation)s (%(status)d)") % {
+                     "token": token.name, "operation": operation or "-", "status": status},
+                 details={"operation": operation or "", "status": status, "prefix": token.prefix})
     return ApiTokenEvent.objects.create(token=token, operation=operation or "", address=address or None,
                                         status=status)

@@ -18,6 +18,8 @@ from strawberry_django.utils.typing import get_django_definition
 
 from graphql import GraphQLObjectType, GraphQLScalarType, Undefined, get_nullable_type, is_list_type, is_non_null_type
 from saas.api.field_rights import hidden_fields
+from saas.audit.services import request_address
+from saas.core.http import client_address
 from saas.records.enums import RecordSource
 
 
@@ -32,7 +34,8 @@ class HistoryContext(SchemaExtension):
             return
         user = getattr(context, "user", None)
         source = RecordSource.API if getattr(context, "api_token", None) is not None else RecordSource.MANUAL
-        with pghistory.context(user=getattr(user, "pk", None), source=source):
+        address = client_address(context.request) if getattr(context, "request", None) is not None else None
+        with pghistory.context(user=getattr(user, "pk", None), source=source), request_address(address):
             yield
 
 

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django_tenants.utils import get_public_schema_name
 
 from graphql import GraphQLError
+from saas.core.tenancy import tenant_cache_key
 
 WINDOW_SECONDS = 60
 
@@ -41,7 +42,7 @@ def charge(context, cost: int) -> int | None:
     window = int(now // WINDOW_SECONDS)
     tenant = getattr(context, "tenant", None)
     schema = tenant.schema_name if tenant is not None else get_public_schema_name()
-    key = f"graphql-cost:{schema}:{identity(context)}:{window}"
+    key = tenant_cache_key(schema, "graphql-cost", identity(context), window)
     # add() then incr(): one atomic step on Redis; on the database cache a close race may let a few points by.
     cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
     spent = cache.incr(key, cost)

@@ -4,6 +4,7 @@ import strawberry
 from django.conf import settings
 from strawberry import relay
 from strawberry.extensions import ValidationCache
+from strawberry.file_uploads import Upload
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import Info
@@ -24,6 +25,9 @@ from saas.api.extensions import (
 )
 from saas.api.field_rights import guard_hidden_fields
 from saas.api.limits import QueryLimits
+from saas.api.record_links import guard_record_links
+from saas.api.scalars import UploadDefinition
+from saas.audit.api.schema import AuditQuery
 from saas.banking.api.schema import BankingMutation, BankingQuery
 from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutation, PricingQuery, VatRateMutation
 from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, VatRateType
@@ -33,6 +37,7 @@ from saas.core.graph import IsMember
 from saas.crm.api.schema import CrmMutation, CrmQuery, SalesPipelineMutation, SalesPipelineQuery
 from saas.crm.api.types import AccountType, ContactType, DealType, LeadType
 from saas.imports.api.schema import ImportsMutation, ImportsQuery
+from saas.mailing.api.schema import MailingMutation, MailingQuery
 from saas.records.api.lists import ListsMutation, ListsQuery
 from saas.records.api.schema import RecordsMutation, RecordsQuery
 from saas.records.api.settings import RecordSettingsMutation
@@ -41,6 +46,7 @@ from saas.sales.api.output import SalesOutputMutation
 from saas.sales.api.schema import OrderMutation, QuoteMutation, SalesMutation, SalesQuery
 from saas.sales.api.types import CreditNoteType, InvoiceType, PaymentType
 from saas.sepa.api.schema import SepaMutation, SepaQuery
+from saas.workflows.api.planner import PlannerQuery
 from saas.workflows.api.schema import WorkflowsMutation, WorkflowsQuery
 from tenants.api.members import MembersMutation, MembersQuery
 from tenants.api.tenant import IdentityMutation, IdentityQuery
@@ -75,13 +81,13 @@ class NodeQuery:
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
                              CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery, AccountingQuery,
                              AccountingReportsQuery, SepaQuery, BankingQuery, ListsQuery, DashboardQuery, MembersQuery,
-                             ImportsQuery, WorkflowsQuery))
+                             ImportsQuery, WorkflowsQuery, AuditQuery, MailingQuery, PlannerQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
                                    CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation,
                                    QuoteMutation, OrderMutation, SalesMutation, SalesOutputMutation,
                                    AccountingMutation, AccountingSetupMutation, AccountingReportsMutation, SepaMutation,
                                    BankingMutation, ListsMutation, MembersMutation, RecordSettingsMutation,
-                                   ImportsMutation, WorkflowsMutation))
+                                   ImportsMutation, WorkflowsMutation, MailingMutation))
 
 schema = strawberry.Schema(
     query=Query,
@@ -93,9 +99,10 @@ schema = strawberry.Schema(
     # computed_fields_read_whole_rows).
     # QueryLimits parses (cached) and refuses operations past the limits before ValidationCache validates.
     extensions=[FieldQuerysetOptimizer, HistoryContext, mask_errors, QueryLimits, ValidationCache],
-    config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE),
+    config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE, scalar_map={Upload: UploadDefinition}),
     execution_context_class=ColumnReadingExecutionContext,
 )
 computed_fields_read_whole_rows(schema)
 plain_columns_read_directly(schema)
 guard_hidden_fields(schema)
+guard_record_links(schema)

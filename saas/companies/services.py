@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from saas.audit.services import settings_change_record
 from saas.companies.models import Company
 from saas.core.identifiers import clean_identifiers
 from saas.core.tenancy import TenantSeed
@@ -46,6 +47,8 @@ def company_update(*, actor, company: Company, fields: dict) -> Company:
         setattr(company, name, value)
     company.full_clean()
     company.save(update_fields=list(fields))
+    settings_change_record(actor=actor, target=company, details={"fields": sorted(fields)},
+                           summary=_("Company “%(name)s” changed") % {"name": company.name})
     return company
 
 

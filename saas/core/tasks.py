@@ -4,6 +4,7 @@ A task takes the schema name first and plain ids after, never model instances: i
 worker (`manage.py procrastinate worker`), inside `schema_context` and its own transaction.
 """
 
+import contextlib
 import functools
 
 from django.db import close_old_connections, connection, transaction
@@ -11,8 +12,9 @@ from django_tenants.utils import schema_context
 from procrastinate.contrib.django import app
 
 
-def tenant_task(**task_options):
-    """Register `func(**kwargs)` as a task run in the schema given at defer time."""
+def tenant_task(*, atomic: bool = True, **task_options):
+    """Register `func(**kwargs)` as a task run in the schema given at defer time, in one transaction unless
+    `atomic=False` (a task that commits as it goes, such as an import publishing its progress)."""
 
     def decorator(func):
         @app.task(name=f"{func.__module__}.{func.__qualname__}", **task_options)
@@ -21,7 +23,7 @@ def tenant_task(**task_options):
             # Worker threads are not requests: nothing else recycles their connections (CONN_MAX_AGE).
             close_old_connections()
             try:
-                with schema_context(schema_name), transaction.atomic():
+                with schema_context(schema_name), transaction.atomic() if atomic else contextlib.nullcontext():
                     return func(**kwargs)
             finally:
                 close_old_connections()

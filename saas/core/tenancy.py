@@ -26,3 +26,12 @@ def register_tenant_initializer(initializer: Callable[[TenantSeed], None]) -> No
 def run_tenant_initializers(seed: TenantSeed) -> None:
     for initializer in _initializers:
         initializer(seed)
+
+
+def tenant_cache_key(schema_name: str, *parts: object) -> str:
+    """A cache key that belongs to one tenant: deleting the tenant forgets every key under its prefix."""
+    return tenant_cache_prefix(schema_name) + ":".join(str(part) for part in parts)
+
+
+def tenant_cache_prefix(schema_name: str) -> str:
+    return f"tenant:{schema_name}:"

@@ -22,12 +22,17 @@ TARGETS = {"account": Account, "contact": Contact, "deal": Deal}
 
 def lead_create(*, actor, fields: dict, source: str = RecordSource.MANUAL, custom: dict | None = None) -> Lead:
     """Record a prospect; it starts `new`."""
+    return record_create(actor=actor, model=Lead, fields=lead_fields_clean(fields), source=source, custom=custom)
+
+
+def lead_fields_clean(fields: dict) -> dict:
+    """A new lead's own rules: a last name, and the status it starts with (`new`, whatever is asked)."""
     fields = {**fields, "last_name": (fields.get("last_name") or "").strip()}
     if not fields["last_name"]:
         raise ValidationError({"last_name": ValidationError(_("A lead needs a last name."),
                                                             code=error_codes.NAME_REQUIRED)})
     fields.pop("status", None)
-    return record_create(actor=actor, model=Lead, fields=fields, source=source, custom=custom)
+    return fields
 
 
 def lead_update(*, actor, lead: Lead, version: int, fields: dict, custom: dict | None = None) -> Lead:

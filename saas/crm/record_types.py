@@ -1,13 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from saas.crm import selectors
+from saas.crm.leads import lead_fields_clean
 from saas.crm.models import Account, Contact, Deal, DealStage, Lead, LeadStatus
+from saas.crm.services import account_fields_clean, contact_fields_clean
 from saas.records.registry import Block, RecordType, Relation, register
 
 
 def register_record_types() -> None:
     register(RecordType(
-        key="accounts", list_selector=selectors.account_list,
+        key="accounts", create_clean=account_fields_clean, bulk_create=True, list_selector=selectors.account_list,
         model=Account, label=_("Account"), label_plural=_("Accounts"), graphql_type="Account",
         number_prefix="ACC", icon="building",
         header_fields=("number", "billing_city", "phone", "owner"),
@@ -32,7 +34,7 @@ def register_record_types() -> None:
         search_fields=("name", "siren", "vat_number", "email", "billing_city", "phone"),
     ))
     register(RecordType(
-        key="contacts", list_selector=selectors.contact_list,
+        key="contacts", create_clean=contact_fields_clean, bulk_create=True, list_selector=selectors.contact_list,
         model=Contact, label=_("Contact"), label_plural=_("Contacts"), graphql_type="Contact",
         number_prefix="CON", icon="user",
         header_fields=("number", "account", "job_title", "email", "phone"),
@@ -50,7 +52,7 @@ def register_record_types() -> None:
         search_fields=("first_name", "last_name", "email", "phone", "mobile", "job_title"),
     ))
     register(RecordType(
-        key="leads", list_selector=selectors.lead_list,
+        key="leads", create_clean=lead_fields_clean, bulk_create=True, list_selector=selectors.lead_list,
         model=Lead, label=_("Lead"), label_plural=_("Leads"), graphql_type="Lead",
         number_prefix="LEA", icon="target",
         header_fields=("number", "company", "status", "lead_source", "owner"),

@@ -10,7 +10,8 @@ from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, record_delete, record_restore, record_update
 
 
-def _account_fields_clean(fields: dict, *, current: Account | None = None) -> dict:
+def account_fields_clean(fields: dict, *, current: Account | None = None) -> dict:
+    """An account's own rules: a name, SIREN/SIRET/VAT number normalized and consistent, no parent cycle."""
     cleaned = dict(fields)
     errors: dict[str, ValidationError] = {}
     if "name" in cleaned or current is None:
@@ -41,14 +42,14 @@ def _account_fields_clean(fields: dict, *, current: Account | None = None) -> di
 def account_create(*, actor, fields: dict, source: str = RecordSource.MANUAL, custom: dict | None = None,
                    owner_user=None, owner_team=None) -> Account:
     """Create a customer account; SIREN, SIRET and VAT number are checked and normalized."""
-    return record_create(actor=actor, model=Account, fields=_account_fields_clean(fields), source=source,
+    return record_create(actor=actor, model=Account, fields=account_fields_clean(fields), source=source,
                          custom=custom, owner_user=owner_user, owner_team=owner_team)
 
 
 def account_update(*, actor, account: Account, version: int, fields: dict, custom: dict | None = None) -> Account:
     """Change an account if `version` is current."""
     return record_update(actor=actor, record=account, version=version,
-                         fields=_account_fields_clean(fields, current=account), custom=custom)
+                         fields=account_fields_clean(fields, current=account), custom=custom)
 
 
 def account_delete(*, actor, account: Account, version: int | None = None) -> Account:
@@ -67,12 +68,17 @@ def contact_create(*, actor, fields: dict, source: str = RecordSource.MANUAL, cu
             fields["account"] = account_create(actor=actor, fields=new_account, source=RecordSource.QUICK_CREATE)
         except ValidationError as refusal:
             raise ValidationError({f"newAccount.{k}": v for k, v in refusal.error_dict.items()}) from refusal
-    fields["last_name"] = (fields.get("last_name") or "").strip()
+    return record_create(actor=actor, model=Contact, fields=contact_fields_clean(fields), source=source,
+                         custom=custom, owner_user=owner_user, owner_team=owner_team)
+
+
+def contact_fields_clean(fields: dict) -> dict:
+    """A new contact's own rule: a last name."""
+    fields = {**fields, "last_name": (fields.get("last_name") or "").strip()}
     if not fields["last_name"]:
         raise ValidationError({"last_name": ValidationError(_("A contact needs a last name."),
                                                             code=error_codes.NAME_REQUIRED)})
-    return record_create(actor=actor, model=Contact, fields=fields, source=source, custom=custom,
-                         owner_user=owner_user, owner_team=owner_team)
+    return fields
 
 
 def contact_update(*, actor, contact: Contact, version: int, fields: dict, custom: dict | None = None) -> Contact:

@@ -12,6 +12,7 @@ class ImportMode(models.TextChoices):
 class OnDuplicate(models.TextChoices):
     SKIP = "skip", _("Skip")
     UPDATE = "update", _("Update")
+    MERGE = "merge", _("Merge (fill the empty fields only)")
 
 
 class ImportStatus(models.TextChoices):

@@ -118,11 +118,43 @@ def convert(field: models.Field, text: str, *, links: "LinkResolver"):
 
 
 class LinkResolver:
-    """Linked records named in a cell by their number or their name, looked up once per distinct text."""
+    """Linked records named in a cell by their number or their name, looked up once per distinct text:
+    `prefetch` looks up a batch's texts in one query, `resolve` answers from what is known."""
 
     def __init__(self, actor):
         self.actor = actor
         self.cache: dict[tuple, int | None] = {}
+        # One instance per linked record, shared by the rows naming it: it only carries the id.
+        self.instances: dict[tuple, models.Model] = {}
+
+    def prefetch(self, field: models.ForeignKey, texts) -> None:
+        """Look up the records a batch's cells of a link field name, all in one query: a number wins over a
+        name, as in `resolve`."""
+        from django.db.models import Q
+        from django.db.models.functions import Upper
+
+        from saas.records import registry
+
+        model = field.related_model
+        record_type = registry.find_for_model(model)
+        wanted = {text.strip() for text in texts} - {""}
+        wanted = {text for text in wanted if (model, text.casefold()) not in self.cache}
+        if record_type is None or not wanted:
+            return
+        visible = record_type.list_selector(actor=self.actor) if record_type.list_selector else \
+            model.objects.filter(deleted_at=None)
+        found = visible.annotate(ref_name=Upper("ref__display_name")).filter(
+            Q(number__in=wanted) | Q(ref__is_deleted=False, ref_name__in={text.upper() for text in wanted}),
+        ).values_list("pk", "number", "ref_name", "ref__is_deleted")
+        by_number: dict[str, list[int]] = {}
+        by_name: dict[str, list[int]] = {}
+        for pk, number, name, deleted in found:
+            by_number.setdefault(number, []).append(pk)
+            if not deleted:
+                by_name.setdefault(name, []).append(pk)
+        for text in wanted:
+            ids = by_number.get(text) or by_name.get(text.upper(), [])
+            self.cache[(model, text.casefold())] = ids[0] if len(ids) == 1 else (-1 if ids else None)
 
     def resolve(self, field: models.ForeignKey, text: str):
         from saas.records import registry
@@ -151,4 +183,6 @@ class LinkResolver:
             raise CellError(error_codes.LINK_AMBIGUOUS,
                             _("Several %(type)s are named “%(value)s”: use the number.") % {
                                 "type": model._meta.verbose_name_plural, "value": text})
-        return model(pk=found)
+        if (model, found) not in self.instances:
+            self.instances[(model, found)] = model(pk=found)
+        return self.instances[(model, found)]

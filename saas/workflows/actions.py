@@ -6,10 +6,13 @@ from urllib.parse import urlparse
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.mailing.selectors import email_template_get
+from saas.mailing.services import record_email_send
 from saas.records import registry
 from saas.records.enums import ActivityKind, RecordSource
 from saas.records.models import Record
@@ -60,6 +63,48 @@ def _fields_clean(model: type[models.Model], fields, key: str) -> dict:
     return dict(fields)
 
 
+def _template_pk(value) -> int | None:
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return int(value)
+    return None
+
+
+def _recipient_field(model: type[models.Model], path: str, key: str) -> str:
+    """`email` or `contact.email`: an email field of the record, or of a record it links to."""
+    parts = path.split(".")
+    current = model
+    for index, part in enumerate(parts):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            field = None
+        last = index == len(parts) - 1
+        fits = field is not None and (isinstance(field, models.EmailField) if last else (
+            field.many_to_one and registry.find_for_model(field.related_model) is not None))
+        if not fits:
+            raise _invalid(f"{key}.toField", _("Not an email field: %(field)s.") % {"field": path},
+                           error_codes.FIELD_UNKNOWN)
+        current = field.related_model if not last else current
+    return path
+
+
+def _send_email_clean(model: type[models.Model], action: dict, key: str) -> dict:
+    template = email_template_get(template_id=_template_pk(action.get("template_id")))
+    if template is None or template.module != registry.for_model(model).key:
+        raise _invalid(f"{key}.templateId", _("Unknown email template."), error_codes.TEMPLATE_UNKNOWN)
+    to, to_field = str(action.get("to") or "").strip(), str(action.get("to_field") or "").strip()
+    if bool(to) == bool(to_field):
+        raise _invalid(f"{key}.to", _("Send to one address, or to the address in one field."))
+    if to:
+        try:
+            validate_email(to)
+        except ValidationError:
+            raise _invalid(f"{key}.to", _("Not an email address: %(value)s.") % {"value": to},
+                           error_codes.VALUE_INVALID) from None
+    return {"kind": ActionKind.SEND_EMAIL, "template_id": template.pk, "to": to,
+            "to_field": _recipient_field(model, to_field, key) if to_field else ""}
+
+
 def actions_clean(model: type[models.Model], actions) -> list[dict]:
     """The actions, each checked against the fields it names; the first wrong one refused."""
     if not isinstance(actions, list) or not actions:
@@ -105,6 +150,8 @@ def actions_clean(model: type[models.Model], actions) -> list[dict]:
             if urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc:
                 raise _invalid(f"{key}.url", _("A webhook needs an http(s) address."), error_codes.VALUE_INVALID)
             cleaned.append({"kind": kind, "url": url})
+        elif kind == ActionKind.SEND_EMAIL:
+            cleaned.append(_send_email_clean(model, action, key))
         else:
             raise _invalid(f"{key}.kind", _("Unknown action."))
     return cleaned
@@ -127,6 +174,13 @@ def record_payload(record: models.Model) -> dict:
     fields = {f.attname: getattr(record, f.attname) for f in type(record)._meta.concrete_fields
               if f.name not in {"ref", "owner_user", "owner_team", "created_by", "updated_by", "deleted_by"}}
     return json.loads(json.dumps(fields, cls=DjangoJSONEncoder))
+
+
+def _path_value(record: models.Model, path: str):
+    value = record
+    for part in path.split("."):
+        value = getattr(value, part) if value is not None else None
+    return value
 
 
 def action_do(*, actor, run: WorkflowRun, action: dict, record: models.Model) -> str:
@@ -153,6 +207,17 @@ def action_do(*, actor, run: WorkflowRun, action: dict, record: models.Model) ->
             fields[action["link_field"]] = record
         created = record_create(actor=actor, model=model, fields=fields, source=RecordSource.WORKFLOW)
         return f"{kind}: {action['module']} {created.pk}"
+    if kind == ActionKind.SEND_EMAIL:
+        template = email_template_get(template_id=action["template_id"])
+        if template is None:
+            raise ValidationError(_("The email template of this workflow was deleted."),
+                                  code=error_codes.TEMPLATE_UNKNOWN)
+        to = action["to"] or _path_value(record, action["to_field"])
+        if not to:
+            return f"{kind}: no {action['to_field']}"
+        email = record_email_send(actor=actor, record=record, template=template, to=to,
+                                  source=RecordSource.WORKFLOW)
+        return f"{kind}: email {email.pk}"
     body = json.dumps({"workflow": run.workflow_id, "run": run.pk, "trigger": run.trigger,
                        "module": registry.for_model(type(record)).key, "record": record_payload(record)},
                       cls=DjangoJSONEncoder, sort_keys=True)

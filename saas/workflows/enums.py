@@ -35,6 +35,7 @@ class ActionKind(models.TextChoices):
     CREATE_ACTIVITY = "create_activity", _("Create an activity")
     CREATE_RECORD = "create_record", _("Create a record")
     WEBHOOK = "webhook", _("Call a webhook")
+    SEND_EMAIL = "send_email", _("Send an email from a template")
 
 
 class RunResult(models.TextChoices):

@@ -13,7 +13,7 @@ from django.db.models.signals import post_save
 from saas.core.tasks import defer_on_commit
 from saas.records import registry
 from saas.records.models import Comment
-from saas.records.signals import record_saved
+from saas.records.signals import record_saved, records_created
 from saas.workflows.enums import Trigger
 from saas.workflows.models import Workflow
 from saas.workflows.services import current_depth
@@ -24,6 +24,7 @@ ON_UPDATE = (Trigger.ON_SAVE, Trigger.ON_CONDITION)
 
 def connect() -> None:
     record_saved.connect(_record_saved, dispatch_uid="workflows.record_saved")
+    records_created.connect(_records_created, dispatch_uid="workflows.records_created")
     post_save.connect(_comment_saved, sender=Comment, dispatch_uid="workflows.comment_saved")
 
 
@@ -49,6 +50,18 @@ def _queue(module: str, record, triggers, **job) -> None:
 def _record_saved(sender, record, created, changes, **kwargs) -> None:
     _queue(registry.for_model(sender).key, record, ON_CREATE if created else ON_UPDATE,
            created=created, changes=_changes_as_json(sender, changes))
+
+
+def _records_created(sender, records, **kwargs) -> None:
+    """A batch of new records (an import's): one look for workflows and one job for the whole batch, which
+    runs them on every record as one created by hand would."""
+    module = registry.for_model(sender).key
+    if not records or not Workflow.objects.filter(module=module, active=True, trigger__in=ON_CREATE).exists():
+        return
+    from saas.workflows.tasks import records_evaluate
+
+    defer_on_commit(records_evaluate, module=module, record_ids=[record.pk for record in records],
+                    depth=current_depth())
 
 
 def _comment_saved(sender, instance: Comment, created: bool, **kwargs) -> None:

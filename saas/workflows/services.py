@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from saas.access import rights
 from saas.access.enums import Action
+from saas.audit.enums import EventKind
+from saas.audit.services import event_record, settings_change_record
 from saas.records import registry
 from saas.records.enums import RecordSource
 from saas.workflows import error_codes
@@ -76,14 +78,20 @@ def workflow_save(*, actor, workflow: Workflow | None = None, module: str, name:
         workflow.schedule = schedule
     else:
         workflow.schedule, workflow.next_run_at = "", None
+    created = workflow.pk is None
     workflow.updated_by, workflow.updated_at = actor, timezone.now()
     workflow.full_clean()
     workflow.save()
+    settings_change_record(actor=actor, target=workflow, details={"module": module, "trigger": trigger},
+                           summary=(_("Workflow “%(name)s” created") if created else _("Workflow “%(name)s” changed"))
+                           % {"name": workflow.name})
     return workflow
 
 
 def workflow_delete(*, actor, workflow: Workflow) -> None:
     """Delete a workflow with its run log."""
+    settings_change_record(actor=actor, target=workflow, details={"module": workflow.module},
+                           summary=_("Workflow “%(name)s” deleted") % {"name": workflow.name})
     workflow.delete()
 
 
@@ -103,8 +111,8 @@ def workflow_run(*, workflow: Workflow, record, trigger: str, changes: dict | No
     if not holds:  # not logged: a workflow on every save would fill the log with non-events
         return None
     if depth >= MAX_DEPTH:
-        return WorkflowRun.objects.create(workflow=workflow, ref_id=record.ref_id, trigger=trigger, depth=depth,
-                                          result=RunResult.DEPTH_EXCEEDED)
+        return _logged(WorkflowRun.objects.create(workflow=workflow, ref_id=record.ref_id, trigger=trigger,
+                                                  depth=depth, result=RunResult.DEPTH_EXCEEDED), record)
     try:
         with transaction.atomic():
             run = WorkflowRun.objects.create(workflow=workflow, ref_id=record.ref_id, trigger=trigger, depth=depth,
@@ -125,6 +133,16 @@ def workflow_run(*, workflow: Workflow, record, trigger: str, changes: dict | No
         run.result, run.error, done = RunResult.FAILED, str(error) or type(error).__name__, []
     run.actions_done = done
     run.save(update_fields=["result", "error", "actions_done"])
+    return _logged(run, record)
+
+
+def _logged(run: WorkflowRun, record) -> WorkflowRun:
+    workflow = run.workflow
+    event_record(kind=EventKind.WORKFLOW_RUN, actor=workflow.updated_by, target=workflow, summary=_(
+        "Workflow “%(workflow)s” on %(record)s: %(result)s") % {
+        "workflow": workflow.name, "record": record, "result": run.get_result_display()},
+        details={"run": run.pk, "trigger": run.trigger, "result": run.result, "record": str(record),
+                 "module": workflow.module, "error": run.error})
     return run
 
 

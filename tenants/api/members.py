@@ -85,4 +85,4 @@ class MembersMutation:
     def invitation_accept(self, info: Info, token: str, password: str, full_name: str = "") -> LoginSuccess:
         user = members.invitation_accept(tenant=info.context.tenant, token=token, password=password,
                                          full_name=full_name)
-        return open_session(info, user)
+        return open_session(info, user, "invitation")

@@ -41,13 +41,14 @@ class IdentityQuery:
         return [m.tenant for m in selectors.membership_list_for_user(user=info.context.user)]
 
 
-def open_session(info: Info, user) -> LoginSuccess:
+def open_session(info: Info, user, method: str) -> LoginSuccess:
     context = info.context
     membership = selectors.membership_get(user=user, tenant=context.tenant)
     if membership is None:
         raise ValidationError(_("This identity is not a member of this company."), code=error_codes.NOT_A_MEMBER)
     session_login(context.request, user, backend="django.contrib.auth.backends.ModelBackend")
     context.user, context.membership = user, membership
+    passwords.login_record(user=user, client_address=client_address(context.request), method=method)
     return LoginSuccess(me=me_for(context))
 
 
@@ -63,7 +64,7 @@ class IdentityMutation:
             if info.context.response is not None:
                 info.context.response["Retry-After"] = str(refusal.retry_after)
             raise
-        return open_session(info, user)
+        return open_session(info, user, "password")
 
     @strawberry_django.mutation(handle_django_errors=True,
                                 description="Open a session with a one-time token from `tenantSwitch`.")
@@ -71,7 +72,7 @@ class IdentityMutation:
         user = services.login_token_consume(secret=token, tenant=info.context.tenant)
         if user is None:
             raise ValidationError(_("This link is invalid, used or expired."), code=error_codes.TOKEN_INVALID)
-        return open_session(info, user)
+        return open_session(info, user, "token")
 
     @strawberry_django.mutation(handle_django_errors=True, description="Close the session.")
     def logout(self, info: Info) -> LogoutSuccess:

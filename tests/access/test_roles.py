@@ -104,3 +104,14 @@ def test_my_rights_say_what_a_member_may_do(sales):
     assert rights["accounts"] == ["VIEW", "CREATE", "EDIT", "DELETE", "EXPORT", "IMPORT"]
     assert rights["products"] == ["VIEW"]
     assert rights["journal_entries"] == [] and rights["bank_accounts"] == []
+
+
+def test_user_roles_list_each_member_with_the_role_held_or_the_default_one(acme_admin_api, acme, sales,
+                                                                              staff_member):
+    staff_member("newcomer@acme.example.com", None)
+    query = "{ userRoles { user { email } role { name } } }"
+    held = {row["user"]["email"]: row["role"]["name"] for row in acme_admin_api.execute(query)["data"]["userRoles"]}
+    assert held == {acme.admin_email: "Administrator", "sales@acme.example.com": "Sales",
+                    "newcomer@acme.example.com": "Sales"}
+    _user, api = sales
+    assert api.execute(query)["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -1,12 +1,12 @@
-"""The isolation proof: every query field and mutation that takes ids, called with ids minted in another tenant.
+"""The isolation proof: every query field and mutation that takes ids, called with ids the caller must not reach —
+minted in another tenant, or naming records of its own tenant its role does not let it see.
 
 Nothing here names a field: the calls are generated from the schema itself. Both tenants get the same records
 (so the same primary keys); every id the other tenant's graph hands out is then passed, generically, to every
 field or mutation argument (or input field) of type ID, with plausible dummy values for the other required
 arguments. Each call must answer nothing — null, an empty list, an OperationInfo refusal or a coded error —
-and no row of either tenant may change.
-
-Records the user may not see inside a tenant (roles, sharing) are the access-rights work's to prove.
+and no row of either tenant may change. The same calls then run as a salesperson, every module private, with the
+ids of the records the administrator owns (above the salesperson in the role tree, so out of its sight).
 """
 
 import json
@@ -28,7 +28,11 @@ from graphql import (
     is_required_argument,
     is_required_input_field,
 )
+from saas.access import modules
 from saas.api.schema import schema
+from saas.records import registry
+from tests.access.conftest import staff
+from tests.access.helpers import set_default
 from tests.conftest import logged_in
 from tests.web import data
 
@@ -236,6 +240,27 @@ def two_worlds(acme, globex):
     return acme_api, harvest(acme_api), harvest(globex_api)
 
 
+def probe(api, ids: dict[str, list[str]]) -> int:
+    """Call every query field and mutation taking ids with `ids`; each must answer nothing, with coded errors.
+    Returns how many calls were made."""
+    leaks, uncoded, made = [], [], 0
+    for root in (GRAPH.query_type, GRAPH.mutation_type):
+        for name, query, variables in calls(root, ids):
+            response = api.post(query, variables)
+            connection.set_schema_to_public()
+            assert response.status_code < 500, (name, response.content[:500])
+            assert b"Traceback" not in response.content
+            result = response.json()
+            made += 1
+            if not answered_nothing((result.get("data") or {}).get(name)):
+                leaks.append((name, json.dumps(variables), result))
+            uncoded += [(name, error["message"]) for error in result.get("errors", [])
+                        if not (error.get("extensions") or {}).get("code")]
+    assert leaks == []
+    assert uncoded == [], "\n".join(map(str, uncoded))
+    return made
+
+
 def test_every_field_taking_ids_answers_nothing_for_ids_of_another_tenant(two_worlds):
     api, local, foreign = two_worlds
     # given: the other tenant's ids, for records whose primary key also exists here
@@ -248,22 +273,32 @@ def test_every_field_taking_ids_answers_nothing_for_ids_of_another_tenant(two_wo
     before = {name: row_counts(name) for name in ("acme", "globex")}
 
     # when: every query field and mutation taking ids is called with them
-    leaks, uncoded, made = [], [], 0
-    for root in (GRAPH.query_type, GRAPH.mutation_type):
-        for name, query, variables in calls(root, foreign):
-            response = api.post(query, variables)
-            connection.set_schema_to_public()
-            assert response.status_code < 500, (name, response.content[:500])
-            assert b"Traceback" not in response.content
-            result = response.json()
-            made += 1
-            if not answered_nothing((result.get("data") or {}).get(name)):
-                leaks.append((name, json.dumps(variables), result))
-            uncoded += [(name, error["message"]) for error in result.get("errors", [])
-                        if not (error.get("extensions") or {}).get("code")]
+    made = probe(api, foreign)
 
     # then: nothing was found, nothing was written, every refusal says why with a code
     assert made > 150
-    assert leaks == []
-    assert uncoded == [], "\n".join(map(str, uncoded))
     assert {name: row_counts(name) for name in ("acme", "globex")} == before
+
+
+def test_every_field_taking_ids_answers_nothing_for_records_the_user_may_not_see(acme):
+    # given: the administrator's records, every module private, and a salesperson below it in the role tree
+    admin_api = logged_in(acme)
+    world(admin_api)
+    for module in modules.all_modules():
+        if module.owned:
+            set_default(admin_api, module.key, "PRIVATE")
+    record_types = {record_type.graphql_type for record_type in registry.all_types()
+                    if modules.get(record_type.key).owned}
+    hidden = {type_name: sorted(ids) for type_name, ids in harvest(admin_api).items() if type_name in record_types}
+    assert {"Account", "Contact", "Lead", "Deal", "Quote", "Invoice", "Payment", "CreditNote", "Product",
+            "JournalEntry"} <= set(hidden), sorted(hidden)
+    _user, sales_api = staff("seller@acme.example.com", "Sales")
+    assert harvest(sales_api).keys() & record_types == set()
+    before = row_counts("acme")
+
+    # when: every query field and mutation taking ids is called with them, as the salesperson
+    made = probe(sales_api, hidden)
+
+    # then: not found or forbidden everywhere, nothing written
+    assert made > 150
+    assert row_counts("acme") == before

@@ -128,6 +128,25 @@ def test_duplicates_are_skipped_or_updated(acme_admin_api, admin, dupont, django
     assert len(by_email) == 3
 
 
+def test_a_merge_fills_the_empty_fields_and_overwrites_nothing(acme_admin_api, admin, dupont,
+                                                              django_capture_on_commit_callbacks):
+    connection.set_schema("acme")
+    kept = crm.contact_create(actor=admin, fields={"last_name": "Old", "email": "ann@example.com"})
+    connection.set_schema_to_public()
+    csv = HEADER + "Ann;Martin;ann@example.com;Dupont SA\n"
+    merged = start(acme_admin_api, csv, django_capture_on_commit_callbacks, duplicateFields=["email"],
+                   onDuplicate="MERGE")
+    assert (merged["created"], merged["updated"]) == (0, 1)
+    [contact] = contacts()
+    # the empty first name and account are filled, the last name is kept
+    assert (contact.pk, contact.first_name, contact.last_name, contact.account_id) == (
+        kept.pk, "Ann", "Old", dupont.pk)
+    undone = acme_admin_api.execute(UNDO, {"id": merged["id"]})["data"]["importUndo"]
+    assert undone["status"] == "UNDONE"
+    [restored] = contacts()
+    assert (restored.first_name, restored.last_name, restored.account_id) == ("", "Old", None)
+
+
 def test_all_or_nothing_refuses_the_whole_file(acme_admin_api, dupont, django_capture_on_commit_callbacks):
     csv = HEADER + "Ann;Martin;ann@example.com;Dupont SA\nBob;Bad;bob@example.com;Nobody\n"
     result = start(acme_admin_api, csv, django_capture_on_commit_callbacks, mode="ALL_OR_NOTHING")

@@ -4,13 +4,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.web import data
+from tests.web.test_workflow_import_pages import dry_run_import, saved_workflow
 from web.app import forms, lists
 
 SKIPPED = {
     # not pages: actions (POST), files, the API, health checks, the language switch, one-time links
     "logout", "tenant-switch", "tenant-switch-login", "document-download", "set_language", "healthz",
     "record-list-bulk", "saved-filter-save", "saved-filter-delete",
-    "record-action", "password-change", "record-documents",
+    "record-action", "password-change", "record-documents", "record-workflow-run",
 }
 
 
@@ -29,6 +30,8 @@ def web_url_names(urlconf: str) -> set[str]:
 def pages(acme_admin_api) -> dict[str, list[str]]:
     account = data.account(acme_admin_api, "Every Page Co", **data.ADDRESS)
     invoice = data.issued_invoice(acme_admin_api, account["id"])
+    workflow = saved_workflow(acme_admin_api)
+    profile = acme_admin_api.execute("{ profiles { id } }")["data"]["profiles"][0]["id"]
     return {
         "tenant-home": ["/"],
         "login": ["/login/"],
@@ -37,6 +40,11 @@ def pages(acme_admin_api) -> dict[str, list[str]]:
         "password-reset": ["/password-reset/", "/password-reset/?email=someone%40example.com"],
         "password-reset-confirm": ["/password-reset/MQ.not-a-token/"],
         "settings-users": ["/settings/users/"],
+        "settings-roles": ["/settings/roles/"],
+        "settings-profiles": ["/settings/profiles/"],
+        "settings-profile": [f"/settings/profiles/{profile}/"],
+        "settings-sharing": ["/settings/sharing/"],
+        "settings-teams": ["/settings/teams/"],
         "settings-company": ["/settings/company/"],
         "settings-numbering": ["/settings/numbering/"],
         "settings-layouts": [f"/settings/layouts/?module={key}" for key in ("accounts", "invoices", "leads")],
@@ -44,6 +52,14 @@ def pages(acme_admin_api) -> dict[str, list[str]]:
         "settings-tags": ["/settings/tags/"],
         "settings-api-tokens": ["/settings/api-tokens/"],
         "settings-lead-conversion": ["/settings/lead-conversion/"],
+        "settings-event-log": ["/settings/event-log/", "/settings/event-log/?kind=LOGIN&from=2026-01-01&to=2026-12-31"],
+        "settings-planner": ["/settings/planner/"],
+        "settings-workflows": ["/settings/workflows/", "/settings/workflows/?module=invoices"],
+        "settings-workflow-new": ["/settings/workflows/new/", "/settings/workflows/new/?module=deals"],
+        "settings-workflow-edit": [f"/settings/workflows/{workflow}/"],
+        "settings-workflow-runs": [f"/settings/workflows/{workflow}/runs/"],
+        "record-import": ["/contacts/import/", "/accounts/import/"],
+        "import": [f"/imports/{dry_run_import(acme_admin_api)}/"],
         "search": ["/search/", "/search/?q=every"],
         "record-list": [f"/{key}/" for key in lists.LISTS],
         "record-list-export": [f"/{key}/export.csv" for key in lists.LISTS],

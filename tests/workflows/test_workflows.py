@@ -9,8 +9,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
-from procrastinate import testing
-from procrastinate.contrib.django import app
 from strawberry.relay import to_base64
 
 from saas.crm import services as crm
@@ -32,26 +30,10 @@ HISTORY = """query($id: ID!) { node(id: $id) { ... on Record { history(first: 20
 
 
 @pytest.fixture
-def jobs(monkeypatch, django_capture_on_commit_callbacks, settings):
-    """Jobs queued through procrastinate into memory, then run here, in this thread and this test's transaction
-    (the worker would run them on another connection, blind to it); each round also runs the on-commit
-    callbacks, which queue the jobs that jobs queue, until nothing is left to do."""
+def jobs(jobs, settings):
+    """The shared in-memory job runner, webhook retries without their wait."""
     settings.WORKFLOW_WEBHOOK_RETRY_SECONDS = 0
-    # Closing the connection around a task would end the test's transaction.
-    monkeypatch.setattr("saas.core.tasks.close_old_connections", lambda: None)
-    connector = testing.InMemoryConnector()
-
-    def run():
-        while todo := [job for job in connector.jobs.values() if job["status"] == "todo"]:
-            with django_capture_on_commit_callbacks(execute=True):
-                for job in todo:
-                    job["status"] = "doing"
-                    app.tasks[job["task_name"]](**job["args"])
-                    job["status"] = "succeeded"
-            connection.set_schema_to_public()
-
-    with app.replace_connector(connector):
-        yield run
+    return jobs
 
 
 def gid(record) -> str:

@@ -124,7 +124,12 @@ def export_csv(request, key: str):
     params.pop("after", None)
     params.pop("before", None)
     # The first page is read here, so a refused operation is an error page rather than a broken download.
-    first = gql.run(request, spec.operation, variables(spec, params, page_size=EXPORT_PAGE))["list"]
+    query = variables(spec, params, page_size=EXPORT_PAGE)
+    first = gql.run(request, spec.operation, query)["list"]
+    logged = gql.run(request, "ListExport", {"module": spec.module_key, "columns": [c.path for c in columns],
+                                             "filters": query["filters"], "rowCount": first.get("totalCount")})
+    if gql.failed(logged["listExport"]):
+        raise PermissionDenied
 
     def rows():
         writer = csv.writer(_Echo())

@@ -260,6 +260,12 @@ def view_query(saved: dict) -> str:
     return urlencode(pairs)
 
 
+def can_import(request, module: str) -> bool:
+    """Whether the user may import CSV files into the module (its IMPORT right)."""
+    rights = {right["module"]: right["actions"] for right in gql.run(request, "MyRights")["myRights"]}
+    return "IMPORT" in rights.get(module, ())
+
+
 @member_page
 def record_list(request, key: str):
     spec = list_spec(key)
@@ -289,5 +295,5 @@ def record_list(request, key: str):
                     for owner in gql.run(request, "Owners")["owners"]],
             saved_filters=[{**filter_, "query": view_query(filter_), "active": view_query(filter_) == current}
                            for filter_ in saved],
-            optional_columns=spec.columns[1:])
+            optional_columns=spec.columns[1:], can_import=can_import(request, spec.module_key))
     return render_page(request, "web/app/list.html", context, title=spec.title)

@@ -37,10 +37,15 @@ NAVIGATION = (
     (_("Catalog"), (_list(_("Products"), "products"), _list(_("Services"), "services"))),
     (_("Finance"), (_list(_("Journal entries"), "journal-entries"),)),
     (_("Settings"), (NavEntry(_("Preferences"), "preferences"), NavEntry(_("API tokens"), "settings-api-tokens"),
-                     NavEntry(_("Users"), "settings-users"), NavEntry(_("Company details"), "settings-company"),
+                     NavEntry(_("Users"), "settings-users"), NavEntry(_("Roles"), "settings-roles"),
+                     NavEntry(_("Profiles"), "settings-profiles"), NavEntry(_("Sharing"), "settings-sharing"),
+                     NavEntry(_("Teams"), "settings-teams"),
+                     NavEntry(_("Company details"), "settings-company"),
                      NavEntry(_("Numbering formats"), "settings-numbering"), NavEntry(_("Layouts"), "settings-layouts"),
                      NavEntry(_("Custom fields"), "settings-custom-fields"), NavEntry(_("Tags"), "settings-tags"),
-                     NavEntry(_("Lead conversion"), "settings-lead-conversion"))),
+                     NavEntry(_("Lead conversion"), "settings-lead-conversion"),
+                     NavEntry(_("Event log"), "settings-event-log"), NavEntry(_("Planner"), "settings-planner"),
+                     NavEntry(_("Workflows"), "settings-workflows"))),
 )
 
 

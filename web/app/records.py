@@ -20,6 +20,7 @@ from web import gql
 from web.app.labels import field_label
 from web.app.lists import list_url
 from web.app.pages import member_page, render_page
+from web.app.settings.workflows import manual_workflows
 
 MONEY_FIELDS = {"total_excl_vat", "total_vat", "total_incl_vat", "amount", "sale_price", "purchase_price"}
 ENUM_FIELDS = {"status", "stage", "lead_source", "method", "billing_frequency"}
@@ -64,7 +65,8 @@ def record_page(request, record_id: str):
     if tab not in {t["key"] for t in tabs}:
         tab = "summary"
     context = {"record": node, "tabs": tabs, "tab": tab, "roll_up": roll_up, "comments": node["comments"],
-               "list_url": list_url(node["module"]["key"])}
+               "list_url": list_url(node["module"]["key"]),
+               "manual_workflows": manual_workflows(request, node["module"]["key"])}
     if tab != "summary":
         context.update(_tab_context(request, node["id"], tab))
     return render_page(request, "web/app/record.html", context, title=node["displayName"])

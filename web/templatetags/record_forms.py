@@ -17,5 +17,6 @@ def record_actions(context, record: dict) -> dict:
         "record": record, "messages": context.get("messages"), "csrf_token": context.get("csrf_token"),
         "edit_url": reverse("record-edit", args=[record["id"]]) if editable else "",
         "actions": actions_for(record),
+        "workflows": context.get("manual_workflows") or [],
     }
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from strawberry import relay
 from strawberry.types import Info
 
-from saas.access import error_codes, modules, rights, roles, selectors, services
+from saas.access import error_codes, modules, rights, roles, selectors, services, teams
 from saas.access.api.types import (
     AccessModule,
     ApiTokenCreated,
@@ -26,10 +26,11 @@ from saas.access.api.types import (
     RoleType,
     RuleAccess,
     SharingRuleType,
+    TeamMembers,
     UserRoleSet,
 )
 from saas.core.graph import IsMember, IsTenantAdmin, camel_case_errors, global_pk, local_pk, verb
-from tenants.selectors import member_get
+from tenants.selectors import member_get, member_list
 
 MAX_EVENTS = 500
 
@@ -111,6 +112,22 @@ class AccessQuery:
     @strawberry.field(permission_classes=[IsTenantAdmin])
     def sharing_rules(self, info: Info) -> list[SharingRuleType]:
         return list(selectors.sharing_rule_list(actor=info.context.user))
+
+    @strawberry.field(permission_classes=[IsTenantAdmin],
+                      description="The role of each active member of the staff (the default role until given one).")
+    def user_roles(self, info: Info) -> list[UserRoleSet]:
+        actor = info.context.user
+        roles_by_id = {role.pk: role for role in selectors.role_list(actor=actor)}
+        held = selectors.user_role_list(actor=actor)
+        default = next((role for role in roles_by_id.values() if role.is_default), None)
+        return [UserRoleSet(user=user, role=role) for user in member_list(tenant=info.context.tenant)
+                if (role := roles_by_id.get(held.get(user.pk)) or default) is not None]
+
+    @strawberry.field(permission_classes=[IsTenantAdmin], description="The teams with their members.")
+    def teams(self, info: Info) -> list[TeamMembers]:
+        found = list(selectors.team_list(actor=info.context.user))
+        members = selectors.team_members(actor=info.context.user, teams=found)
+        return [TeamMembers(team=team, members=members[team.pk]) for team in found]
 
     @strawberry.field(permission_classes=[IsTenantAdmin],
                       description="The organisation-wide default of every module with owned records.")
@@ -245,4 +262,23 @@ class AccessMutation:
         if rule is None:
             raise _not_found("id", _("No such sharing rule."))
         roles.sharing_rule_delete(actor=info.context.user, rule=rule)
+        return Deleted(id=strawberry.ID(str(id)))
+
+    @verb("Create a team of the company's staff; its members see the records it owns.", admin=True)
+    def team_create(self, info: Info, name: str, member_ids: list[relay.GlobalID] | None = None) -> TeamMembers:
+        members = [_member(info, member_id, "memberIds") for member_id in member_ids or []]
+        team = teams.team_create(actor=info.context.user, name=name, members=members)
+        return TeamMembers(team=team, members=members)
+
+    @verb("Rename a team, or make its members exactly those listed.", admin=True)
+    def team_update(self, info: Info, id: relay.GlobalID, name: str | None = None,
+                    member_ids: list[relay.GlobalID] | None = None) -> TeamMembers:
+        team = _team(info, id, "id")
+        members = None if member_ids is None else [_member(info, member_id, "memberIds") for member_id in member_ids]
+        team = teams.team_update(actor=info.context.user, team=team, name=name, members=members)
+        return TeamMembers(team=team, members=selectors.team_members(actor=info.context.user, teams=[team])[team.pk])
+
+    @verb("Delete a team that owns no record and is in no sharing rule.", admin=True)
+    def team_delete(self, info: Info, id: relay.GlobalID) -> Deleted:
+        teams.team_delete(actor=info.context.user, team=_team(info, id, "id"))
         return Deleted(id=strawberry.ID(str(id)))

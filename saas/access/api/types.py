@@ -148,6 +148,12 @@ class UserRoleSet:
     role: RoleType
 
 
+@strawberry.type(description="A team with its members (who see the records it owns).")
+class TeamMembers:
+    team: TeamRef
+    members: list[UserType]
+
+
 @strawberry.type
 class Deleted:
     id: strawberry.ID

@@ -15,7 +15,7 @@ from saas.records import error_codes, models
 from saas.records.api.types import Owner, Record
 from saas.records.selectors.lookup import record_type_for_graphql, records_for_keys
 from saas.records.selectors.saved_filters import saved_filter_get_for_actor, saved_filter_list
-from saas.records.services import bulk, saved_filters
+from saas.records.services import bulk, exports, saved_filters
 from tenants.selectors import member_get, member_list
 
 
@@ -31,6 +31,11 @@ class SavedFilterType(TenantNode):
 @strawberry.type
 class SavedFilterDeleted:
     id: relay.GlobalID
+
+
+@strawberry.type
+class ListExported:
+    module: str
 
 
 @strawberry.type
@@ -87,6 +92,14 @@ class ListsMutation:
             raise ValidationError({"id": ValidationError(_("No such saved filter."), code=error_codes.NOT_FOUND)})
         saved_filters.saved_filter_delete(actor=info.context.user, saved_filter=saved)
         return SavedFilterDeleted(id=id)
+
+    @verb("Declare the export of a module's list (its filters and columns) before reading its pages into a file: "
+          "refused without the export right, logged in the event log.")
+    def list_export(self, info: Info, module: str, columns: list[str], filters: JSON | None = None,
+                    row_count: int | None = None, format: str = "csv") -> ListExported:
+        exports.list_export_record(actor=info.context.user, module=module, columns=columns, filters=filters,
+                                   row_count=row_count, file_format=format)
+        return ListExported(module=module)
 
     @verb("Put a tag on records of any types (at most 100).")
     def records_tag(self, info: Info, ids: list[relay.GlobalID], tag: str) -> RecordsChanged:

@@ -158,8 +158,8 @@ class HistoryEventType(relay.Node):
                 event_id)) if schema == connection.schema_name and event_id.isdigit() else None
             if entry is not None:
                 _load_users(info, [entry.actor_id])
-            events.append(history_event(entry, history_selectors.change_labels([entry]))
-                          if entry is not None else None)
+            events.append(None if entry is None else history_event(
+                entry, history_selectors.change_labels([entry], actor=info.context.user)))
         return events
 
     @strawberry.field
@@ -352,12 +352,14 @@ class Record(TenantNode):
     @strawberry.field(description="The layout's header fields, formatted.")
     def header(self, root, info: Info) -> list[FieldValue]:
         layout = _layout(info, _record_type(root).key)
-        return [FieldValue(**vars(v)) for v in layout_selectors.field_values(root, layout.header_fields)]
+        values = layout_selectors.field_values(root, layout.header_fields, actor=info.context.user)
+        return [FieldValue(**vars(v)) for v in values]
 
     @strawberry.field(description="The Summary's key fields.")
     def key_fields(self, root, info: Info) -> list[FieldValue]:
         layout = _layout(info, _record_type(root).key)
-        return [FieldValue(**vars(v)) for v in layout_selectors.field_values(root, layout.key_fields)]
+        values = layout_selectors.field_values(root, layout.key_fields, actor=info.context.user)
+        return [FieldValue(**vars(v)) for v in values]
 
     @strawberry.field
     def custom_fields(self, root) -> list[FieldValue]:
@@ -411,7 +413,7 @@ class Record(TenantNode):
         _load_related(info, entries, root)
         info.context.extra.setdefault("records_by_ref", {})[root.ref_id] = root
         total = history_selectors.history_count(actor=actor, ref_id=root.ref_id)
-        labels = history_selectors.change_labels(entries)
+        labels = history_selectors.change_labels(entries, actor=actor)
         return connection_from([history_event(e, labels) for e in entries], offset=offset, total_count=total)
 
     @strawberry.field(description="Comments, history events and activities, newest first.")
@@ -437,7 +439,7 @@ class Record(TenantNode):
                 HistoryKindValues.COMMENTED, HistoryKindValues.LINKED))]
             _load_users(info, [entry.actor_id for entry in entries])
             _load_related(info, entries, root)
-            labels = history_selectors.change_labels(entries)
+            labels = history_selectors.change_labels(entries, actor=actor)
             items += [(e.at, history_event(e, labels)) for e in entries]
         if TimelineKind.ACTIVITY in wanted:
             activities = selectors.activity_list_for_record(actor=actor, record=root)

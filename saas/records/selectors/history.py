@@ -14,6 +14,7 @@ from datetime import datetime
 from django.apps import apps
 from django.db import connection
 
+from saas.access.visibility import visible
 from saas.records import registry
 from saas.records.enums import HistoryKind, RecordSource
 
@@ -159,6 +160,8 @@ def _entry(table: str, subject: str, snapshot: dict, previous: dict | None, meta
 
 
 def _kind(subject: str, label: str, changes: dict) -> str:
+    if label == HistoryKind.EMAILED:  # an email about the record, sent or failed (saas.mailing)
+        return HistoryKind.EMAILED
     if subject == "records.Comment":
         return HistoryKind.COMMENTED if label == "insert" else HistoryKind.UPDATED
     if label == "linked":
@@ -194,9 +197,10 @@ def related_keys(entry: HistoryEntry) -> list[tuple[str, int]]:
     return keys
 
 
-def change_labels(entries: list[HistoryEntry]) -> dict[tuple[str, str, object], str]:
+def change_labels(entries: list[HistoryEntry], *, actor) -> dict[tuple[str, str, object], str]:
     """What the ids in these events' changes stand for — `{(subject, column, id): "Acme SA"}` — one query per
-    related model, so the Updates tab reads "Owner: jane@… → paul@…", not "4 → 7"."""
+    related model, so the Updates tab reads "Owner: jane@… → paul@…", not "4 → 7". A record the actor may not
+    see keeps its bare id: its name stays out."""
     wanted: dict[type, set] = {}
     columns: dict[tuple[str, str], type] = {}
     for entry in entries:
@@ -209,7 +213,10 @@ def change_labels(entries: list[HistoryEntry]) -> dict[tuple[str, str, object], 
             wanted.setdefault(field.related_model, set()).update(v for v in values if v is not None)
     names = {}
     for related, pks in wanted.items():
-        for row in related._default_manager.filter(pk__in=pks):
+        rows = related._default_manager.filter(pk__in=pks)
+        if (record_type := registry.find_for_model(related)) is not None:
+            rows = visible(rows, actor=actor, module=record_type.key)
+        for row in rows:
             names[(related, row.pk)] = str(row)
     return {(subject, column, pk): names[(related, pk)] for (subject, column), related in columns.items()
             for (model, pk) in names if model is related}

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from saas.access.rights import field_access
+from saas.access.visibility import sees
 from saas.records import registry
 from saas.records.models import CustomFieldDefinition, Layout, Record
 
@@ -63,8 +64,10 @@ def layout_for_actor(*, actor, module: str) -> ModuleLayout:
         tabs=layout.tabs)
 
 
-def field_values(record: Record, names: list[str], custom_definitions: dict | None = None) -> list[FieldValue]:
-    """Formatted values of model fields (and `custom.<key>` fields) of a record, for headers and summaries."""
+def field_values(record: Record, names: list[str], custom_definitions: dict | None = None, *,
+                 actor) -> list[FieldValue]:
+    """Formatted values of model fields (and `custom.<key>` fields) of a record, for headers and summaries; a link
+    to a record the actor may not see shows nothing."""
     values = []
     for name in names:
         if name.startswith("custom."):
@@ -86,6 +89,9 @@ def field_values(record: Record, names: list[str], custom_definitions: dict | No
             continue
         raw = getattr(record, name)
         if isinstance(field, models.ForeignKey):
+            linked_type = registry.find_for_model(field.related_model)
+            if raw is not None and linked_type is not None and not sees(actor, raw, module=linked_type.key):
+                raw = None
             values.append(FieldValue(name, str(field.verbose_name), "link", str(raw) if raw else None,
                                      getattr(raw, "pk", None)))
             continue
@@ -100,7 +106,8 @@ def field_values(record: Record, names: list[str], custom_definitions: dict | No
 def custom_field_values(record: Record, module: str, definitions=None) -> list[FieldValue]:
     definitions = definitions if definitions is not None else {
         d.key: d for d in CustomFieldDefinition.objects.filter(module=module)}
-    return field_values(record, [f"custom.{key}" for key in definitions], definitions)
+    # Custom fields hold values, never links to other records: nothing for the actor's sight to narrow.
+    return field_values(record, [f"custom.{key}" for key in definitions], definitions, actor=None)
 
 
 def layout_fields(record_type) -> set[str]:

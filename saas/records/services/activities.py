@@ -3,13 +3,18 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from saas.access.enums import Action
 from saas.records import error_codes
 from saas.records.enums import ActivityKind
 from saas.records.models import Activity, ActivityLink, Record
+from saas.records.services.records import write_check
 
 
 def activity_create(*, actor, subject: str, records: list[Record], kind: str = ActivityKind.TASK, **fields) -> Activity:
-    """Plan an activity on one or more records; assigned to the actor unless a user or team is given."""
+    """Plan an activity on one or more records the actor may change; assigned to the actor unless a user or team
+    is given."""
+    for record in records:
+        write_check(actor, record, Action.EDIT)
     if fields.get("assigned_user") is None and fields.get("assigned_team") is None:
         fields["assigned_user"] = actor
     if fields.get("assigned_user") is not None and fields.get("assigned_team") is not None:

@@ -4,14 +4,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.access.enums import Action
 from saas.records import error_codes
 from saas.records.enums import CommentVisibility
 from saas.records.models import Comment, Record, UserPreference
+from saas.records.services.records import write_check
 
 
 def comment_add(*, actor, record: Record, body: str, visibility: str = CommentVisibility.INTERNAL,
                 parent: Comment | None = None) -> Comment:
-    """Post a comment on a record, or a reply in one of its threads."""
+    """Post a comment on a record the actor may change, or a reply in one of its threads."""
+    write_check(actor, record, Action.EDIT)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": ValidationError(_("Write something."), code=error_codes.REQUIRED)})

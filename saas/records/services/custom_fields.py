@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from saas.audit.services import settings_change_record
 from saas.records import error_codes, registry
 from saas.records.enums import CustomFieldType
 from saas.records.models import CustomFieldDefinition, Layout
@@ -29,6 +30,9 @@ def custom_field_define(*, actor, module: str, key: str, label: str, field_type:
                                        choices=list(choices or []), required=required, position=position)
     definition.full_clean()
     definition.save()
+    settings_change_record(actor=actor, target=definition, object_label=f"{module}.{key}",
+                           details={"module": module, "key": key, "type": field_type},
+                           summary=_("Custom field %(module)s.%(key)s defined") % {"module": module, "key": key})
     return definition
 
 
@@ -47,6 +51,9 @@ def custom_field_update(*, actor, definition: CustomFieldDefinition, label: str 
         setattr(definition, name, value)
     definition.full_clean()
     definition.save(update_fields=list(changes))
+    settings_change_record(actor=actor, target=definition, object_label=f"{definition.module}.{definition.key}",
+                           details={"changed": sorted(changes)}, summary=_("Custom field %(module)s.%(key)s changed")
+                           % {"module": definition.module, "key": definition.key})
     return definition
 
 
@@ -68,6 +75,9 @@ def custom_field_remove(*, actor, definition: CustomFieldDefinition) -> None:
                                 for block in config["blocks"]]
         layout.config = config
         layout.save(update_fields=["config"])
+    settings_change_record(actor=actor, target=definition, object_label=f"{definition.module}.{definition.key}",
+                           summary=_("Custom field %(module)s.%(key)s removed")
+                           % {"module": definition.module, "key": definition.key})
     definition.delete()
 
 

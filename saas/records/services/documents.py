@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from saas.access.enums import Action
 from saas.records import error_codes
 from saas.records.models import Document, DocumentFolder, DocumentLink, Record
+from saas.records.services.records import write_check
 from saas.records.services.tags import tag_get_or_create
 
 
@@ -22,7 +24,9 @@ def document_upload(*, actor, upload: File, records: list[Record] = (), title: s
                     generated: bool = False) -> Document:
     """Store an uploaded file (size and type checked, sha256 computed) in a top-level folder (created on
     first use) and link it to records. A file the product `generated` itself (a year's FEC) is not held to the
-    upload size limit."""
+    upload size limit. Linking a file to a record changes it: the actor must be allowed to."""
+    for record in records:
+        write_check(actor, record, Action.EDIT)
     name = get_valid_filename(getattr(upload, "name", "") or "file") or "file"
     size = upload.size or 0
     content_type = _content_type(upload, name)
@@ -55,14 +59,21 @@ def document_upload(*, actor, upload: File, records: list[Record] = (), title: s
     document.save()
     if tags:
         document.tags.set([tag_get_or_create(name=tag) for tag in tags])
-    document_link(actor=actor, document=document, records=records)
+    _links_create(document, records)
     return document
 
 
 def document_link(*, actor, document: Document, records: list[Record]) -> Document:
+    """Link a document to records the actor may change."""
+    for record in records:
+        write_check(actor, record, Action.EDIT)
+    _links_create(document, records)
+    return document
+
+
+def _links_create(document: Document, records: list[Record]) -> None:
     DocumentLink.objects.bulk_create([DocumentLink(document=document, ref_id=r.ref_id) for r in records],
                                      ignore_conflicts=True)
-    return document
 
 
 def folder_create(*, actor, name: str, parent: DocumentFolder | None = None) -> DocumentFolder:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.audit.services import settings_change_record
 from saas.records import error_codes, registry
 from saas.records.models import CustomFieldDefinition, Layout
 from saas.records.selectors.layouts import layout_fields
@@ -41,4 +42,7 @@ def layout_update(*, actor, module: str, changes: dict) -> Layout:
     layout.config = {**layout.config, **{k: v for k, v in changes.items() if k in KEYS and v is not None}}
     layout.updated_at = timezone.now()
     layout.save()
+    settings_change_record(actor=actor, target=layout, object_label=module,
+                           details={"parts": sorted(k for k, v in changes.items() if k in KEYS and v is not None)},
+                           summary=_("Layout of %(module)s changed") % {"module": module})
     return layout

@@ -52,15 +52,24 @@ def number_next(*, module: str, company_id: int | None = None) -> str:
     Gapless series lock their counter row until the caller commits: concurrent issuers wait, and a
     rollback gives the number back. Other series take a PostgreSQL sequence: no wait, gaps allowed.
     """
+    return numbers_next(module=module, count=1, company_id=company_id)[0]
+
+
+def numbers_next(*, module: str, count: int, company_id: int | None = None) -> list[str]:
+    """The next `count` numbers of a module, in order, taken in one step (an import's batch).
+
+    A gapless series moves its counter by `count` in one locked statement: the numbers are consecutive, and
+    a rollback gives them all back. A sequence series takes `count` values of its sequence at once.
+    """
     numbering = numbering_get(module=module)
     now = timezone.localtime()
     year = now.year if numbering.yearly_reset else 0
     company = (company_id or 0) if numbering.company_scoped else 0
     if numbering.gapless:
-        value = _counter_next(numbering, company, year)
+        values = _counter_next(numbering, company, year, count)
     else:
-        value = _sequence_next(numbering, company, year)
-    return format_number(numbering.pattern, value, now)
+        values = _sequence_next(numbering, company, year, count)
+    return [format_number(numbering.pattern, value, now) for value in values]
 
 
 def format_number(pattern: str, value: int, when) -> str:
@@ -78,23 +87,24 @@ def format_number(pattern: str, value: int, when) -> str:
     return TOKEN.sub(replace, pattern)
 
 
-def _counter_next(numbering: NumberingFormat, company_id: int, year: int) -> int:
+def _counter_next(numbering: NumberingFormat, company_id: int, year: int, count: int) -> range:
     table = NumberCounter._meta.db_table
     with connection.cursor() as cursor:
-        # One statement: creates the row on first use, otherwise increments it under a row lock held
-        # until the caller's transaction ends.
+        # One statement: creates the row on first use, otherwise moves it on by `count` under a row lock
+        # held until the caller's transaction ends.
         cursor.execute(
-            f"""INSERT INTO {table} (numbering_id, company_id, year, value) VALUES (%s, %s, %s, 1)
-                ON CONFLICT (numbering_id, company_id, year) DO UPDATE SET value = {table}.value + 1
+            f"""INSERT INTO {table} (numbering_id, company_id, year, value) VALUES (%s, %s, %s, %s)
+                ON CONFLICT (numbering_id, company_id, year) DO UPDATE SET value = {table}.value + EXCLUDED.value
                 RETURNING value""",
-            [numbering.pk, company_id, year],
+            [numbering.pk, company_id, year, count],
         )
-        return cursor.fetchone()[0]
+        last = cursor.fetchone()[0]
+    return range(last - count + 1, last + 1)
 
 
-def _sequence_next(numbering: NumberingFormat, company_id: int, year: int) -> int:
+def _sequence_next(numbering: NumberingFormat, company_id: int, year: int, count: int) -> list[int]:
     name = f"records_number_{numbering.pk}_{company_id}_{year}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}"')
-        cursor.execute("SELECT nextval(%s)", [f'"{name}"'])
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [f'"{name}"', count])
+        return sorted(value for (value,) in cursor.fetchall())

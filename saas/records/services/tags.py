@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
+from saas.access.enums import Action
 from saas.records import error_codes
 from saas.records.models import Record, Tag, TagLink
+from saas.records.services.records import write_check
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -34,13 +36,17 @@ def tag_get_or_create(*, name: str, color: str | None = None) -> Tag:
 
 
 def tag_add(*, actor, record: Record, name: str) -> Tag:
-    """Put a tag (created on first use, case-insensitive) on a record; adding it twice is harmless."""
+    """Put a tag (created on first use, case-insensitive) on a record the actor may change; adding it twice is
+    harmless."""
+    write_check(actor, record, Action.EDIT)
     tag = tag_get_or_create(name=name)
     TagLink.objects.get_or_create(tag=tag, ref_id=record.ref_id)
     return tag
 
 
 def tag_remove(*, actor, record: Record, name: str) -> None:
+    """Take a tag off a record the actor may change."""
+    write_check(actor, record, Action.EDIT)
     TagLink.objects.filter(ref_id=record.ref_id, tag__name__iexact=name.strip()).delete()
 
 

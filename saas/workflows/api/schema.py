@@ -84,7 +84,8 @@ class WorkflowType(TenantNode):
 @strawberry.input(description="A workflow; without `id`, a new one. Conditions: [{field, operator, value}] where "
                               "field may follow links (`account.industry`). Actions: [{kind: update_fields, fields, "
                               "target?} | {kind: create_activity, subject, dueInDays?} | {kind: create_record, "
-                              "module, fields, linkField?} | {kind: webhook, url}].")
+                              "module, fields, linkField?} | {kind: webhook, url} | {kind: send_email, templateId, "
+                              "to | toField (an email field, maybe of a linked record: `contact.email`)}].")
 class WorkflowInput:
     module: str
     name: str
@@ -108,8 +109,20 @@ def _snake(value):
     """Action keys as the services store them (`dueInDays` → `due_in_days`); field names are left alone."""
     if not isinstance(value, list):
         return value
-    keys = {"dueInDays": "due_in_days", "linkField": "link_field", "activityKind": "activity_kind"}
-    return [{keys.get(k, k): v for k, v in item.items()} if isinstance(item, dict) else item for item in value]
+    keys = {"dueInDays": "due_in_days", "linkField": "link_field", "activityKind": "activity_kind",
+            "templateId": "template_id", "toField": "to_field"}
+    return [{keys.get(k, k): _template_id(v) if k == "templateId" else v for k, v in item.items()}
+            if isinstance(item, dict) else item for item in value]
+
+
+def _template_id(value):
+    """An email template's global id (as the graph gives it) as the key the action stores."""
+    if not isinstance(value, str) or value.isdigit():
+        return value
+    try:
+        return global_pk(relay.GlobalID.from_id(value), "EmailTemplate")
+    except ValueError:
+        return None
 
 
 @strawberry.type
@@ -134,8 +147,13 @@ class WorkflowsMutation:
         services.workflow_delete(actor=info.context.user, workflow=_workflow(id))
         return Removed(ok=True)
 
-    @verb("Run a workflow now on one record (its conditions still apply); answers the run, if they held.",
+    @verb("Run a workflow now on one record; refused (conditions_unmet) when its conditions do not hold.",
           admin=True)
-    def workflow_run(self, info: Info, id: relay.GlobalID, record_id: relay.GlobalID) -> WorkflowRunType | None:
-        return services.workflow_run_manual(actor=info.context.user, workflow=_workflow(id),
-                                            record=record_of(info, record_id))
+    def workflow_run(self, info: Info, id: relay.GlobalID, record_id: relay.GlobalID) -> WorkflowRunType:
+        run = services.workflow_run_manual(actor=info.context.user, workflow=_workflow(id),
+                                           record=record_of(info, record_id))
+        if run is None:  # the service logs no run when the conditions do not hold
+            raise ValidationError({"recordId": ValidationError(
+                _("The workflow's conditions do not hold for this record: nothing was done."),
+                code=error_codes.CONDITIONS_UNMET)})
+        return run

@@ -1,20 +1,26 @@
-"""`migrate`: public schema, then the template schema (and its DDL cache), then every tenant.
+"""`migrate`: the public schema, then the rollout: the template schema (and its DDL cache), then every tenant.
 
 django-tenants only migrates schemas that have a Tenant row; the template has none (it is not a
 tenant), so it is migrated here, first, so that signups during a rollout already get the new
-schema. Tenants already at the template's migration state are skipped.
+schema. Tenants already at the template's migration state are skipped (tenants.rollout).
 """
+
+import os
 
 from django_tenants.management.commands.migrate_schemas import GET_EXECUTOR_FUNCTION, MigrateSchemasCommand
 from django_tenants.utils import get_public_schema_name
 
-from tenants import schemas
-from tenants.selectors import tenant_schema_names
+from tenants.management.commands.rollout import rollout_and_report
 from tenants.services import public_tenant_ensure
 
 
 class Command(MigrateSchemasCommand):
     help = "Migrates the public schema, the tenant template (refreshing its cached DDL) and every tenant."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                            help="Forked worker processes migrating tenants (default: CPU count).")
 
     def handle(self, *args, **options):
         if options.get("schema_name") or options.get("migration_name"):
@@ -24,17 +30,5 @@ class Command(MigrateSchemasCommand):
         if self.sync_public:
             executor.run_migrations(tenants=[get_public_schema_name()])
             public_tenant_ensure()
-        if not self.sync_tenant:
-            return
-        template = schemas.template_schema_name()
-        schemas.create_empty_schema(template)
-        executor.run_migrations(tenants=[template])
-        schemas.cache_template_ddl()
-        target = schemas.applied_migrations(template)
-        stale = [name for name in tenant_schema_names() if schemas.applied_migrations(name) != target]
-        if stale:
-            executor.run_migrations(tenants=stale)
-        verbosity = int(options.get("verbosity", 1))
-        if verbosity:
-            skipped = len(tenant_schema_names()) - len(stale)
-            self.stdout.write(f"Template DDL cached; {len(stale)} tenant(s) migrated, {skipped} already current.")
+        if self.sync_tenant:
+            rollout_and_report(self, workers=options["workers"], verbosity=int(options.get("verbosity", 1)))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from web import gql
 from web.app.pages import render_page
 from web.app.settings import admin_page, saved
+from web.app.settings.access import indented_name
 
 ROLES = (("member", gettext_lazy("Member")), ("admin", gettext_lazy("Administrator")))
 
@@ -24,6 +25,9 @@ def users(request):
         elif action == "role":
             payload = gql.run(request, "MemberRoleSet", {
                 "id": member, "isAdmin": request.POST.get("role") == "admin"})["memberRoleSet"]
+        elif action == "access-role":
+            payload = gql.run(request, "UserRoleSet", {"userId": request.POST.get("userId", ""),
+                                                       "roleId": request.POST.get("roleId", "")})["userRoleSet"]
         else:
             payload = gql.run(request, "MemberDeactivate", {"id": member})["memberDeactivate"]
         if not gql.failed(payload):
@@ -33,8 +37,13 @@ def users(request):
         else:
             row_errors[member] = gql.form_errors(payload)
     members = gql.run(request, "Members")["members"]
+    # Access roles are held by identities (User ids), memberships are listed by Member ids: the email joins them.
+    access = gql.run(request, "UserRoles")
+    held = {row["user"]["email"]: row for row in access["userRoles"]}
     for row in members:
         row["errors"] = [message for messages in row_errors.get(row["id"], {}).values() for message in messages]
+        row["access"] = held.get(row["email"])
     return render_page(request, "web/app/settings/users.html", {
         "members": members, "invite": invite, "errors": errors, "roles": ROLES,
+        "access_roles": [{"id": role["id"], "label": indented_name(role)} for role in access["roles"]],
     }, title=_("Users"), status=400 if errors or row_errors else 200)

@@ -1,0 +1,13 @@
+"""Codes of the mailing refusals, reported as `code` in GraphQL errors."""
+
+NOT_FOUND = "not_found"
+MODULE_UNKNOWN = "module_unknown"
+NAME_REQUIRED = "name_required"
+MERGE_FIELD_UNKNOWN = "merge_field_unknown"
+TEMPLATE_INVALID = "template_invalid"
+ADDRESS_INVALID = "address_invalid"
+SMTP_INVALID = "smtp_invalid"
+SMTP_CONNECTION_FAILED = "smtp_connection_failed"
+SMTP_AUTH_FAILED = "smtp_auth_failed"
+SMTP_REFUSED = "smtp_refused"
+FIELD_HIDDEN = "field_hidden"

@@ -1,0 +1,41 @@
+"""Planned sales upkeep: each morning, in every active tenant, invoice the subscription periods that are due and
+expire the quotes past their validity date (what `manage.py invoice_subscriptions` does by hand)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from procrastinate.contrib.django import app
+
+from saas.audit.planner import planned_job_register, scheduled_run, tick_time
+from saas.core.tasks import tenant_task
+from saas.sales.quotes import quotes_expire
+from saas.sales.recurring import subscription_invoice_due
+
+SALES_UPKEEP = "sales_upkeep"
+SALES_UPKEEP_CRON = "0 6 * * *"
+
+
+@tenant_task()
+def sales_upkeep(*, timestamp: int) -> None:
+    """One tenant's upkeep for one tick, run once whatever the number of starts (see `scheduled_run`)."""
+    slot = tick_time(timestamp)
+    with scheduled_run(job=SALES_UPKEEP, slot=slot) as run:
+        if run is None:
+            return
+        today = timezone.localdate(slot)
+        invoices = subscription_invoice_due(today=today)
+        run.result = {"invoices": [invoice.pk for invoice in invoices], "quotes_expired": quotes_expire(today=today)}
+
+
+@app.periodic(cron=SALES_UPKEEP_CRON, periodic_id=SALES_UPKEEP)
+@app.task(name="saas.sales.tasks.sales_upkeep_everywhere", queueing_lock="sales_upkeep_everywhere")
+def sales_upkeep_everywhere(timestamp: int) -> None:
+    """Each morning, one upkeep job per active tenant, all for the same tick."""
+    from tenants.enums import TenantStatus
+    from tenants.selectors import tenant_list
+
+    for schema_name in tenant_list(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True):
+        sales_upkeep.defer(schema_name=schema_name, timestamp=timestamp)
+
+
+planned_job_register(key=SALES_UPKEEP, label=_("Recurring invoices and expired quotes"),
+                     periodic_task=sales_upkeep_everywhere.name, tenant_task=sales_upkeep.name)
