@@ -27,7 +27,8 @@ ACTION_COLUMNS = {"view": "view", "create": "create", "edit": "edit", "delete": 
                   "import": "can_import"}
 
 
-def _name_clean(model, name: str, instance=None) -> str:
+def name_clean(model, name: str, instance=None) -> str:
+    """A stripped, required name no other row of `model` holds (case-insensitively)."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": ValidationError(_("Give it a name."), code=error_codes.NAME_REQUIRED)})
@@ -47,7 +48,7 @@ def _module_clean(module: str, field: str = "module") -> str:
 
 def role_create(*, actor, name: str, parent: Role, profiles: list[Profile] = (), is_default: bool = False) -> Role:
     """A role under `parent` (the tree has one root, the administrators')."""
-    role = Role(name=_name_clean(Role, name), parent=parent)
+    role = Role(name=name_clean(Role, name), parent=parent)
     role.full_clean(exclude=["path"])
     role.save()
     role.path = f"{parent.path}{role.pk}/"
@@ -64,7 +65,7 @@ def role_update(*, actor, role: Role, name: str | None = None, profiles: list[Pr
                 is_default: bool | None = None) -> Role:
     """Rename a role, give it other profiles, or make it the role of members given none."""
     if name is not None:
-        role.name = _name_clean(Role, name, role)
+        role.name = name_clean(Role, name, role)
         role.save(update_fields=["name"])
     if profiles is not None:
         role.profiles.set(profiles)
@@ -138,7 +139,7 @@ def user_role_set(*, actor, user, role: Role) -> UserRole:
 def profile_create(*, actor, name: str, description: str = "", view_all: bool = False,
                    edit_all: bool = False) -> Profile:
     """A profile with no module right yet."""
-    profile = Profile(name=_name_clean(Profile, name), description=description or "", view_all=view_all,
+    profile = Profile(name=name_clean(Profile, name), description=description or "", view_all=view_all,
                       edit_all=edit_all)
     profile.full_clean()
     profile.save()
@@ -150,7 +151,7 @@ def profile_create(*, actor, name: str, description: str = "", view_all: bool = 
 def profile_update(*, actor, profile: Profile, name: str | None = None, description: str | None = None,
                    view_all: bool | None = None, edit_all: bool | None = None) -> Profile:
     if name is not None:
-        profile.name = _name_clean(Profile, name, profile)
+        profile.name = name_clean(Profile, name, profile)
     for attribute, value in (("description", description), ("view_all", view_all), ("edit_all", edit_all)):
         if value is not None:
             setattr(profile, attribute, value)

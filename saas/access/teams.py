@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from saas.access import error_codes
 from saas.access.models import SharingRule, Team, TeamMember
 from saas.access.rights import forget
-from saas.access.roles import _name_clean
+from saas.access.roles import name_clean
 from saas.audit.services import settings_change_record
 
 
 def team_create(*, actor, name: str, members: list = ()) -> Team:
-    team = Team.objects.create(name=_name_clean(Team, name))
+    team = Team.objects.create(name=name_clean(Team, name))
     _members_set(team, members)
     settings_change_record(actor=actor, target=team, summary=_("Team “%(name)s” created") % {"name": team.name},
                            details={"members": sorted(user.email for user in members)})
@@ -24,7 +24,7 @@ def team_create(*, actor, name: str, members: list = ()) -> Team:
 def team_update(*, actor, team: Team, name: str | None = None, members: list | None = None) -> Team:
     """Rename a team, or make its members exactly `members` (who then see the records it owns)."""
     if name is not None:
-        team.name = _name_clean(Team, name, team)
+        team.name = name_clean(Team, name, team)
         team.save(update_fields=["name"])
     if members is not None:
         _members_set(team, members)

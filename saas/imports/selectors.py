@@ -3,6 +3,7 @@
 from saas.access import rights
 from saas.access.enums import Action
 from saas.imports.models import Import, ImportMapping
+from saas.imports.parsing import reader
 
 
 def import_get_for_actor(*, actor, import_id) -> Import | None:
@@ -19,3 +20,11 @@ def mapping_list(*, actor, module: str) -> list[ImportMapping]:
     if not rights.can(actor, module, Action.IMPORT):
         return []
     return list(ImportMapping.objects.filter(module=module))
+
+
+def import_header(job: Import) -> list[str]:
+    """The column names of the import's file, in their order, as the import reads them (a dry run keeps no file:
+    its answer carries the header it read)."""
+    if not job.content:
+        return list(getattr(job, "header", []))
+    return [name.strip() for name in next((row for row in reader(job.content, job.delimiter) if row), [])]

@@ -7,8 +7,6 @@ it is deleted once the import starts. Everything else is the API's: `importCreat
 `importMappings`, `import`, `importUndo`.
 """
 
-import csv
-import io
 import secrets
 
 from django.contrib import messages
@@ -26,7 +24,6 @@ from web.app.lists import LISTS, can_import, list_spec
 from web.app.pages import member_page, render_page
 
 SESSION_KEY = "import_uploads"
-HEADER_BYTES = 64 * 1024  # the header line is read from the file's start only
 MODES = (("ALL_OR_NOTHING", gettext_lazy("All or nothing: a single invalid row and nothing is imported")),
          ("VALID_ROWS_ONLY", gettext_lazy("Valid rows only: invalid rows are reported and left out")))
 ON_DUPLICATE = (("SKIP", gettext_lazy("Skip the row")), ("UPDATE", gettext_lazy("Update the existing record")),
@@ -68,14 +65,6 @@ def _upload_forget(request, token: str) -> None:
     if upload is not None:
         default_storage.delete(upload["path"])
         request.session[SESSION_KEY] = uploads
-
-
-def _header(upload: dict, encoding: str, delimiter: str) -> list[str]:
-    """The file's column names, in their order, read the way the API read them (its encoding and delimiter)."""
-    with default_storage.open(upload["path"], "rb") as stored:
-        start = stored.read(HEADER_BYTES).decode(encoding, errors="replace").lstrip("\ufeff")
-    row = next((row for row in csv.reader(io.StringIO(start, newline=""), delimiter=delimiter) if row), [])
-    return [name.strip() for name in row if name.strip()]
 
 
 def _start(request, upload: dict, variables: dict) -> dict:
@@ -162,7 +151,7 @@ def _uploaded(request, spec, context: dict):
         _upload_forget(request, token)
         return render_page(request, "web/app/import_upload.html", {**context, "errors": gql.form_errors(payload)},
                            title=_("Import into %(list)s") % {"list": spec.title}, status=400)
-    stored["header"] = _header(stored, payload["encoding"], payload["delimiter"])
+    stored["header"] = payload["header"]
     request.session[SESSION_KEY] = {**_uploads(request), token: stored}
     columns = {column: payload["columns"].get(column, "") for column in stored["header"]}
     choices = {"columns": columns, "defaults": {}, "duplicateFields": [], "onDuplicate": "SKIP", "mode": "",

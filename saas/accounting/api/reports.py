@@ -13,7 +13,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from graphql import GraphQLError
-from saas.accounting import error_codes, fec, reports, vat_return
+from saas.accounting import error_codes, fec, reports, selectors, vat_return
 from saas.accounting.models import FiscalYear
 from saas.core.graph import IsMember, global_pk, verb
 from saas.records.api.types import DocumentType
@@ -179,8 +179,8 @@ def _period(start: date, end: date) -> None:
         raise GraphQLError("The period ends before it starts.", extensions={"code": error_codes.PERIOD})
 
 
-def _fiscal_year(global_id: relay.GlobalID) -> FiscalYear:
-    fiscal_year = FiscalYear.objects.select_related("company").filter(pk=global_pk(global_id, "FiscalYear")).first()
+def _fiscal_year(info: Info, global_id: relay.GlobalID) -> FiscalYear:
+    fiscal_year = selectors.fiscal_year_get(actor=info.context.user, fiscal_year_id=global_pk(global_id, "FiscalYear"))
     if fiscal_year is None:
         raise ValidationError({"fiscalYearId": ValidationError(_("No such fiscal year."),
                                                                code=error_codes.NOT_FOUND)})
@@ -226,7 +226,8 @@ class AccountingReportsQuery:
     @strawberry.field(permission_classes=[IsMember], description="What is wrong in a fiscal year's books.")
     def books_check(self, info: Info, fiscal_year_id: relay.GlobalID,
                     old_after_days: int = 90) -> list[BooksFindingType]:
-        fiscal_year = FiscalYear.objects.filter(pk=global_pk(fiscal_year_id, "FiscalYear")).first()
+        fiscal_year = selectors.fiscal_year_get(actor=info.context.user,
+                                                fiscal_year_id=global_pk(fiscal_year_id, "FiscalYear"))
         if fiscal_year is None:
             raise GraphQLError("No such fiscal year.", extensions={"code": error_codes.NOT_FOUND})
         return reports.books_check(actor=info.context.user, fiscal_year=fiscal_year, old_after_days=old_after_days)
@@ -248,5 +249,5 @@ class AccountingReportsMutation:
     @verb("The FEC of a fiscal year, checked first, stored as a document named <SIREN>FEC<closing date>.txt.")
     def fec_export(self, info: Info, fiscal_year_id: relay.GlobalID,
                    separator: FecSeparator = FecSeparator.PIPE) -> DocumentType:
-        return fec.fec_export(actor=info.context.user, fiscal_year=_fiscal_year(fiscal_year_id),
+        return fec.fec_export(actor=info.context.user, fiscal_year=_fiscal_year(info, fiscal_year_id),
                               separator=separator.value)

@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.accounting import error_codes, services
+from saas.accounting import error_codes, selectors, services
 from saas.accounting.api.types import (
     EntryTemplateType,
     FiscalYearType,
@@ -28,6 +28,12 @@ from saas.core.graph import IsMember, global_pk, verb
 from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
 
+
+def _fiscal_year(info: Info, global_id) -> FiscalYear:
+    fiscal_year = selectors.fiscal_year_get(actor=info.context.user, fiscal_year_id=global_pk(global_id, "FiscalYear"))
+    if fiscal_year is None:
+        raise ValidationError({"id": ValidationError(_("No such fiscal year."), code=error_codes.NOT_FOUND)})
+    return fiscal_year
 
 @strawberry.input
 class EntryLineInput:
@@ -128,17 +134,11 @@ class AccountingMutation:
 
     @verb("Close a fiscal year: nothing is posted in it any more.", admin=True)
     def fiscal_year_close(self, info: Info, id: relay.GlobalID) -> FiscalYearType:
-        fiscal_year = FiscalYear.objects.filter(pk=global_pk(id, "FiscalYear")).first()
-        if fiscal_year is None:
-            raise ValidationError({"id": ValidationError(_("No such fiscal year."), code=error_codes.NOT_FOUND)})
-        return services.fiscal_year_close(actor=info.context.user, fiscal_year=fiscal_year)
+        return services.fiscal_year_close(actor=info.context.user, fiscal_year=_fiscal_year(info, id))
 
     @verb("Carry a closed fiscal year's balances forward: the next year's opening entry (journal AN).", admin=True)
     def fiscal_year_carry_forward(self, info: Info, id: relay.GlobalID) -> JournalEntryType:
-        fiscal_year = FiscalYear.objects.filter(pk=global_pk(id, "FiscalYear")).first()
-        if fiscal_year is None:
-            raise ValidationError({"id": ValidationError(_("No such fiscal year."), code=error_codes.NOT_FOUND)})
-        return services.fiscal_year_carry_forward(actor=info.context.user, fiscal_year=fiscal_year)
+        return services.fiscal_year_carry_forward(actor=info.context.user, fiscal_year=_fiscal_year(info, id))
 
 
 @strawberry.input

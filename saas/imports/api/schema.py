@@ -58,6 +58,10 @@ class ImportType(TenantNode):
     def status(self, root: models.Import) -> ImportStatus:
         return ImportStatus(root.status)
 
+    @strawberry.field(description="The file's column names, in their order.")
+    def header(self, root: models.Import) -> list[str]:
+        return selectors.import_header(root)
+
     @strawberry.field(description="Row-level report: row 1 is the header line; row 0 is the file as a whole.")
     def report(self, root: models.Import) -> list[ImportReportEntry]:
         return [ImportReportEntry(**entry) for entry in root.report]
