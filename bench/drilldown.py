@@ -9,7 +9,8 @@ triggers check them as for any entry). Prints:
   against the same data read by one hand-written SQL query and built into JSON, and their ratio (target ≤ 4);
 - the FEC export of the whole year, in a fresh process: lines per second (target ≥ 50,000) and the process's peak
   memory (target ≤ 200 MB), for the file alone and for the checked export stored as a document.
-Runs on the development database; the tenant it creates is dropped at the end. `python bench/drilldown.py`.
+Runs on the development database; the tenant it creates is dropped at the end (`BENCH_KEEP=1` keeps it, and
+`BENCH_TENANT=<slug>` measures a kept one again without building). `python bench/drilldown.py`.
 """
 
 import datetime as dt
@@ -49,6 +50,7 @@ from saas.catalog import services as catalog  # noqa: E402
 from saas.catalog.models import Product, Unit  # noqa: E402
 from saas.companies.models import Company  # noqa: E402
 from saas.crm import services as crm  # noqa: E402
+from saas.crm.models import Account  # noqa: E402
 from saas.records.models import RecordRef  # noqa: E402
 from saas.sales import payments as sales_payments  # noqa: E402
 from saas.sales import services as sales  # noqa: E402
@@ -295,15 +297,20 @@ def fec_process(slug: str, year_name: str) -> None:
 
 
 def main() -> None:
-    slug = f"bench-drill-{uuid.uuid4().hex[:6]}"
+    kept = os.environ.get("BENCH_TENANT")  # a tenant an earlier run kept (BENCH_KEEP=1): measure again, no build
+    slug = kept or f"bench-drill-{uuid.uuid4().hex[:6]}"
     email = f"{slug}@bench.example.com"
-    admin = User.objects.create_user(email, PASSWORD)
-    services.tenant_create(name="Bench drill-down", slug=slug, admin=admin)
+    if not kept:
+        services.tenant_create(name="Bench drill-down", slug=slug, admin=User.objects.create_user(email, PASSWORD))
     try:
         with schema_context(slug):
-            accounts, fiscal_year = build(admin)
-            copy_books(accounts, fiscal_year)
-            account = accounts[ACCOUNTS // 2]
+            if kept:
+                fiscal_year = FiscalYear.objects.get(name=str(timezone.localdate().year))
+                account = Account.objects.get(name=f"Customer {ACCOUNTS // 2:03d}")
+            else:
+                accounts, fiscal_year = build(User.objects.get(email=email))
+                copy_books(accounts, fiscal_year)
+                account = accounts[ACCOUNTS // 2]
         connection.close()
         host = f"{slug}.{settings.BASE_DOMAIN}"
         client = Client()

@@ -17,6 +17,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerStore
 from strawberry_django.utils.typing import get_django_definition
 
 from graphql import GraphQLObjectType, GraphQLScalarType, Undefined, get_nullable_type, is_list_type, is_non_null_type
+from saas.api.compiled import Precompleted
 from saas.api.field_rights import hidden_fields
 from saas.audit.services import request_address
 from saas.core.http import client_address
@@ -164,6 +165,11 @@ class ColumnReadingExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if serialized is not Undefined and serialized is not None:
                     return serialized
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    def complete_value(self, return_type, field_details_list, info, path, result, position_context):
+        if isinstance(result, Precompleted):
+            return result.value
+        return super().complete_value(return_type, field_details_list, info, path, result, position_context)
 
 
 def _selected_reader(field, resolve):

@@ -14,6 +14,7 @@ from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
 from saas.accounting.api.reports import AccountingReportsMutation, AccountingReportsQuery
 from saas.accounting.api.schema import AccountingMutation, AccountingQuery, AccountingSetupMutation
+from saas.api.compiled import compiled_node
 from saas.api.dashboard import DashboardQuery
 from saas.api.errors import mask_errors
 from saas.api.extensions import (
@@ -57,7 +58,7 @@ from tenants.api.types import UserType
 class NodeQuery:
     @strawberry.field(permission_classes=[IsMember], description="Any object by its global id.")
     def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
-        return id.resolve_node_sync(info, required=False)
+        return compiled_node(info, id.type_name, id.node_id) or id.resolve_node_sync(info, required=False)
 
     @strawberry.field(permission_classes=[IsMember], description="Objects by their global ids (at most 100).")
     def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:

@@ -230,6 +230,9 @@ GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "100000"))
 # Cost points per identity (API token, else user, else address) per minute; 0 turns the rate limit off.
 GRAPHQL_COST_PER_MINUTE = int(os.environ.get("GRAPHQL_COST_PER_MINUTE", "1000000"))
 GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(1024 * 1024)))
+# A node whose selection is only columns, links and connections is answered from column-only queries
+# (saas/api/compiled.py); "false" leaves every request to the usual path, the reference the tests compare it with.
+GRAPHQL_COMPILE_PLAIN_SUBTREES = os.environ.get("GRAPHQL_COMPILE_PLAIN_SUBTREES", "true").lower() != "false"
 
 STRAWBERRY_DJANGO = {
     "MUTATIONS_DEFAULT_HANDLE_ERRORS": True,
