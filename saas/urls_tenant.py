@@ -6,10 +6,11 @@ from django.urls import include, path
 from saas.api.schema import schema
 from saas.api.views import TenantGraphQLView
 from web import views
-from web.app import actions, auth, entries, forms, home, imports, lines, list_actions, lists, passwords, records
+from web.app import actions, auth, emails, entries, forms, home, imports, lines, list_actions, lists, passwords, records
 from web.app.settings import access as settings_access
 from web.app.settings import automation as settings_automation
 from web.app.settings import company as settings_company
+from web.app.settings import mailing as settings_mailing
 from web.app.settings import members as settings_members
 from web.app.settings import records as settings_records
 from web.app.settings import workflows as settings_workflows
@@ -45,6 +46,11 @@ urlpatterns = [
     path("settings/workflows/<str:workflow_id>/", settings_workflows.workflow_edit, name="settings-workflow-edit"),
     path("settings/workflows/<str:workflow_id>/runs/", settings_workflows.workflow_runs,
          name="settings-workflow-runs"),
+    path("settings/email-templates/", settings_mailing.email_templates, name="settings-email-templates"),
+    path("settings/email-templates/new/", settings_mailing.email_template_edit, name="settings-email-template-new"),
+    path("settings/email-templates/<str:template_id>/", settings_mailing.email_template_edit,
+         name="settings-email-template-edit"),
+    path("settings/email/", settings_mailing.smtp_settings, name="settings-smtp"),
     path("search/", home.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("records/<str:record_id>/", records.record_page, name="record"),
@@ -57,6 +63,7 @@ urlpatterns = [
     path("records/<str:record_id>/actions/<slug:action>/", actions.record_action, name="record-action"),
     path("records/<str:record_id>/payment/", actions.record_payment, name="record-payment"),
     path("records/<str:record_id>/email/", actions.record_email, name="record-email"),
+    path("records/<str:record_id>/send-email/", emails.record_email_send, name="record-email-send"),
     path("records/<str:record_id>/workflows/run/", settings_workflows.record_workflow_run,
          name="record-workflow-run"),
     path("lookup/<slug:module>/", forms.lookup, name="form-lookup"),

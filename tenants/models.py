@@ -82,7 +82,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Membership(models.Model):
     """Who may enter which tenant, and as what."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    # PROTECT: tenant rows name their members' identities without a database constraint (see
+    # saas.records.models.user_fk), so an identity holding a membership, even deactivated, cannot be deleted
+    # (deactivate it); its memberships go with their tenants, and then it can.
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
     kind = models.CharField(max_length=16, choices=MembershipKind.choices, default=MembershipKind.STAFF)
     is_admin = models.BooleanField(default=False)
@@ -107,6 +110,18 @@ class TemplateSchema(models.Model):
 
     def __str__(self) -> str:
         return f"template DDL of {self.created_at:%Y-%m-%d %H:%M} ({self.migrations_applied} migrations)"
+
+
+class SpareSchema(models.Model):
+    """A schema copied from the template ahead of time, renamed to a new tenant's slug at signup (tenants.pool)."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    # The digest of its applied migrations: only a spare at the template's state is taken.
+    state = models.CharField(max_length=32, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.schema_name
 
 
 class LoginToken(models.Model):

@@ -23,7 +23,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.migrations.state import ProjectState
 
-from tenants import schemas
+from tenants import pool, schemas
 from tenants.selectors import tenant_schema_names
 
 
@@ -84,6 +84,8 @@ def rollout(*, workers: int = 2, schema_names: list[str] | None = None, on_resul
     if error:
         raise RuntimeError(f"the template schema failed to migrate, no tenant was touched:\n{error}")
     schemas.cache_template_ddl()
+    # Spares copied before this migration would give new tenants the old schema: dropped, refilled later.
+    pool.discard_stale()
     names = tenant_schema_names() if schema_names is None else list(schema_names)
     states = migration_states([template, *names])
     report = RolloutReport(target=states[template])

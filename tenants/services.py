@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from saas.core.tenancy import TenantSeed, run_tenant_initializers, tenant_cache_prefix
-from tenants import error_codes, files, schemas
+from tenants import error_codes, files, pool, schemas
 from tenants.enums import Language, MembershipKind, TenantAuditAction, TenantStatus
 from tenants.models import Domain, LoginToken, Membership, Tenant, TenantAuditEvent, User
 from tenants.schemas import quote
@@ -114,7 +114,12 @@ def tenant_create(
         tenant.save()
         Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
         Membership.objects.create(user=admin, tenant=tenant, kind=MembershipKind.STAFF, is_admin=True)
-        if not (use_template and schemas.create_schema_from_template(slug)):
+        if use_template:
+            # A spare schema renamed (one catalog row), else the template's DDL replayed (seconds); the
+            # pool is refilled once this commits.
+            from_template = pool.spare_take(slug) or schemas.create_schema_from_template(slug)
+            pool.refill_later()
+        if not (use_template and from_template):
             schemas.create_schema_by_migrations(slug)
         with schema_context(slug):
             run_tenant_initializers(

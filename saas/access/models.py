@@ -28,7 +28,8 @@ class Team(models.Model):
 
 class TeamMember(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="teammember_unique")]
@@ -42,9 +43,10 @@ class ApiToken(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     # Identities live in the public schema: Django's delete collector, running there, cannot see this
-    # table, so it must not cascade. The database constraint still refuses to delete a referenced
-    # identity; identities are deactivated, not deleted.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    # table, so it must not cascade; no database constraint (see saas.records.models.user_fk): an identity
+    # holding a membership cannot be deleted (tenants.Membership.user is PROTECT); it is deactivated.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False)
     prefix = models.CharField(max_length=16, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -137,7 +139,8 @@ class UserRole(models.Model):
     """The role of a member in this company (the membership itself lives in the public schema)."""
 
     # No cascade from the public schema (see ApiToken.user).
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+",
+                                db_constraint=False)
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="users")
 
     def __str__(self) -> str:

@@ -2,12 +2,16 @@
 
 import contextlib
 import contextvars
+import datetime as dt
 
 from django.db import connection
+from django.db.models import Model
 from django_tenants.utils import get_public_schema_name
 
 from saas.audit.enums import EventKind
-from saas.audit.models import Event
+from saas.audit.models import Event, ScheduledRun
+
+PURGE_BATCH = 5000
 
 # The address of the request being served, set once per GraphQL operation, so that services deep below
 # need no extra argument to say where a change came from.
@@ -46,3 +50,27 @@ def settings_change_record(*, actor, summary: str, target=None, details: dict | 
     """Log a change of the tenant's settings (rights, teams, members, workflows…)."""
     return event_record(kind=EventKind.SETTINGS_CHANGE, actor=actor, summary=summary, target=target,
                         details=details, **names)
+
+
+def _purge(model: type[Model], field: str, before: dt.datetime, batch: int) -> int:
+    deleted = 0
+    while True:
+        # By batches of ids: one statement per batch, never a table-wide DELETE holding every row it removes.
+        ids = list(model.objects.filter(**{f"{field}__lt": before}).order_by(field, "pk").values_list("pk", flat=True)[
+            :batch])
+        if not ids:
+            return deleted
+        deleted += model.objects.filter(pk__in=ids).delete()[0]
+        if len(ids) < batch:
+            return deleted
+
+
+def event_log_purge(*, before: dt.datetime, batch: int | None = None) -> int:
+    """Delete the events logged before `before`, `batch` (PURGE_BATCH) rows a statement; answers how many."""
+    return _purge(Event, "at", before, batch or PURGE_BATCH)
+
+
+def scheduled_runs_purge(*, before: dt.datetime, batch: int | None = None) -> int:
+    """Delete the records of planned-job ticks older than `before`, `batch` (PURGE_BATCH) rows a statement;
+    answers how many."""
+    return _purge(ScheduledRun, "slot", before, batch or PURGE_BATCH)

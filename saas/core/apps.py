@@ -13,3 +13,10 @@ class CoreConfig(AppConfig):
         from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 
         MigrateSchemasCommand.autodetector = makemigrations.Command.autodetector
+
+        # pgtrigger reinstalls its slow `_pgtrigger_should_ignore` with every trigger a migration installs.
+        from django.db.models.signals import post_migrate
+
+        from saas.core.triggers import reinstall_after_migrate
+
+        post_migrate.connect(reinstall_after_migrate, sender=self)

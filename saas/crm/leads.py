@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.audit.services import settings_change_record
 from saas.crm import error_codes
 from saas.crm.models import Account, Contact, Deal, DealStage, Lead, LeadConversionRule, LeadStatus
 from saas.crm.services import account_create, contact_create
@@ -107,11 +108,24 @@ def conversion_rule_set(*, actor, target: str, target_field: str, lead_field: st
         errors["leadField"] = ValidationError(_("Unknown field."), code=error_codes.UNKNOWN_FIELD)
     if errors:
         raise ValidationError(errors)
+    previous = LeadConversionRule.objects.filter(target=target, target_field=target_field).values_list(
+        "lead_field", flat=True).first()
+    label = f"{target}.{target_field}"
     if lead_field is None:
         LeadConversionRule.objects.filter(target=target, target_field=target_field).delete()
-        return None
-    rule, _created = LeadConversionRule.objects.update_or_create(
-        target=target, target_field=target_field, defaults={"lead_field": lead_field})
+        rule = None
+    else:
+        rule, _created = LeadConversionRule.objects.update_or_create(
+            target=target, target_field=target_field, defaults={"lead_field": lead_field})
+    if previous != lead_field:
+        if lead_field is None:
+            summary = _("Lead conversion: %(target)s no longer mapped") % {"target": label}
+        else:
+            summary = _("Lead conversion: %(lead)s mapped to %(target)s") % {"lead": lead_field, "target": label}
+        settings_change_record(actor=actor, object_type="leadconversionrule", object_id=getattr(rule, "pk", ""),
+                               object_label=label, summary=summary,
+                               details={"target": target, "target_field": target_field,
+                                        "lead_field": [previous, lead_field]})
     return rule
 
 

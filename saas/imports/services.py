@@ -31,10 +31,11 @@ from saas.records import registry
 from saas.records.enums import RecordSource
 from saas.records.services.records import (
     record_create,
-    record_delete,
     record_update,
     records_check,
     records_create_many,
+    records_delete_many,
+    records_update_many,
 )
 
 BATCH = 1000
@@ -173,26 +174,30 @@ def import_execute(*, import_id: int) -> None:
 
 
 def import_undo(*, actor, job: Import) -> Import:
-    """Delete the records an import created and put back the values it replaced (other records untouched)."""
+    """Delete the records an import created and put back the values it replaced (other records untouched).
+
+    Set-based: the created records are soft-deleted in one statement and the updated ones restored by one
+    `bulk_update` per set of fields, so a 100,000-row import is undone in a constant number of queries; the
+    history triggers still write one event per record, in a context naming the import (source `import`)."""
     rights.require(actor, job.module, Action.IMPORT)
     # A failed import wrote nothing, unless it stopped on an error between two committed batches.
     if job.status != ImportStatus.DONE and not (job.status == ImportStatus.FAILED and job.rows.exists()):
         raise ValidationError(_("Only a finished import can be undone."), code=error_codes.NOT_UNDOABLE)
     model = registry.get(job.module).model
     fields = importable_fields(job.module)
-    rows = list(job.rows.all())
-    records = model.objects.in_bulk([row.object_id for row in rows])
-    for row in reversed(rows):
-        record = records.get(row.object_id)
-        if record is None:
-            continue
-        if row.action == RowAction.CREATED:
-            if record.deleted_at is None:
-                record_delete(actor=actor, record=record)
-        else:
-            current = model.objects.get(pk=record.pk)
-            record_update(actor=actor, record=current, version=current.version,
-                          fields={name: _restored(fields[name], value) for name, value in row.previous.items()})
+    with pghistory.context(source=RecordSource.IMPORT, import_undone=job.pk):
+        if job.rows.filter(action=RowAction.CREATED).exists():
+            records_delete_many(actor=actor, model=model,
+                                ids=job.rows.filter(action=RowAction.CREATED).values("object_id"))
+        # A record updated by two rows of the file gets back the values it had before the first one.
+        previous: dict[int, dict] = {}
+        for object_id, values in job.rows.filter(action=RowAction.UPDATED).order_by("-row").values_list(
+                "object_id", "previous"):
+            previous.setdefault(object_id, {}).update(values)
+        if previous:
+            records_update_many(actor=actor, model=model, changes={
+                object_id: {name: _restored(fields[name], value) for name, value in values.items()}
+                for object_id, values in previous.items()})
     job.status = ImportStatus.UNDONE
     job.save(update_fields=["status"])
     event_record(kind=EventKind.IMPORT, actor=actor, target=job, details={"status": job.status},

@@ -29,8 +29,11 @@ USER = settings.AUTH_USER_MODEL
 
 def user_fk(**options):
     # Identities live in the public schema: no cascade from there (Django's collector cannot see tenant
-    # tables); the database constraint still protects referenced identities.
-    return models.ForeignKey(USER, on_delete=models.DO_NOTHING, related_name="+", **options)
+    # tables), and no database constraint either: with one, deleting an identity would check (and lock)
+    # every referencing table of every tenant schema, which runs out of lock slots past ~90 tenants. An
+    # identity is protected in Python instead: it cannot be deleted while it holds a membership
+    # (tenants.Membership.user is PROTECT), and a tenant's rows only name its members.
+    return models.ForeignKey(USER, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, **options)
 
 
 class RecordRef(models.Model):

@@ -349,3 +349,20 @@ class UsageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_id or self.service_id} on {self.date}"
+
+
+class InvoiceReminder(models.Model):
+    """A payment reminder sent about an overdue invoice (level 1, 2, 3…): at most one per level, whatever the
+    number of runs of the reminder job (the unique constraint is the guarantee, not the job's care)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
+    level = models.PositiveSmallIntegerField(_("level"))
+    email = models.ForeignKey("mailing.SentEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["invoice", "level"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "level"], name="invoice_reminder_once_per_level")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: reminder {self.level}"

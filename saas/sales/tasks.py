@@ -1,5 +1,6 @@
 """Planned sales upkeep: each morning, in every active tenant, invoice the subscription periods that are due and
-expire the quotes past their validity date (what `manage.py invoice_subscriptions` does by hand)."""
+expire the quotes past their validity date (what `manage.py invoice_subscriptions` does by hand); then send the
+payment reminders of overdue invoices (saas.sales.reminders)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +10,12 @@ from saas.audit.planner import planned_job_register, scheduled_run, tick_time
 from saas.core.tasks import tenant_task
 from saas.sales.quotes import quotes_expire
 from saas.sales.recurring import subscription_invoice_due
+from saas.sales.reminders import invoice_reminders_send
 
 SALES_UPKEEP = "sales_upkeep"
 SALES_UPKEEP_CRON = "0 6 * * *"
+INVOICE_REMINDERS = "invoice_reminders"
+INVOICE_REMINDERS_CRON = "0 8 * * *"
 
 
 @tenant_task()
@@ -39,3 +43,29 @@ def sales_upkeep_everywhere(timestamp: int) -> None:
 
 planned_job_register(key=SALES_UPKEEP, label=_("Recurring invoices and expired quotes"),
                      periodic_task=sales_upkeep_everywhere.name, tenant_task=sales_upkeep.name)
+
+
+@tenant_task()
+def invoice_reminders(*, timestamp: int) -> None:
+    """One tenant's payment reminders for one tick, run once whatever the number of starts (see `scheduled_run`);
+    each (invoice, level) is sent once whatever the number of ticks (a unique constraint)."""
+    slot = tick_time(timestamp)
+    with scheduled_run(job=INVOICE_REMINDERS, slot=slot) as run:
+        if run is None:
+            return
+        run.result = invoice_reminders_send(today=timezone.localdate(slot))
+
+
+@app.periodic(cron=INVOICE_REMINDERS_CRON, periodic_id=INVOICE_REMINDERS)
+@app.task(name="saas.sales.tasks.invoice_reminders_everywhere", queueing_lock="invoice_reminders_everywhere")
+def invoice_reminders_everywhere(timestamp: int) -> None:
+    """Each morning, after the upkeep, one reminder job per active tenant, all for the same tick."""
+    from tenants.enums import TenantStatus
+    from tenants.selectors import tenant_list
+
+    for schema_name in tenant_list(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True):
+        invoice_reminders.defer(schema_name=schema_name, timestamp=timestamp)
+
+
+planned_job_register(key=INVOICE_REMINDERS, label=_("Payment reminders of overdue invoices"),
+                     periodic_task=invoice_reminders_everywhere.name, tenant_task=invoice_reminders.name)

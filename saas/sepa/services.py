@@ -148,6 +148,26 @@ def batch_create(*, actor, collection_date: dt.date, scheme: str = Scheme.CORE,
     return batch
 
 
+def batches_prepare(*, actor=None, today: dt.date, lead_days: int) -> dict:
+    """The planner's daily batches: for every company with creditor settings and every scheme, a draft batch
+    (`batch_create`, whose rules apply) of the invoices collectable `lead_days` days from `today`; none when there
+    is nothing to collect. Answers `{"batches": [ids], "invoices": count, "skipped": [reasons]}`."""
+    collection_date = today + dt.timedelta(days=max(lead_days, 1))
+    found = {"collection_date": collection_date.isoformat(), "batches": [], "invoices": 0, "skipped": []}
+    for creditor in CreditorSettings.objects.select_related("company").order_by("company_id"):
+        for scheme in Scheme.values:
+            try:
+                batch = batch_create(actor=actor, collection_date=collection_date, scheme=scheme,
+                                     company=creditor.company)
+            except ValidationError as refusal:
+                if getattr(refusal, "code", None) != error_codes.NOTHING_TO_COLLECT:
+                    found["skipped"].append(f"{creditor.company} {scheme}: {' '.join(refusal.messages)}")
+                continue
+            found["batches"].append(batch.pk)
+            found["invoices"] += batch.count
+    return found
+
+
 def batch_generate(*, actor, batch: DirectDebitBatch) -> bytes:
     """The batch's pain.008 file, validated against its XSD and stored; its mandates then count as used, so their
     next collection is recurrent (RCUR)."""

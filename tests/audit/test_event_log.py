@@ -188,3 +188,39 @@ def test_company_custom_field_and_layout_changes_are_logged(acme, acme_admin, ac
     assert [e["summary"] for e in events(acme_admin_api, kind="SETTINGS_CHANGE")] == [
         "Custom field accounts.tier removed", "Layout of accounts changed", "Custom field accounts.tier defined",
         f"Company “{company.name}” changed"]
+
+
+def test_numbering_tag_and_lead_conversion_changes_are_logged(acme, acme_admin_api):
+    # given
+    def run(query, **variables):
+        result = acme_admin_api.execute(query, variables)
+        assert "errors" not in result, result
+        return result["data"]
+
+    tag = run("""mutation($name: String!) { tagCreate(name: $name) { ... on Tag { id } } }""", name="VIP")["tagCreate"]
+    # when: a tag created, renamed, renamed to the same name (no change), deleted; a numbering format changed;
+    # a conversion mapping set then removed
+    rename = """mutation($id: ID!, $name: String) { tagUpdate(id: $id, name: $name) { __typename } }"""
+    run(rename, id=tag["id"], name="VIP gold")
+    run(rename, id=tag["id"], name="VIP gold")
+    run("""mutation($id: ID!) { tagDelete(id: $id) { __typename } }""", id=tag["id"])
+    run("""mutation { numberingFormatUpdate(module: "contacts", pattern: "CT-{YYYY}-{SEQ:4}", yearlyReset: false) {
+        __typename } }""")
+    mapping = """mutation($lead: String) { leadConversionRuleSet(target: "contact", targetField: "job_title",
+        leadField: $lead) { __typename } }"""
+    run(mapping, lead="company")
+    run(mapping, lead=None)
+    # then: newest first, each with what changed
+    changes = events(acme_admin_api, kind="SETTINGS_CHANGE")
+    assert [(e["summary"], e["objectType"], e["objectLabel"]) for e in changes] == [
+        ("Lead conversion: contact.job_title no longer mapped", "leadconversionrule", "contact.job_title"),
+        ("Lead conversion: company mapped to contact.job_title", "leadconversionrule", "contact.job_title"),
+        ("Numbering format of contacts changed to CT-{YYYY}-{SEQ:4}", "numberingformat", "contacts"),
+        ("Tag “VIP gold” deleted", "tag", "VIP gold"),
+        ("Tag “VIP” renamed “VIP gold”", "tag", "VIP gold"),
+        ("Tag “VIP” created", "tag", "VIP")]
+    assert changes[0]["details"]["lead_field"] == ["company", None]
+    assert changes[2]["details"]["pattern"][1] == "CT-{YYYY}-{SEQ:4}"
+    assert changes[2]["details"]["yearly_reset"] == [True, False]
+    assert changes[4]["details"] == {"name": ["VIP", "VIP gold"]}
+    assert all(e["actorEmail"] == acme.admin_email for e in changes)

@@ -123,3 +123,33 @@ def test_workflows_on_create_run_for_imported_records_from_one_job_per_batch(
         for job in evaluations:
             app.tasks[job["task_name"]](**job["args"])
     assert [contact.job_title for contact in contacts()] == ["Imported"] * 3
+
+
+def test_undo_is_set_based_whatever_the_number_of_rows(admin, dupont, django_assert_max_num_queries):  # noqa: F811
+    # given: 150 contacts imported, then a second file updating them (new last names) and creating 150 more
+    first = prepared(admin, 150)
+    import_execute(import_id=first.pk)
+    csv = HEADER + "".join(f"F{i};Changed{i};p{i}@example.com;Dupont SA\n" for i in range(300))
+    second = import_prepare(actor=admin, module="contacts", data=csv.encode(), file_name="again.csv",
+                            mode=ImportMode.VALID_ROWS_ONLY, duplicate_fields=["email"], on_duplicate="update")
+    import_execute(import_id=second.pk)
+    second.refresh_from_db()
+    assert (second.created, second.updated) == (150, 150)
+    versions = dict(Contact.objects.filter(last_name__startswith="Changed").values_list("pk", "version"))
+    # when: undone (row by row it took about 20 queries a row)
+    with django_assert_max_num_queries(40):
+        import_undo(actor=admin, job=second)
+    # then: the created ones are deleted, the updated ones have their values back, each change in its history
+    live = Contact.objects.filter(deleted_at=None)
+    assert sorted(live.values_list("last_name", flat=True)) == sorted(f"Person{i}" for i in range(150))
+    assert Contact.objects.exclude(deleted_at=None).count() == 150
+    restored = dict(live.values_list("pk", "version"))
+    assert all(restored[pk] == versions[pk] + 1 for pk in restored)
+    ann = live.get(email="p7@example.com")
+    assert ann.ref.display_name == "F7 Person7" and "person7" in ann.ref.search_text
+    assert not ann.ref.is_deleted and Contact.objects.exclude(deleted_at=None).first().ref.is_deleted
+    events = Contact.pgh_event_model.objects.filter(pgh_obj_id=ann.pk).order_by("-pgh_id").select_related(
+        "pgh_context")
+    assert events[0].last_name == "Person7" and events[0].pgh_context.metadata["source"] == "import"
+    second.refresh_from_db()
+    assert second.status == "undone"

@@ -66,12 +66,12 @@ def test_template_tags_unknown_filters_and_users_behind_links_are_refused(acme_a
         "subject": "merge_field_unknown"}
 
 
-def test_templates_are_for_admins_only(acme_admin_api, acme):
+def test_templates_are_changed_by_admins_and_read_by_every_member(acme_admin_api, acme):
     _user, api = staff("writer@acme.example.com", "Sales")
-    assert api.execute(LIST)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     result = api.execute(SAVE, {"input": {"module": "accounts", "name": "x", "subject": "x", "body": "x"}})
     assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     saved = save(acme_admin_api, module="accounts", name="Hello", subject="Hi", body="Hello {{ account.name }}")
+    assert api.execute(LIST)["data"]["emailTemplates"] == [{"name": "Hello", "module": "accounts"}]
     assert api.execute(DELETE, {"id": saved["id"]})["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert acme_admin_api.execute(DELETE, {"id": saved["id"]})["data"]["emailTemplateDelete"] == {
         "__typename": "Removed", "ok": True}

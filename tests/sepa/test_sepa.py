@@ -279,3 +279,34 @@ def test_lists(acme_admin_api, customer):
     assert data["sepaCreditorSettings"] == {"ics": ICS}
     assert data["sepaMandates"]["totalCount"] == 1
     assert data["directDebitBatches"]["edges"][0]["node"] == {"count": 1, "total": "240.00"}
+
+
+def test_the_daily_job_gathers_the_due_invoices_into_one_draft_batch_once(acme_admin_api, customer, second_customer,
+                                                                          jobs, settings):
+    from saas.sepa import tasks as sepa_tasks
+    from saas.sepa.models import DirectDebitLine
+    from tests.workflows.test_planner import jobs_by_key
+
+    # given: a creditor, a mandate for one customer, an invoice of each (due in 45 days), 60 days of lead time
+    settings.SEPA_COLLECTION_LEAD_DAYS = 60
+    creditor_set(acme_admin_api)
+    mandate_create(acme_admin_api, customer["account"], reference="RUM-CUSTOMER-1")
+    first = issued_invoice(acme_admin_api, customer)
+    issued_invoice(acme_admin_api, second_customer)  # no mandate: not collected
+    tick = int(timezone.now().timestamp())
+    # when: the morning tick, started twice, then the next morning's
+    sepa_tasks.sepa_batches_everywhere(timestamp=tick)
+    jobs()
+    sepa_tasks.sepa_batches(schema_name="acme", timestamp=tick)
+    sepa_tasks.sepa_batches(schema_name="acme", timestamp=tick + 24 * 3600)
+    # then: one draft batch holding the mandated invoice, once
+    with schema_context("acme"):
+        batches = list(DirectDebitBatch.objects.values_list("status", "count", "collection_date"))
+        lines = list(DirectDebitLine.objects.values_list("invoice__number", flat=True))
+        first_number = DirectDebitLine.objects.get().invoice.number
+    assert batches == [("draft", 1, timezone.localdate() + dt.timedelta(days=60))]
+    assert lines == [first_number]
+    batch = acme_admin_api.execute("{ directDebitBatches { edges { node { lines { invoice { id } } } } } }")
+    assert batch["data"]["directDebitBatches"]["edges"][0]["node"]["lines"] == [{"invoice": {"id": first}}]
+    planned = jobs_by_key(acme_admin_api)["sepa_batches"]
+    assert (planned["status"], planned["schedule"]) == ("SUCCEEDED", "30 6 * * *")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.web import data
+from tests.web.test_mailing_pages import welcome_template
 from tests.web.test_workflow_import_pages import dry_run_import, saved_workflow
 from web.app import forms, lists
 
@@ -32,6 +33,7 @@ def pages(acme_admin_api) -> dict[str, list[str]]:
     invoice = data.issued_invoice(acme_admin_api, account["id"])
     workflow = saved_workflow(acme_admin_api)
     profile = acme_admin_api.execute("{ profiles { id } }")["data"]["profiles"][0]["id"]
+    email_template = welcome_template(acme_admin_api)
     return {
         "tenant-home": ["/"],
         "login": ["/login/"],
@@ -58,6 +60,11 @@ def pages(acme_admin_api) -> dict[str, list[str]]:
         "settings-workflow-new": ["/settings/workflows/new/", "/settings/workflows/new/?module=deals"],
         "settings-workflow-edit": [f"/settings/workflows/{workflow}/"],
         "settings-workflow-runs": [f"/settings/workflows/{workflow}/runs/"],
+        "settings-email-templates": ["/settings/email-templates/", "/settings/email-templates/?module=invoices"],
+        "settings-email-template-new": ["/settings/email-templates/new/",
+                                        "/settings/email-templates/new/?module=invoices"],
+        "settings-email-template-edit": [f"/settings/email-templates/{email_template}/"],
+        "settings-smtp": ["/settings/email/"],
         "record-import": ["/contacts/import/", "/accounts/import/"],
         "import": [f"/imports/{dry_run_import(acme_admin_api)}/"],
         "search": ["/search/", "/search/?q=every"],
@@ -73,6 +80,7 @@ def pages(acme_admin_api) -> dict[str, list[str]]:
         "record-lines": [f"/records/{invoice}/lines/"],
         "record-payment": [f"/records/{invoice}/payment/"],
         "record-email": [f"/records/{invoice}/email/"],
+        "record-email-send": [f"/records/{record}/send-email/" for record in (account["id"], invoice)],
         "form-quick": ["/accounts/quick-create/?field=accountId", "/products/quick-create/?field=itemId"],
         "form-lookup": ["/lookup/accounts/?q=every", "/lookup/items/?q=widget"],
         "entry-new": ["/journal-entries/new/"],

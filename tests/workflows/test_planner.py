@@ -176,3 +176,35 @@ def test_the_planner_lists_scheduled_workflows_for_admins_only(acme, acme_admin,
     assert jobs["sales_upkeep"]["status"] == "SCHEDULED"
     _seller, seller_api = staff("planner@acme.example.com", "Sales")
     assert seller_api.execute(JOBS)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_old_events_and_runs_are_purged_by_batches_once_per_tick(acme, worker, settings, acme_admin_api):
+    from saas.audit.models import Event
+    from saas.audit.services import event_log_purge
+    from saas.workflows import tasks as workflow_tasks
+
+    # given: events and runs on both sides of their retention periods
+    settings.EVENT_RETENTION_DAYS, settings.SCHEDULED_RUN_RETENTION_DAYS = 30, 10
+    now = timezone.now()
+    connection.set_schema("acme")
+    Event.objects.all().delete()
+    for days in (1, 29, 31, 45, 400):
+        Event.objects.create(kind="export", summary=f"{days} days ago", at=now - dt.timedelta(days=days))
+    for days in (5, 11, 20):
+        ScheduledRun.objects.create(job="sales_upkeep", slot=now - dt.timedelta(days=days), status="succeeded")
+    # the service works by batches: two rows a statement here
+    assert event_log_purge(before=now - dt.timedelta(days=300), batch=2) == 1
+    connection.set_schema_to_public()
+    # when: the nightly tick, started twice
+    tick = tick_of(now)
+    workflow_tasks.log_retention_everywhere(timestamp=tick)
+    worker()
+    workflow_tasks.log_retention(schema_name="acme", timestamp=tick)
+    # then
+    connection.set_schema("acme")
+    kept = sorted(Event.objects.values_list("summary", flat=True))
+    runs = sorted(ScheduledRun.objects.values_list("job", "result"))
+    connection.set_schema_to_public()
+    assert kept == ["1 days ago", "29 days ago"]
+    assert runs == [("log_retention", {"events": 2, "scheduled_runs": 2}), ("sales_upkeep", {})]
+    assert jobs_by_key(acme_admin_api)["log_retention"]["status"] == "SUCCEEDED"

@@ -23,6 +23,8 @@ ENUM_LABELS = {
     "CREATED": _("Created"), "UPDATED": _("Updated"), "DELETED": _("Deleted"), "RESTORED": _("Restored"),
     "LINKED": _("Linked"), "UNLINKED": _("Unlinked"), "COMMENTED": _("Commented"),
     "STATUS_CHANGED": _("Status changed"), "EMAILED": _("Emailed"),
+    # emails sent about a record (SENT is shared with quotes)
+    "PENDING": _("Pending"), "FAILED": _("Failed"),
     "MANUAL": _("Manual"), "QUICK_CREATE": _("Quick create"), "WORKFLOW": _("Workflow"), "IMPORT": _("Import"),
     "API": _("API"), "PORTAL": _("Portal"),
     # activities, comments

@@ -45,7 +45,9 @@ NAVIGATION = (
                      NavEntry(_("Custom fields"), "settings-custom-fields"), NavEntry(_("Tags"), "settings-tags"),
                      NavEntry(_("Lead conversion"), "settings-lead-conversion"),
                      NavEntry(_("Event log"), "settings-event-log"), NavEntry(_("Planner"), "settings-planner"),
-                     NavEntry(_("Workflows"), "settings-workflows"))),
+                     NavEntry(_("Workflows"), "settings-workflows"),
+                     NavEntry(_("Email templates"), "settings-email-templates"),
+                     NavEntry(_("Email (SMTP)"), "settings-smtp"))),
 )
 
 

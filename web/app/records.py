@@ -20,6 +20,7 @@ from web import gql
 from web.app.labels import field_label
 from web.app.lists import list_url
 from web.app.pages import member_page, render_page
+from web.app.settings.mailing import record_email_parts, record_emails
 from web.app.settings.workflows import manual_workflows
 
 MONEY_FIELDS = {"total_excl_vat", "total_vat", "total_incl_vat", "amount", "sale_price", "purchase_price"}
@@ -64,9 +65,11 @@ def record_page(request, record_id: str):
     tab = request.GET.get("tab", "summary")
     if tab not in {t["key"] for t in tabs}:
         tab = "summary"
+    email_templates, emails = record_email_parts(request, node["module"]["key"], node["id"])
     context = {"record": node, "tabs": tabs, "tab": tab, "roll_up": roll_up, "comments": node["comments"],
                "list_url": list_url(node["module"]["key"]),
-               "manual_workflows": manual_workflows(request, node["module"]["key"])}
+               "manual_workflows": manual_workflows(request, node["module"]["key"]),
+               "email_templates": email_templates, "emails": emails}
     if tab != "summary":
         context.update(_tab_context(request, node["id"], tab))
     return render_page(request, "web/app/record.html", context, title=node["displayName"])
@@ -108,7 +111,7 @@ def _tab_context(request, record_id: str, tab: str) -> dict:
     if tab == "summary":
         page = _node(request, "RecordPage", {"id": record_id, "rollUp": _roll_up(request)})
         return {"template": "web/app/record/_summary.html", "record": page, "comments": page["comments"],
-                "roll_up": _roll_up(request)}
+                "roll_up": _roll_up(request), "emails": record_emails(request, page["id"])}
     if tab == "details":
         node = _node(request, "RecordDetails", {"id": record_id})
         layout = gql.run(request, "RecordLayout", {"module": node["module"]["key"]})["layout"]

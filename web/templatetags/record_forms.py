@@ -18,5 +18,6 @@ def record_actions(context, record: dict) -> dict:
         "edit_url": reverse("record-edit", args=[record["id"]]) if editable else "",
         "actions": actions_for(record),
         "workflows": context.get("manual_workflows") or [],
+        "send_email": bool(context.get("email_templates")) and not record.get("deletedAt"),
     }
 

@@ -102,7 +102,8 @@ def template_of(id: relay.GlobalID | None, field: str = "id") -> models.EmailTem
 
 @strawberry.type
 class MailingQuery:
-    @strawberry.field(permission_classes=[IsTenantAdmin], description="The email templates, of one module if given.")
+    @strawberry.field(permission_classes=[IsMember], description="The email templates, of one module if given "
+                      "(every member sends from them; admins change them).")
     def email_templates(self, info: Info, module: str | None = None) -> list[EmailTemplateType]:
         return list(selectors.email_template_list(module=module))
 

@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.audit.services import settings_change_record
 from saas.records import error_codes, registry
 from saas.records.models import NumberCounter, NumberingFormat
 
@@ -30,9 +31,17 @@ def numbering_update(*, actor, module: str, pattern: str, yearly_reset: bool) ->
     """Change a module's pattern; it must contain exactly one {SEQ} token."""
     validate_pattern(pattern)
     numbering = numbering_get(module=module)
+    before = {"pattern": numbering.pattern, "yearly_reset": numbering.yearly_reset}
     numbering.pattern = pattern
     numbering.yearly_reset = yearly_reset
     numbering.save(update_fields=["pattern", "yearly_reset"])
+    after = {"pattern": numbering.pattern, "yearly_reset": numbering.yearly_reset}
+    if after != before:
+        settings_change_record(
+            actor=actor, target=numbering, object_label=module,
+            details={name: [before[name], value] for name, value in after.items() if before[name] != value},
+            summary=_("Numbering format of %(module)s changed to %(pattern)s") % {"module": module,
+                                                                                  "pattern": pattern})
     return numbering
 
 

@@ -8,12 +8,13 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saas.access import rights
 from saas.access.enums import Action
-from saas.access.visibility import may_write
+from saas.access.visibility import every_row, may_write, visible
 from saas.records import error_codes, registry
 from saas.records.enums import RecordSource
 from saas.records.models import Record, RecordRef
@@ -227,6 +228,81 @@ def record_restore(*, actor, record: Record) -> Record:
     if locked.deleted_at is None:
         raise ValidationError(_("This record is not deleted."), code=error_codes.NOT_DELETED)
     return _set_deleted(actor, locked, deleted=False)
+
+
+def records_delete_many(*, actor, model: type[Record], ids: QuerySet | list[int]) -> int:
+    """Soft-delete many records of a type at once (an import undone), with the checks of `record_delete` on the
+    whole set: refused (`forbidden`, `protected`) and nothing written when one of them may not be deleted; the
+    ones deleted already are left as they are. A constant number of queries whatever their count (`ids` may be a
+    subquery); each deletion is in its record's history, written by the triggers. Answers how many were deleted."""
+    record_type = registry.for_model(model)
+    rights.require(actor, record_type.key, Action.DELETE)
+    targets = model.objects.filter(pk__in=ids, deleted_at__isnull=True)
+    _writable_check(actor, record_type, targets)
+    protected = Q()
+    for name, values in record_type.protected_when.items():
+        protected |= Q(**{f"{name}__in": values})
+    if protected and targets.filter(protected).exists():
+        raise ValidationError(_("Some of these records are kept as they are: they cannot be deleted."),
+                              code=error_codes.PROTECTED)
+    now = timezone.now()
+    locked = list(targets.select_for_update().values_list("pk", flat=True))
+    if not locked:
+        return 0
+    RecordRef.objects.filter(pk__in=model.objects.filter(pk__in=locked).values("ref_id")).update(
+        is_deleted=True, updated_at=now)
+    return model.objects.filter(pk__in=locked).update(
+        deleted_at=now, deleted_by=actor, version=F("version") + 1, updated_at=now, updated_by=actor)
+
+
+def records_update_many(*, actor, model: type[Record], changes: dict[int, dict]) -> int:
+    """Put values back on many records of a type at once (`{id: {field: value}}`, an import undone), with the
+    checks of `record_update` on the whole set (module right, each record writable, each changed field writable)
+    and no version check. Deleted records and values equal to the stored ones are left alone. The queries are
+    constant per distinct set of changed fields (one `bulk_update`), whatever the number of records; no
+    `record_saved` is sent (putting values back is no business edit that workflows should answer)."""
+    record_type = registry.for_model(model)
+    rights.require(actor, record_type.key, Action.EDIT)
+    targets = model.objects.filter(pk__in=list(changes), deleted_at__isnull=True)
+    _writable_check(actor, record_type, targets)
+    groups: dict[tuple[str, ...], list[Record]] = {}
+    for record in targets.select_for_update().order_by("pk"):
+        changed = []
+        for name, value in changes[record.pk].items():
+            field = model._meta.get_field(name)
+            stored = getattr(record, field.attname)
+            wanted = value.pk if isinstance(value, Model) else value
+            if stored != wanted:
+                setattr(record, field.attname, wanted)
+                changed.append(name)
+        if changed:
+            groups.setdefault(tuple(sorted(changed)), []).append(record)
+    rights.require_fields_writable(actor, record_type.key, {name for names in groups for name in names})
+    now = timezone.now()
+    refs = []
+    for names, records in groups.items():
+        for record in records:
+            record.version += 1
+            record.updated_at, record.updated_by = now, actor
+            ref = RecordRef(pk=record.ref_id, updated_at=now, **_ref_values(record_type, record))
+            refs.append(ref)
+        model.objects.bulk_update(records, [*names, "version", "updated_at", "updated_by"], batch_size=1000)
+    if refs:
+        RecordRef.objects.bulk_update(refs, ["updated_at", "display_name", "company_id", "search_text"],
+                                      batch_size=1000)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {RecordRef._meta.db_table} SET search_vector = to_tsvector('simple', search_text)"
+                           " WHERE id = ANY(%s)", [[ref.pk for ref in refs]])
+    return len(refs)
+
+
+def _writable_check(actor, record_type, targets: QuerySet) -> None:
+    """Every record of `targets` may be changed by the actor (row level), or the whole operation is refused."""
+    if every_row(actor, record_type.key, write=True):
+        return
+    if targets.count() != visible(targets, actor=actor, module=record_type.key, write=True).count():
+        raise ValidationError(_("You may see some of these records but not change them."),
+                              code=error_codes.FORBIDDEN)
 
 
 def write_check(actor, record: Record, action: str) -> None:

@@ -7,6 +7,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from saas.access.enums import Action
+from saas.audit.services import settings_change_record
 from saas.records import error_codes
 from saas.records.models import Record, Tag, TagLink
 from saas.records.services.records import write_check
@@ -58,6 +59,8 @@ def tag_create(*, actor, name: str, color: str | None = None) -> Tag:
     tag = Tag(name=name, **({"color": _tag_color_clean(color)} if color else {}))
     tag.full_clean()
     tag.save()
+    settings_change_record(actor=actor, target=tag, details={"name": tag.name, "color": tag.color},
+                           summary=_("Tag “%(name)s” created") % {"name": tag.name})
     return tag
 
 
@@ -71,14 +74,25 @@ def tag_update(*, actor, tag: Tag, name: str | None = None, color: str | None = 
                                                            code=error_codes.TAG_EXISTS)})
     if color is not None:
         changes["color"] = _tag_color_clean(color)
+    changes = {field: value for field, value in changes.items() if getattr(tag, field) != value}
+    before = {field: getattr(tag, field) for field in changes}
     for field, value in changes.items():
         setattr(tag, field, value)
     if changes:
         tag.full_clean()
         tag.save(update_fields=list(changes))
+        if "name" in changes:
+            summary = _("Tag “%(old)s” renamed “%(name)s”") % {"old": before["name"], "name": tag.name}
+        else:
+            summary = _("Tag “%(name)s” changed") % {"name": tag.name}
+        settings_change_record(actor=actor, target=tag, summary=summary,
+                               details={field: [before[field], value] for field, value in changes.items()})
     return tag
 
 
 def tag_delete(*, actor, tag: Tag) -> None:
     """Delete a tag: it leaves every record (each unlinking is in that record's history)."""
+    name, pk = tag.name, tag.pk
     tag.delete()
+    settings_change_record(actor=actor, object_type="tag", object_id=pk, object_label=name, details={"name": name},
+                           summary=_("Tag “%(name)s” deleted") % {"name": name})

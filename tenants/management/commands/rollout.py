@@ -4,6 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tenants import pool
 from tenants.rollout import rollout
 
 
@@ -30,6 +31,7 @@ def rollout_and_report(command: BaseCommand, *, workers: int, schema_names: list
             command.stdout.write(f"migrated {name}")
 
     report = rollout(workers=workers, schema_names=schema_names, on_result=on_result)
+    pool.refill_later()  # the spares left behind the template were dropped
     if verbosity:
         command.stdout.write(f"Template DDL cached; {len(report.migrated)} tenant(s) migrated, "
                              f"{len(report.current)} already current, {len(report.failed)} failed.")
