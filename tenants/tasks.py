@@ -1,9 +1,12 @@
-"""Background upkeep of the public schema: the pool of spare tenant schemas (tenants.pool)."""
+"""Background upkeep of the public schema (the pool of spare tenant schemas, tenants.pool), and the fan-out of
+planned jobs to every tenant."""
 
 from django.db import close_old_connections
 from procrastinate.contrib.django import app
 
 from tenants import pool
+from tenants.enums import TenantStatus
+from tenants.selectors import tenant_list
 
 SCHEMA_POOL_REFILL_CRON = "*/10 * * * *"
 
@@ -18,3 +21,9 @@ def schema_pool_refill(timestamp: int | None = None) -> int:
         return pool.fill()
     finally:
         close_old_connections()
+
+
+def defer_in_every_active_tenant(task, **kwargs) -> None:
+    """Queue a tenant task once in each active tenant, all with the same arguments (a planned job's tick)."""
+    for schema_name in tenant_list(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True):
+        task.defer(schema_name=schema_name, **kwargs)

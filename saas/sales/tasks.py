@@ -11,6 +11,7 @@ from saas.core.tasks import tenant_task
 from saas.sales.quotes import quotes_expire
 from saas.sales.recurring import subscription_invoice_due
 from saas.sales.reminders import invoice_reminders_send
+from tenants.tasks import defer_in_every_active_tenant
 
 SALES_UPKEEP = "sales_upkeep"
 SALES_UPKEEP_CRON = "0 6 * * *"
@@ -34,11 +35,7 @@ def sales_upkeep(*, timestamp: int) -> None:
 @app.task(name="saas.sales.tasks.sales_upkeep_everywhere", queueing_lock="sales_upkeep_everywhere")
 def sales_upkeep_everywhere(timestamp: int) -> None:
     """Each morning, one upkeep job per active tenant, all for the same tick."""
-    from tenants.enums import TenantStatus
-    from tenants.selectors import tenant_list
-
-    for schema_name in tenant_list(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True):
-        sales_upkeep.defer(schema_name=schema_name, timestamp=timestamp)
+    defer_in_every_active_tenant(sales_upkeep, timestamp=timestamp)
 
 
 planned_job_register(key=SALES_UPKEEP, label=_("Recurring invoices and expired quotes"),
@@ -60,11 +57,7 @@ def invoice_reminders(*, timestamp: int) -> None:
 @app.task(name="saas.sales.tasks.invoice_reminders_everywhere", queueing_lock="invoice_reminders_everywhere")
 def invoice_reminders_everywhere(timestamp: int) -> None:
     """Each morning, after the upkeep, one reminder job per active tenant, all for the same tick."""
-    from tenants.enums import TenantStatus
-    from tenants.selectors import tenant_list
-
-    for schema_name in tenant_list(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True):
-        invoice_reminders.defer(schema_name=schema_name, timestamp=timestamp)
+    defer_in_every_active_tenant(invoice_reminders, timestamp=timestamp)
 
 
 planned_job_register(key=INVOICE_REMINDERS, label=_("Payment reminders of overdue invoices"),

@@ -9,6 +9,7 @@ from procrastinate.contrib.django import app
 from saas.audit.planner import planned_job_register, scheduled_run, tick_time
 from saas.core.tasks import tenant_task
 from saas.sepa.services import batches_prepare
+from tenants.tasks import defer_in_every_active_tenant
 
 SEPA_BATCHES = "sepa_batches"
 SEPA_BATCHES_CRON = "30 6 * * *"
@@ -29,11 +30,7 @@ def sepa_batches(*, timestamp: int) -> None:
 @app.task(name="saas.sepa.tasks.sepa_batches_everywhere", queueing_lock="sepa_batches_everywhere")
 def sepa_batches_everywhere(timestamp: int) -> None:
     """Each morning, one batch job per active tenant, all for the same tick."""
-    from tenants.enums import TenantStatus
-    from tenants.selectors import tenant_list
-
-    for schema_name in tenant_list(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True):
-        sepa_batches.defer(schema_name=schema_name, timestamp=timestamp)
+    defer_in_every_active_tenant(sepa_batches, timestamp=timestamp)
 
 
 planned_job_register(key=SEPA_BATCHES, label=_("SEPA direct debit batches of the invoices coming due"),

@@ -16,6 +16,7 @@ from saas.workflows.enums import Trigger
 from saas.workflows.hooks import ON_CREATE, ON_UPDATE
 from saas.workflows.models import Workflow
 from saas.workflows.services import scheduled_workflows_run, workflow_run
+from tenants.tasks import defer_in_every_active_tenant
 
 
 @tenant_task()
@@ -86,11 +87,7 @@ def log_retention(*, timestamp: int) -> None:
 @app.task(name="saas.workflows.tasks.log_retention_everywhere", queueing_lock="log_retention_everywhere")
 def log_retention_everywhere(timestamp: int) -> None:
     """Each night, one retention job per active tenant, all for the same tick."""
-    from tenants.enums import TenantStatus
-    from tenants.selectors import tenant_list
-
-    for schema_name in tenant_list(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True):
-        log_retention.defer(schema_name=schema_name, timestamp=timestamp)
+    defer_in_every_active_tenant(log_retention, timestamp=timestamp)
 
 
 planned_job_register(key=LOG_RETENTION, label=_("Purge of old event log entries and job runs"),
