@@ -64,9 +64,11 @@ def test_a_spare_behind_the_template_is_not_taken_and_the_next_fill_drops_it(pub
     pool.fill(1)
     (spare,) = spare_names()
     # A migration reaches the template (the rollout migrates it first): the spare is now behind it.
+    # An explicit id: the sequence is not rolled back with the test, and the template's cached DDL names its value.
+    template = schemas.template_schema_name()
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {schemas.template_schema_name()}.django_migrations (app, name, applied) "
-                       "VALUES ('crm', '9999_newer', now())")
+        cursor.execute(f"INSERT INTO {template}.django_migrations (id, app, name, applied) "
+                       f"SELECT max(id) + 1, 'crm', '9999_newer', now() FROM {template}.django_migrations")
     assert pool.spare_count() == 0
 
     result = public_api.execute(SIGNUP, {"input": signup_input()})
