@@ -9,6 +9,7 @@ had yet: a job that was down for a month sends one 3rd reminder, not three email
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +27,16 @@ logger = logging.getLogger(__name__)
 
 # (level, days after the due date)
 REMINDER_LEVELS = ((1, 7), (2, 15), (3, 30))
+
+# Filters taking out the invoices another part of the product is already collecting (a direct debit under way):
+# registered by the apps above sales, which sales may not import.
+_exclusions: list[Callable] = []
+
+
+def reminder_exclusion_register(exclude: Callable) -> None:
+    """`exclude(invoices)` answers the invoices queryset without those that must not be reminded."""
+    if exclude not in _exclusions:
+        _exclusions.append(exclude)
 
 # The default template, written in the tenant's language when first needed; admins may then edit it (it is found
 # again by its name, in either language).
@@ -74,6 +85,8 @@ def invoice_reminders_send(*, today: dt.date) -> dict:
         status=InvoiceStatus.ISSUED, deleted_at__isnull=True, due_date__lte=today - dt.timedelta(days=first_days),
     )).annotate(reminded=Coalesce(Subquery(last_sent), 0)).filter(open_amount__gt=0).select_related(
         "account", "contact", "company").order_by("due_date", "id")
+    for exclude in _exclusions:
+        overdue = exclude(overdue)
     sent, no_email, refused = [], [], []
     template = None
     for invoice in overdue:

@@ -28,6 +28,11 @@ def creditor_settings_get(*, company: Company | None = None) -> CreditorSettings
     return CreditorSettings.objects.filter(company=company).first()
 
 
+def without_live_direct_debit(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """The invoices no live batch holds: those it holds are being collected, so no payment reminder for them."""
+    return invoices.exclude(direct_debit_lines__batch__status__in=HOLDING)
+
+
 def collectable_invoices(*, company: Company, scheme: str, collection_date: dt.date) -> QuerySet[Invoice]:
     """Issued euro invoices of `company` due by `collection_date` with an amount still due, whose customer has an
     active mandate of `scheme` (annotated `mandate_id`: the latest signed), and that no live batch holds."""

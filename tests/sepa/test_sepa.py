@@ -310,3 +310,25 @@ def test_the_daily_job_gathers_the_due_invoices_into_one_draft_batch_once(acme_a
     assert batch["data"]["directDebitBatches"]["edges"][0]["node"]["lines"] == [{"invoice": {"id": first}}]
     planned = jobs_by_key(acme_admin_api)["sepa_batches"]
     assert (planned["status"], planned["schedule"]) == ("SUCCEEDED", "30 6 * * *")
+
+
+def test_an_invoice_a_live_batch_collects_gets_no_payment_reminder(acme_admin_api, acme_admin, customer):
+    from saas.sales.reminders import invoice_reminders_send
+    from saas.sepa import services as sepa
+
+    # given: a mandated customer's invoice (45 days terms) gathered into a draft batch
+    creditor_set(acme_admin_api)
+    mandate_create(acme_admin_api, customer["account"], reference="RUM-REMIND-1")
+    number = acme_admin_api.execute("query($id: ID!) { node(id: $id) { ... on Invoice { number } } }",
+                                    {"id": issued_invoice(acme_admin_api, customer)})["data"]["node"]["number"]
+    later = timezone.localdate() + dt.timedelta(days=60)  # 15 days past due: the 2nd reminder is due
+    with schema_context("acme"):
+        sepa.batches_prepare(actor=acme_admin, today=timezone.localdate(), lead_days=60)
+        batch = DirectDebitBatch.objects.get()
+        # when: the reminders run while the batch collects it, then after the batch is cancelled
+        while_collected = invoice_reminders_send(today=later)
+        sepa.batch_cancel(actor=acme_admin, batch=batch)
+        after_cancel = invoice_reminders_send(today=later)
+    # then: no reminder while collected; afterwards it is considered again (no email to send it to here)
+    assert number not in while_collected["no_email"] and while_collected["sent"] == []
+    assert after_cancel["no_email"] == [number]
