@@ -2,9 +2,12 @@
 API's refusals are shown where they belong, and the pages are closed to members without the right."""
 
 import base64
+import os
+import time
 from unittest import mock
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from procrastinate import testing
@@ -175,6 +178,19 @@ def test_a_csv_is_uploaded_mapped_dry_run_imported_and_undone(member, acme_admin
     # the mapping saved with the dry run prefills the next file
     html, _token = mapping_step(member, "Nom;E-mail;Ville\nDupont;d@example.com;Nice\n", mapping="Salon export")
     assert '<option value="last_name" selected>' in html and 'value="Someone"' in html
+
+
+def test_a_file_left_waiting_over_a_day_goes_when_the_next_one_arrives(member):
+    folder = "acme/import-uploads"
+    before = set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
+    mapping_step(member, "Nom\nMartin\n")
+    [abandoned] = set(default_storage.listdir(folder)[1]) - before
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(default_storage.path(f"{folder}/{abandoned}"), (two_days_ago, two_days_ago))
+    # the next file (another list: the session itself keeps one file per list and would replace its own)
+    assert member.post("/accounts/import/", {"file": csv_file("Nom\nAcme\n")}).status_code == 200
+    waiting = set(default_storage.listdir(folder)[1])
+    assert abandoned not in waiting and len(waiting - before) == 1
 
 
 def test_a_file_the_api_refuses_stays_on_the_upload_step(member):

@@ -7,6 +7,7 @@ it is deleted once the import starts. Everything else is the API's: `importCreat
 `importMappings`, `import`, `importUndo`.
 """
 
+import datetime as dt
 import secrets
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +26,7 @@ from web.app.lists import LISTS, can_import, list_spec
 from web.app.pages import member_page, render_page
 
 SESSION_KEY = "import_uploads"
+UPLOAD_KEPT = dt.timedelta(days=1)  # a file waiting for its mapping longer than this was abandoned
 MODES = (("ALL_OR_NOTHING", gettext_lazy("All or nothing: a single invalid row and nothing is imported")),
          ("VALID_ROWS_ONLY", gettext_lazy("Valid rows only: invalid rows are reported and left out")))
 ON_DUPLICATE = (("SKIP", gettext_lazy("Skip the row")), ("UPDATE", gettext_lazy("Update the existing record")),
@@ -44,11 +47,26 @@ def _upload_store(request, key: str, upload) -> tuple[str, dict]:
     to the same list and left there goes: a session keeps one waiting file per list."""
     for earlier in [token for token, upload in _uploads(request).items() if upload["key"] == key]:
         _upload_forget(request, earlier)
+    folder = f"{request.tenant.schema_name}/import-uploads"
+    _abandoned_uploads_delete(folder)
     token = secrets.token_urlsafe(16)
-    name = default_storage.save(f"{request.tenant.schema_name}/import-uploads/{token}.csv", upload)
+    name = default_storage.save(f"{folder}/{token}.csv", upload)
     stored = {"key": key, "path": name, "fileName": upload.name}
     request.session[SESSION_KEY] = {**_uploads(request), token: stored}
     return token, stored
+
+
+def _abandoned_uploads_delete(folder: str) -> None:
+    """Files left waiting longer than UPLOAD_KEPT (their session ended or never came back) go when the tenant's
+    next file arrives: a session cannot delete what it abandoned."""
+    try:
+        _folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for file_name in files:
+        path = f"{folder}/{file_name}"
+        if timezone.now() - default_storage.get_modified_time(path) > UPLOAD_KEPT:
+            default_storage.delete(path)
 
 
 def _upload(request, key: str, token: str) -> dict | None:
