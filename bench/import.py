@@ -1,8 +1,9 @@
 """CSV import at size: N contact rows (default 100,000) linked to an account by name, through the import job.
 
 Prints the rows per second of the job (target: 100,000 rows in <= 60 s), the process's peak memory (target
-<= 300 MB) and the progress another connection read while the job ran (the job publishes processed/total
-after every batch of 1,000 rows), then the time to undo the import. Runs on the development database; the tenant it creates is dropped at the end.
+<= 300 MB), the progress another connection read while the job ran (the job publishes processed/total after every
+batch of 1,000 rows), then the time to undo the import. Runs on the development database; the tenant it creates
+is dropped at the end.
 `python bench/import.py [rows] [valid_rows_only|all_or_nothing]`.
 """
 
