@@ -1,8 +1,11 @@
-"""Reads of mailing: templates and SMTP settings (admins, checked by the API), the emails sent about a record."""
+"""Reads of mailing: templates and SMTP settings (admins, checked by the API), the emails sent about a record and
+the address they go to by default."""
 
 from django.db.models import QuerySet
 
+from saas.access.visibility import sees
 from saas.mailing.models import EmailTemplate, SentEmail, SmtpSettings
+from saas.records import registry
 
 
 def email_template_list(*, module: str | None = None) -> QuerySet[EmailTemplate]:
@@ -23,3 +26,16 @@ def smtp_settings_get() -> SmtpSettings | None:
 def sent_email_list(*, record) -> QuerySet[SentEmail]:
     """The emails sent (or being sent) about a record the caller has already found visible, newest first."""
     return SentEmail.objects.filter(ref_id=record.ref_id)
+
+
+def recipient_of(record, *, actor) -> str:
+    """The address an email about a record goes to by default: its own, else its contact's, else its account's (a
+    linked record only when the actor may see it; None, the system, sees all). Empty when none has one."""
+    if getattr(record, "email", ""):
+        return record.email
+    for link in ("contact", "account"):
+        linked = getattr(record, link, None) if link in {field.name for field in record._meta.fields} else None
+        linked_type = registry.find_for_model(type(linked)) if linked is not None else None
+        if linked_type is not None and linked.email and sees(actor, linked, module=linked_type.key):
+            return linked.email
+    return ""

@@ -17,6 +17,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from saas.mailing.models import EmailTemplate
+from saas.mailing.selectors import recipient_of
 from saas.mailing.services import email_template_save, record_email_send
 from saas.records.enums import RecordSource
 from saas.sales.models import Invoice, InvoiceReminder, InvoiceStatus
@@ -93,7 +94,7 @@ def invoice_reminders_send(*, today: dt.date) -> dict:
         level = reminder_level_due((today - invoice.due_date).days)
         if level <= invoice.reminded:
             continue
-        to = (invoice.contact.email if invoice.contact_id else "") or invoice.account.email
+        to = recipient_of(invoice, actor=None)
         if not to:
             no_email.append(invoice.number)
             logger.warning("invoice %s overdue: no email to send reminder %s to", invoice.number, level)

@@ -146,3 +146,35 @@ def test_a_template_may_not_carry_a_field_the_sender_may_not_see(acme, acme_admi
     assert sent["status"] == "PENDING"
     connection.set_schema("acme")
     assert list(SentEmail.objects.values_list("status", flat=True)) == [EmailStatus.PENDING]
+
+
+RECIPIENT = "query($id: ID!) { emailRecipient(recordId: $id) }"
+
+
+def test_the_default_recipient_is_the_records_address_else_a_link_the_user_may_see(acme, acme_admin, acme_admin_api):
+    from saas.records.services.bulk import record_assign
+    from tests.access.helpers import set_default
+
+    # given: an account with a billing address, owned by the admin, and two of its contacts given to a seller,
+    # one with an address of its own
+    seller, seller_api = staff("seller@acme.example.com", "Sales")
+    account = make_account(acme_admin, email="billing@globex.example.com")
+    connection.set_schema("acme")
+    silent = crm.contact_create(actor=acme_admin, fields={"last_name": "Silent", "account": account})
+    direct = crm.contact_create(actor=acme_admin, fields={"last_name": "Direct", "account": account,
+                                                          "email": "direct@globex.example.com"})
+    for contact in (silent, direct):
+        record_assign(actor=acme_admin, record=contact, owner_user=seller)
+    connection.set_schema_to_public()
+    set_default(acme_admin_api, "accounts", "PRIVATE")
+
+    def recipient(api, record) -> str:
+        return api.execute(RECIPIENT, {"id": gid(record)})["data"]["emailRecipient"]
+
+    # then: a record's own address first, else its account's — for those who may see the account only
+    assert recipient(acme_admin_api, account) == "billing@globex.example.com"
+    assert recipient(acme_admin_api, direct) == "direct@globex.example.com"
+    assert recipient(acme_admin_api, silent) == "billing@globex.example.com"
+    assert recipient(seller_api, direct) == "direct@globex.example.com"
+    assert recipient(seller_api, silent) == ""
+    assert recipient(seller_api, account) == ""  # a record the seller may not see: nothing

@@ -13,20 +13,15 @@ from web.app.pages import member_page, render_page
 from web.app.records import _node
 
 
-def default_address(record: dict) -> str:
-    """The record's email, else its contact's, else its account's (RecordEmailForm reads what each type has)."""
-    return (record.get("email") or (record.get("contact") or {}).get("email")
-            or (record.get("account") or {}).get("email") or "")
-
-
 @member_page
 @require_http_methods(["GET", "POST"])
 def record_email_send(request, record_id: str):
     """Choose a template and a recipient, send; back to the record page, where the email is listed."""
     record = _node(request, "RecordEmailForm", {"id": record_id})
-    templates = gql.run(request, "RecordEmailTemplates", {"module": record["module"]["key"]})["emailTemplates"]
+    offer = gql.run(request, "RecordEmailTemplates", {"id": record["id"], "module": record["module"]["key"]})
+    templates = offer["emailTemplates"]
     values = {"template": request.GET.get("template") or (templates[0]["id"] if templates else ""),
-              "to": default_address(record)}
+              "to": offer["emailRecipient"]}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = {"template": request.POST.get("template", ""), "to": request.POST.get("to", "").strip()}

@@ -118,6 +118,15 @@ class MailingQuery:
     def smtp_settings(self, info: Info) -> SmtpSettingsType | None:
         return selectors.smtp_settings_get()
 
+    @strawberry.field(permission_classes=[IsMember], description="The address an email about the record goes to by "
+                      "default: its own, else its contact's, else its account's; empty when none has one.")
+    def email_recipient(self, info: Info, record_id: relay.GlobalID) -> str:
+        try:
+            record = record_of(info, record_id)
+        except ValidationError:
+            return ""
+        return selectors.recipient_of(record, actor=info.context.user)
+
     @strawberry.field(permission_classes=[IsMember], description="The emails sent about a record, newest first.")
     def sent_emails(self, info: Info, record_id: relay.GlobalID, first: int | None = None,
                     after: str | None = None) -> Connection[SentEmailType]:
