@@ -28,6 +28,8 @@ from saas.access.models import (
 )
 
 READ_ACTIONS = frozenset({Action.VIEW, Action.EXPORT})
+# The scope target of the tenant's settings (roles, members, company, workflows...), beside modules and areas.
+ADMIN_SCOPE = "admin"
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,20 @@ def require(actor, module: str, action: str) -> None:
                               % {"action": action, "module": module}, code=error_codes.FORBIDDEN)
 
 
+def admin_allows(actor, *, write: bool) -> bool:
+    """An admin's settings, within its token's `admin:` (or `*:`) scope: a token for CRM reads changes no role."""
+    grant = grant_for(actor)
+    if not (grant.unrestricted or grant.admin):
+        return False
+    return grant.scopes is None or scope_allows(grant.scopes, ADMIN_SCOPE, Action.EDIT if write else Action.VIEW)
+
+
+def token_writes(actor) -> bool:
+    """A member's own writes (preferences, saved views, tokens): refused to a token holding only read scopes."""
+    scopes = grant_for(actor).scopes
+    return scopes is None or "write" in scopes.values()
+
+
 def field_access(actor, module: str) -> tuple[frozenset, frozenset]:
     """The fields of a module the actor may not see, and those it may not change (hidden ones included)."""
     grant = grant_for(actor)
@@ -149,7 +165,8 @@ def require_fields_writable(actor, module: str, names) -> None:
 def parse_scope(scope: str) -> tuple[str, str] | None:
     """`crm:read` → ("crm", "read"); None when malformed or naming nothing known."""
     target, _sep, access = str(scope).partition(":")
-    known = target == "*" or modules.get(target) is not None or any(m.area == target for m in modules.all_modules())
+    known = (target in ("*", ADMIN_SCOPE) or modules.get(target) is not None
+             or any(m.area == target for m in modules.all_modules()))
     return (target, access) if known and access in ("read", "write") else None
 
 
@@ -158,6 +175,15 @@ def scope_allows(scopes: dict[str, str], module: str, action: str) -> bool:
     targets = (module, definition.area if definition else None, "*")
     levels = {scopes.get(target) for target in targets}
     return "write" in levels or ("read" in levels and action in READ_ACTIONS)
+
+
+def scope_within(requested: tuple[str, str], held: dict[str, str]) -> bool:
+    """Is a parsed scope (`("invoices", "read")`) covered by the scopes a token holds?"""
+    target, access = requested
+    definition = modules.get(target)
+    covering = {target, "*"} | ({definition.area} if definition else set())
+    levels = {held.get(name) for name in covering}
+    return "write" in levels or (access == "read" and "read" in levels)
 
 
 def _compute(actor, schema: str) -> Grant:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from saas.access import error_codes
 from saas.access.models import ApiToken, ApiTokenEvent
-from saas.access.rights import parse_scope
+from saas.access.rights import grant_for, parse_scope, scope_within
 from saas.audit.enums import EventKind
 from saas.audit.services import event_record
 
@@ -32,15 +32,30 @@ def hash_secret(secret: str) -> str:
 def api_token_create(*, actor, name: str, expires_at: datetime | None = None, scopes: list[str] | None = None,
                      user=None) -> IssuedToken:
     """Issue a token acting as the actor (or as `user`, chosen by an admin) within `scopes`
-    (`<module|area|*>:<read|write>`, all of the user's rights by default); the secret is shown here only."""
+    (`<module|area|*>:<read|write>`, all of the user's rights by default); the secret is shown here only.
+
+    An actor acting through a token issues none wider than its own (by default, the same scopes), and acts for
+    another member only through an admin token scoped `*:write`."""
     name = (name or "").strip()
-    scopes = ["*:write"] if scopes is None else [str(scope).strip() for scope in scopes]
+    held = grant_for(actor).scopes
+    if scopes is None:
+        scopes = ["*:write"] if held is None else [f"{target}:{access}" for target, access in held.items()]
+    scopes = [str(scope).strip() for scope in scopes]
+    acts_for_anyone = grant_for(actor).admin and (held is None or held.get("*") == "write")
+    if user is not None and user.pk != actor.pk and not acts_for_anyone:
+        raise ValidationError({"user_id": ValidationError(
+            _("Only administrators (through a token, one scoped *:write) issue tokens acting as someone else."),
+            code=error_codes.FORBIDDEN)})
     errors = {}
     invalid = [scope for scope in scopes if parse_scope(scope) is None]
     if invalid or not scopes:
         errors["scopes"] = ValidationError(
             _("Unknown scope: %(scopes)s (write <module, area or *>:<read or write>).")
             % {"scopes": ", ".join(invalid) or "-"}, code=error_codes.SCOPE_INVALID)
+    elif held is not None and (wider := [scope for scope in scopes if not scope_within(parse_scope(scope), held)]):
+        errors["scopes"] = ValidationError(
+            _("A token cannot issue a token wider than its own scopes: %(scopes)s.") % {"scopes": ", ".join(wider)},
+            code=error_codes.SCOPE_TOO_WIDE)
     if not name:
         errors["name"] = ValidationError(_("Give the token a name."), code=error_codes.TOKEN_NAME_REQUIRED)
     if expires_at is not None and expires_at <= timezone.now():

@@ -6,9 +6,13 @@ from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from saas.api.authority import AccessAuthority
 from saas.api.errors import mask_errors
 from saas.api.limits import QueryLimits
+from saas.core.graph import install_authority
 from tenants.api.public import PublicMutation, PublicQuery
+
+install_authority(AccessAuthority())
 
 schema = strawberry.Schema(
     query=PublicQuery,

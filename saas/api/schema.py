@@ -14,6 +14,7 @@ from saas.access.api.schema import AccessMutation, AccessQuery
 from saas.access.api.types import ApiTokenType
 from saas.accounting.api.reports import AccountingReportsMutation, AccountingReportsQuery
 from saas.accounting.api.schema import AccountingMutation, AccountingQuery, AccountingSetupMutation
+from saas.api.authority import AccessAuthority
 from saas.api.compiled import compiled_node
 from saas.api.dashboard import DashboardQuery
 from saas.api.errors import mask_errors
@@ -34,7 +35,7 @@ from saas.catalog.api.schema import CatalogMutation, CatalogQuery, PricingMutati
 from saas.catalog.api.types import ProductFamilyType, ProductType, ServiceType, VatRateType
 from saas.companies.api.schema import CompaniesMutation, CompaniesQuery
 from saas.companies.api.types import CompanyType
-from saas.core.graph import IsMember
+from saas.core.graph import IsMember, install_authority
 from saas.crm.api.schema import CrmMutation, CrmQuery, SalesPipelineMutation, SalesPipelineQuery
 from saas.crm.api.types import AccountType, ContactType, DealType, LeadType
 from saas.imports.api.schema import ImportsMutation, ImportsQuery
@@ -89,6 +90,8 @@ Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesM
                                    AccountingMutation, AccountingSetupMutation, AccountingReportsMutation, SepaMutation,
                                    BankingMutation, ListsMutation, MembersMutation, RecordSettingsMutation,
                                    ImportsMutation, WorkflowsMutation, MailingMutation))
+
+install_authority(AccessAuthority())
 
 schema = strawberry.Schema(
     query=Query,

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from saas.access.visibility import visible
 from saas.banking.models import BankAccount, BankStatementImport, BankTransaction, ThirdPartyBankAccount
+from saas.crm.selectors import account_list
 
 
 def bank_account_list(*, actor) -> QuerySet[BankAccount]:
@@ -19,7 +20,9 @@ def bank_account_get_for_actor(*, actor, bank_account_id) -> BankAccount | None:
 
 
 def third_party_bank_account_list(*, actor) -> QuerySet[ThirdPartyBankAccount]:
-    return visible(ThirdPartyBankAccount.objects.all(), actor=actor, module="bank_accounts")
+    """Third parties' bank accounts follow their owner: only those of the accounts the actor may see."""
+    return visible(ThirdPartyBankAccount.objects.filter(account__in=account_list(actor=actor)), actor=actor,
+                   module="bank_accounts")
 
 
 def statement_import_list(*, actor) -> QuerySet[BankStatementImport]:

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 
+from saas.access.enums import Action
 from saas.accounting.models import Journal, JournalKind, LedgerAccount
 from saas.banking import error_codes, statements
 from saas.banking.models import BankAccount, BankStatementImport, BankTransaction, ThirdPartyBankAccount
 from saas.companies.models import Company
+from saas.records.services.records import write_check
 
 DEFAULT_LEDGER_ACCOUNT = "512100"
 DEFAULT_JOURNAL = "BQ"
@@ -113,7 +115,9 @@ def _registered_bic(iban: str) -> str:
 
 def third_party_bank_account_create(*, actor, account, iban: str, bic: str = "",
                                     holder_name: str = "") -> ThirdPartyBankAccount:
-    """A customer's or supplier's bank account (valid IBAN and BIC, once per third party)."""
+    """A customer's or supplier's bank account (valid IBAN and BIC, once per third party); it is part of the third
+    party's record: the actor may change that record."""
+    write_check(actor, account, Action.EDIT)
     errors = {}
     try:
         iban = iban_clean(iban)

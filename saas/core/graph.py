@@ -5,6 +5,7 @@ the schema (`<schema>.<pk>`, then base64 with the type name by Strawberry), and 
 another tenant resolves to nothing here.
 """
 
+import contextvars
 import functools
 from collections.abc import Iterable
 from enum import Enum
@@ -18,7 +19,10 @@ from strawberry import relay
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
+from strawberry_django.fields.types import OperationInfo, OperationMessage
 from strawberry_django.relay import resolve_model_nodes
+
+from graphql import GraphQLError
 
 
 def graphql_enum(name: str, choices) -> type[Enum]:
@@ -55,34 +59,161 @@ def local_pk(node_id: str) -> str | None:
     return pk
 
 
-class IsMember(BasePermission):
-    """The request's identity is an active member of this tenant (session or API token)."""
+_refusal: contextvars.ContextVar = contextvars.ContextVar("needs_refusal")
 
-    error_extensions = {"code": "UNAUTHENTICATED"}
+
+class Needs(BasePermission):
+    """What a query or mutation field needs, declared next to it in one form (a schema walk fails on a field
+    without one): a module right (`needs(module, action)`, the module fixed or read from an argument),
+    the tenant's admins (`IsTenantAdmin`), any member (`IsMember`) or anyone (`Anyone`, for signing in).
+
+    The check and an API token's scopes both follow from it: a token only narrows what its member may do —
+    a module right within the token's scopes, admin fields within `admin:` (or `*:`), and a member's own
+    mutations only with some write scope (a read token changes nothing).
+    """
+
+    kind: str = "member"
+    module: str | None = None
+    action: str | None = None
+    # Where the module comes from when it is not fixed: an argument naming a module (`input.module`), or one
+    # holding record ids (`id`, `ids`, `input.recordId`) whose types name their modules.
+    module_argument: str | None = None
+    record_argument: str | None = None
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        if getattr(info.context, "membership", None) is not None:
-            return True
-        user = getattr(info.context, "user", None)
-        if user is None or not user.is_authenticated:
-            self.message = "Authentication required: log in or send an API token (Authorization: Bearer)."
-        else:
-            self.message = "This identity is not a member of this company."
-        return False
-
-
-class IsTenantAdmin(IsMember):
-    """Tenant settings (layouts, numbering formats, custom fields) are changed by the tenant's admins."""
-
-    error_extensions = {"code": "FORBIDDEN"}
-
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        if not super().has_permission(source, info, **kwargs):
-            self.error_extensions = {"code": "UNAUTHENTICATED"}
+        # One instance serves every request: the refusal waits for `on_unauthorized` in a context variable.
+        try:
+            self.check(info, kwargs)
+        except _Refusal as refusal:
+            _refusal.set(refusal)
             return False
-        self.error_extensions = {"code": "FORBIDDEN"}
-        self.message = "Only the administrators of this company can change its settings."
-        return bool(info.context.membership.is_admin)
+        return True
+
+    def on_unauthorized(self):
+        """A member's mutation answers its payload's coded refusal (`forbidden`), as services do; anything else, a
+        GraphQL error with the code in its extensions."""
+        refusal = _refusal.get()
+        if refusal.mutation:
+            return OperationInfo(messages=[OperationMessage(
+                kind=OperationMessage.Kind.PERMISSION, message=refusal.message, field=None, code=refusal.code.lower())])
+        raise GraphQLError(refusal.message, extensions={"code": refusal.code})
+
+    def check(self, info: Info, kwargs: dict) -> None:
+        if self.kind == "anyone":
+            return
+        writes = info.operation.operation.value == "mutation"
+        # Refused as data only where the payload can say it (a union with OperationInfo).
+        as_data = writes and getattr(info._field, "handle_errors", False)
+        if getattr(info.context, "membership", None) is None:
+            user = getattr(info.context, "user", None)
+            _refuse("UNAUTHENTICATED", "Authentication required: log in or send an API token (Authorization: Bearer)."
+                    if user is None or not user.is_authenticated else "This identity is not a member of this company.",
+                    mutation=False)
+        authority = _authority()
+        actor = info.context.user
+        if self.kind == "admin":
+            if not (info.context.membership.is_admin and authority.admin_allows(actor, write=writes)):
+                # As before declarations were one form: an admin-only field refuses with a GraphQL error.
+                _refuse("FORBIDDEN", "Only the administrators of this company may do this.", mutation=False)
+        elif self.kind == "member":
+            if writes and not authority.member_writes(actor):
+                _refuse("FORBIDDEN", "This API token may only read.", mutation=as_data)
+        else:
+            modules = self.modules(kwargs)
+            if not all(authority.allows(actor, module, self.action) for module in modules):
+                _refuse("FORBIDDEN", f"You are not allowed to do this ({self.action} on {', '.join(sorted(modules))}).",
+                        mutation=as_data)
+
+    def modules(self, kwargs: dict) -> set[str]:
+        """The modules the right is needed on, for these arguments (an unknown id names none: its resolver
+        answers "not found", as for a record one may not see)."""
+        if self.module is not None:
+            return {self.module}
+        name = self.module_argument or self.record_argument
+        value: Any = kwargs
+        for part in name.split("."):
+            value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        values = value if isinstance(value, list | tuple) else [value]
+        if self.module_argument:
+            return {str(item) for item in values if item}
+        authority = _authority()
+        return {module for item in values if item
+                for module in [authority.module_of_type(getattr(item, "type_name", None))] if module}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.kind == "right" and cls.action is None:
+            raise TypeError(f"{cls.__name__} names no action")
+
+
+class IsMember(Needs):
+    """Any member of this tenant (session or API token)."""
+
+    kind = "member"
+
+
+class IsTenantAdmin(Needs):
+    """The tenant's administrators: settings, roles, members, workflows."""
+
+    kind = "admin"
+
+
+class Anyone(Needs):
+    """No identity needed: signing up, logging in, resetting a password, accepting an invitation."""
+
+    kind = "anyone"
+
+
+class _Refusal(Exception):
+    def __init__(self, code: str, message: str, *, mutation: bool):
+        super().__init__(message)
+        self.code, self.message, self.mutation = code, message, mutation
+
+
+def _refuse(code: str, message: str, *, mutation: bool):
+    raise _Refusal(code, message, mutation=mutation)
+
+
+@functools.cache
+def needs(module: str | None, action: str, *, module_argument: str | None = None,
+          record_argument: str | None = None) -> type[Needs]:
+    """The declaration of a module right: `needs("quotes", "edit")`, or with `module=None` the module named by
+    an argument (`module_argument="input.module"`) or by the types of record ids (`record_argument="ids"`)."""
+    if (module is None) == (module_argument is None and record_argument is None):
+        raise TypeError("needs() takes a module, or the argument that names it")
+    name = "Needs_" + "_".join(str(part) for part in (module, module_argument, record_argument, action) if part)
+    return type(name, (Needs,), {"kind": "right", "module": module, "action": action,
+                                 "module_argument": module_argument, "record_argument": record_argument})
+
+
+class Authority:
+    """Answers the declarations; installed by the composition root (saas.api), which knows the access rules and
+    the record types — this kernel imports neither."""
+
+    def allows(self, actor, module: str, action: str) -> bool:
+        raise NotImplementedError
+
+    def admin_allows(self, actor, *, write: bool) -> bool:
+        raise NotImplementedError
+
+    def member_writes(self, actor) -> bool:
+        raise NotImplementedError
+
+    def module_of_type(self, type_name: str | None) -> str | None:
+        raise NotImplementedError
+
+
+_installed: list[Authority] = []
+
+
+def install_authority(authority: Authority) -> None:
+    _installed[:] = [authority]
+
+
+def _authority() -> Authority:
+    if not _installed:
+        raise RuntimeError("No Authority installed: build the schema through saas.api")
+    return _installed[0]
 
 
 def global_pk(global_id, type_names: str | Iterable[str]) -> str | None:
@@ -106,12 +237,12 @@ def mutation(resolver):
 
 
 
-def verb(description: str | None = None, admin: bool = False):
-    """One business verb of the graph: a member's (or a tenant admin's) mutation in one durable transaction,
-    answering `<Name>Payload` = the result | OperationInfo with coded field errors."""
+def verb(needed: type[Needs], description: str | None = None):
+    """One business verb of the graph: a mutation needing `needed`, in one durable transaction, answering
+    `<Name>Payload` = the result | OperationInfo with coded field errors."""
     def decorate(resolver):
         return strawberry_django.mutation(handle_django_errors=True, description=description,
-                                          permission_classes=[IsTenantAdmin if admin else IsMember])(mutation(resolver))
+                                          permission_classes=[needed])(mutation(resolver))
     return decorate
 
 def camel_case_errors(resolver):

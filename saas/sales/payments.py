@@ -8,9 +8,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.access.enums import Action
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
-from saas.records.services.records import record_create
+from saas.records.services.records import record_create, write_check
 from saas.sales import error_codes, selectors, signals
 from saas.sales.models import (
     Invoice,
@@ -44,7 +45,9 @@ def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = No
 
 
 def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decimal) -> PaymentAllocation:
-    """Settle (part of) an issued invoice of the same customer, within what the payment and the invoice leave."""
+    """Settle (part of) an issued invoice of the same customer, within what the payment and the invoice leave;
+    an allocation is part of its payment: the actor may change the payment."""
+    write_check(actor, payment, Action.EDIT)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     errors = []
@@ -70,7 +73,8 @@ def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decim
 
 
 def payment_unallocate(*, actor, allocation: PaymentAllocation) -> None:
-    """Undo an allocation (the invoice's history keeps it as UNLINKED)."""
+    """Undo an allocation (the invoice's history keeps it as UNLINKED); the actor may change the payment."""
+    write_check(actor, allocation.payment, Action.EDIT)
     signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=False)
     allocation.delete()
 

@@ -17,9 +17,11 @@ from sepaxml import SepaDD
 from sepaxml.validation import ValidationError as XsdError
 from stdnum.eu import at_02
 
+from saas.access.enums import Action
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
 from saas.records.services.documents import document_upload
+from saas.records.services.records import write_check
 from saas.sales.models import Invoice, PaymentMethod
 from saas.sales.payments import amount_due, payment_record
 from saas.sepa import error_codes, selectors
@@ -68,7 +70,9 @@ def creditor_settings_set(*, actor, ics: str, name: str = "", iban: str = "", bi
 def mandate_create(*, actor, account, debtor_name: str = "", iban: str, bic: str | None = None,
                    signature_date: dt.date | None, scheme: str = Scheme.CORE, reference: str | None = None
                    ) -> SepaMandate:
-    """A signed mandate of a customer; without a reference, one is made: RUM-<account number>-<n>."""
+    """A signed mandate of a customer; without a reference, one is made: RUM-<account number>-<n>. A mandate is
+    part of its customer's account: the actor may change the account."""
+    write_check(actor, account, Action.EDIT)
     errors = {}
     iban = _iban(iban, errors)
     bic = _bic(bic, errors) or (_bank_bic(iban) if iban else "")
@@ -99,7 +103,8 @@ def mandate_create(*, actor, account, debtor_name: str = "", iban: str, bic: str
 
 def mandate_revoke(*, actor, mandate: SepaMandate) -> SepaMandate:
     """The debtor withdrew its consent: no further collection (a draft batch holding it can no longer be
-    generated)."""
+    generated). The actor may change the customer's account."""
+    write_check(actor, mandate.account, Action.EDIT)
     if mandate.status == MandateStatus.REVOKED:
         raise ValidationError(_("This mandate is already revoked."), code=error_codes.REVOKED)
     mandate.status, mandate.revoked_at = MandateStatus.REVOKED, timezone.now()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from strawberry import relay
 from strawberry.types import Info
 
-from saas.core.graph import IsTenantAdmin, TenantNode, global_pk, verb
+from saas.core.graph import Anyone, IsMember, IsTenantAdmin, TenantNode, global_pk, verb
 from tenants import error_codes, members, models, selectors
 from tenants.api.tenant import me_for, open_session
 from tenants.api.types import LoginSuccess, MeType
@@ -61,26 +61,26 @@ class MembersQuery:
 
 @strawberry.type
 class MembersMutation:
-    @verb("Change my language (fr, en), time zone (an IANA name such as Europe/Paris) or name.")
+    @verb(IsMember, "Change my language (fr, en), time zone (an IANA name such as Europe/Paris) or name.")
     def me_update(self, info: Info, input: MeInput) -> MeType:
         members.user_preferences_update(user=info.context.user, language=input.language,
                                         time_zone=input.time_zone, full_name=input.full_name)
         return me_for(info.context)
 
-    @verb("Give a person staff access with a role; they get an email to come in.", admin=True)
+    @verb(IsTenantAdmin, "Give a person staff access with a role; they get an email to come in.")
     def member_invite(self, info: Info, email: str, is_admin: bool = False) -> MemberType:
         return members.member_invite(actor=info.context.user, tenant=info.context.tenant, email=email,
                                      is_admin=is_admin)
 
-    @verb("Make a member an administrator or a plain member.", admin=True)
+    @verb(IsTenantAdmin, "Make a member an administrator or a plain member.")
     def member_role_set(self, info: Info, id: relay.GlobalID, is_admin: bool) -> MemberType:
         return members.membership_role_set(actor=info.context.user, membership=_member(info, id), is_admin=is_admin)
 
-    @verb("Take a member's access away; inviting them again gives it back.", admin=True)
+    @verb(IsTenantAdmin, "Take a member's access away; inviting them again gives it back.")
     def member_deactivate(self, info: Info, id: relay.GlobalID) -> MemberType:
         return members.membership_deactivate(actor=info.context.user, membership=_member(info, id))
 
-    @strawberry_django.mutation(handle_django_errors=True,
+    @strawberry_django.mutation(permission_classes=[Anyone], handle_django_errors=True,
                                 description="An invited person chooses a password and is logged in.")
     def invitation_accept(self, info: Info, token: str, password: str, full_name: str = "") -> LoginSuccess:
         user = members.invitation_accept(tenant=info.context.tenant, token=token, password=password,

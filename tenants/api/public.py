@@ -4,7 +4,7 @@ import strawberry
 import strawberry_django
 from strawberry.types import Info
 
-from saas.core.graph import camel_case_errors
+from saas.core.graph import Anyone, camel_case_errors
 from saas.core.http import client_address
 from tenants import selectors, services
 from tenants.api.types import SignupInput, SignupSuccess, SlugAvailability
@@ -12,7 +12,7 @@ from tenants.api.types import SignupInput, SignupSuccess, SlugAvailability
 
 @strawberry.type
 class PublicQuery:
-    @strawberry.field(description="Whether a company could sign up under this address.")
+    @strawberry.field(permission_classes=[Anyone], description="Whether a company could sign up under this address.")
     def slug_available(self, slug: str) -> SlugAvailability:
         slug = slug.strip().lower()
         refusal = services.slug_check(slug)
@@ -23,7 +23,8 @@ class PublicQuery:
 
 @strawberry.type
 class PublicMutation:
-    @strawberry_django.mutation(handle_django_errors=True, description="A company signs up by itself.")
+    @strawberry_django.mutation(permission_classes=[Anyone],
+                                handle_django_errors=True, description="A company signs up by itself.")
     @camel_case_errors
     def signup(self, info: Info, input: SignupInput) -> SignupSuccess:
         request = info.context.request

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from strawberry.types import Info
 
-from saas.core.graph import IsMember, camel_case_errors, mutation
+from saas.core.graph import Anyone, IsMember, camel_case_errors, mutation
 from saas.core.http import client_address
 from tenants import error_codes, passwords, selectors, services
 from tenants.api.types import (
@@ -54,7 +54,8 @@ def open_session(info: Info, user, method: str) -> LoginSuccess:
 
 @strawberry.type
 class IdentityMutation:
-    @strawberry_django.mutation(handle_django_errors=True, description="Open a session on this tenant's host.")
+    @strawberry_django.mutation(permission_classes=[Anyone],
+                                handle_django_errors=True, description="Open a session on this tenant's host.")
     def login(self, info: Info, email: str, password: str) -> LoginSuccess:
         try:
             user = passwords.login_attempt(email=email, password=password,
@@ -66,7 +67,7 @@ class IdentityMutation:
             raise
         return open_session(info, user, "password")
 
-    @strawberry_django.mutation(handle_django_errors=True,
+    @strawberry_django.mutation(permission_classes=[Anyone], handle_django_errors=True,
                                 description="Open a session with a one-time token from `tenantSwitch`.")
     def login_with_token(self, info: Info, token: str) -> LoginSuccess:
         user = services.login_token_consume(secret=token, tenant=info.context.tenant)
@@ -74,7 +75,8 @@ class IdentityMutation:
             raise ValidationError(_("This link is invalid, used or expired."), code=error_codes.TOKEN_INVALID)
         return open_session(info, user, "token")
 
-    @strawberry_django.mutation(handle_django_errors=True, description="Close the session.")
+    @strawberry_django.mutation(permission_classes=[Anyone],
+                                handle_django_errors=True, description="Close the session.")
     def logout(self, info: Info) -> LogoutSuccess:
         session_logout(info.context.request)
         return LogoutSuccess(ok=True)
@@ -85,7 +87,7 @@ class IdentityMutation:
         target, secret = services.tenant_switch_token(user=info.context.user, slug=slug)
         return TenantSwitch(url=selectors.tenant_url(target, f"/auth/switch/?token={secret}"), tenant=target)
 
-    @strawberry_django.mutation(handle_django_errors=True, description=(
+    @strawberry_django.mutation(permission_classes=[Anyone], handle_django_errors=True, description=(
         "Email a link to choose a new password, if this email belongs to a member of this company. The answer "
         "is the same for any email."))
     @mutation
@@ -94,7 +96,7 @@ class IdentityMutation:
                                          client_address=client_address(info.context.request))
         return PasswordResetRequested(ok=True)
 
-    @strawberry_django.mutation(handle_django_errors=True, description=(
+    @strawberry_django.mutation(permission_classes=[Anyone], handle_django_errors=True, description=(
         "Choose a new password with the token of the emailed link; every session opened with the old one ends."))
     @mutation
     def password_reset_confirm(self, info: Info, token: str, new_password: str) -> PasswordResetDone:

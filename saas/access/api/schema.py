@@ -158,12 +158,7 @@ class AccessMutation:
     @camel_case_errors
     def api_token_create(self, info: Info, name: str, expires_at: datetime | None = None,
                          scopes: list[str] | None = None, user_id: relay.GlobalID | None = None) -> ApiTokenCreated:
-        user = None
-        if user_id is not None:
-            if not info.context.membership.is_admin:
-                raise ValidationError({"userId": ValidationError(
-                    _("Only administrators issue tokens acting as someone else."), code=error_codes.FORBIDDEN)})
-            user = _member(info, user_id)
+        user = _member(info, user_id) if user_id is not None else None
         issued = services.api_token_create(actor=info.context.user, name=name, expires_at=expires_at, scopes=scopes,
                                            user=user)
         return ApiTokenCreated(token=issued.token, secret=issued.secret)
@@ -177,14 +172,14 @@ class AccessMutation:
             raise ValidationError({"id": ValidationError(_("No such token."), code=error_codes.NOT_FOUND)})
         return services.api_token_revoke(actor=info.context.user, token=token)
 
-    @verb("Add a role under another one, with its profiles.", admin=True)
+    @verb(IsTenantAdmin, "Add a role under another one, with its profiles.")
     def role_create(self, info: Info, input: RoleInput) -> RoleType:
         parent = _role(info, input.parent_id, "parentId")
         profiles = [_profile(info, profile_id, "profileIds") for profile_id in input.profile_ids]
         return roles.role_create(actor=info.context.user, name=input.name, parent=parent, profiles=profiles,
                                  is_default=input.is_default)
 
-    @verb("Rename a role, change its profiles, or make it the role of members given none.", admin=True)
+    @verb(IsTenantAdmin, "Rename a role, change its profiles, or make it the role of members given none.")
     def role_update(self, info: Info, id: relay.GlobalID, name: str | None = None,
                     profile_ids: list[relay.GlobalID] | None = None, is_default: bool | None = None) -> RoleType:
         role = _role(info, id)
@@ -192,41 +187,41 @@ class AccessMutation:
         return roles.role_update(actor=info.context.user, role=role, name=name, profiles=profiles,
                                  is_default=is_default)
 
-    @verb("Move a role (and the roles below it) under another parent.", admin=True)
+    @verb(IsTenantAdmin, "Move a role (and the roles below it) under another parent.")
     def role_move(self, info: Info, id: relay.GlobalID, parent_id: relay.GlobalID) -> RoleType:
         return roles.role_move(actor=info.context.user, role=_role(info, id), parent=_role(info, parent_id, "parentId"))
 
-    @verb("Delete a role: its users go to another role, the roles below move up.", admin=True)
+    @verb(IsTenantAdmin, "Delete a role: its users go to another role, the roles below move up.")
     def role_delete(self, info: Info, id: relay.GlobalID, transfer_to_id: relay.GlobalID | None = None) -> Deleted:
         role = _role(info, id)
         transfer_to = _role(info, transfer_to_id, "transferToId") if transfer_to_id is not None else None
         roles.role_delete(actor=info.context.user, role=role, transfer_to=transfer_to)
         return Deleted(id=strawberry.ID(str(id)))
 
-    @verb("Give a member of the company its role.", admin=True)
+    @verb(IsTenantAdmin, "Give a member of the company its role.")
     def user_role_set(self, info: Info, user_id: relay.GlobalID, role_id: relay.GlobalID) -> UserRoleSet:
         user = _member(info, user_id)
         user_role = roles.user_role_set(actor=info.context.user, user=user, role=_role(info, role_id, "roleId"))
         return UserRoleSet(user=user, role=user_role.role)
 
-    @verb("Create a profile (no module right until given).", admin=True)
+    @verb(IsTenantAdmin, "Create a profile (no module right until given).")
     def profile_create(self, info: Info, name: str, description: str = "", view_all: bool = False,
                        edit_all: bool = False) -> ProfileType:
         return roles.profile_create(actor=info.context.user, name=name, description=description, view_all=view_all,
                                     edit_all=edit_all)
 
-    @verb("Rename a profile or change its global privileges.", admin=True)
+    @verb(IsTenantAdmin, "Rename a profile or change its global privileges.")
     def profile_update(self, info: Info, id: relay.GlobalID, name: str | None = None, description: str | None = None,
                        view_all: bool | None = None, edit_all: bool | None = None) -> ProfileType:
         return roles.profile_update(actor=info.context.user, profile=_profile(info, id), name=name,
                                     description=description, view_all=view_all, edit_all=edit_all)
 
-    @verb(admin=True)
+    @verb(IsTenantAdmin)
     def profile_delete(self, info: Info, id: relay.GlobalID) -> Deleted:
         roles.profile_delete(actor=info.context.user, profile=_profile(info, id))
         return Deleted(id=strawberry.ID(str(id)))
 
-    @verb("Set what a profile allows on a module: exactly the actions listed.", admin=True)
+    @verb(IsTenantAdmin, "Set what a profile allows on a module: exactly the actions listed.")
     def profile_module_set(self, info: Info, id: relay.GlobalID, module: str,
                            actions: list[ModuleAction]) -> ProfileType:
         profile = _profile(info, id)
@@ -234,7 +229,7 @@ class AccessMutation:
                                  actions=[action.value for action in actions])
         return profile
 
-    @verb("Hide a field, make it read-only, or editable again, in a profile.", admin=True)
+    @verb(IsTenantAdmin, "Hide a field, make it read-only, or editable again, in a profile.")
     def profile_field_set(self, info: Info, id: relay.GlobalID, module: str, field: str,
                           access: FieldAccess) -> ProfileType:
         profile = _profile(info, id)
@@ -242,12 +237,12 @@ class AccessMutation:
                                 access=None if access == FieldAccess.EDITABLE else access.value)
         return profile
 
-    @verb("Set a module's organisation-wide default: private, public read, public read and write.", admin=True)
+    @verb(IsTenantAdmin, "Set a module's organisation-wide default: private, public read, public read and write.")
     def module_default_set(self, info: Info, module: str, access: DefaultAccess) -> ModuleDefault:
         default = roles.module_default_set(actor=info.context.user, module=module, access=access.value)
         return ModuleDefault(module=default.module, access=DefaultAccess(default.access))
 
-    @verb("Share a module's records owned by a role (or a team) with a role (or a team).", admin=True)
+    @verb(IsTenantAdmin, "Share a module's records owned by a role (or a team) with a role (or a team).")
     def sharing_rule_create(self, info: Info, input: SharingRuleInput) -> SharingRuleType:
         return roles.sharing_rule_create(
             actor=info.context.user, module=input.module, access=input.access.value,
@@ -256,7 +251,7 @@ class AccessMutation:
             to_role=_role(info, input.to_role_id, "toRoleId") if input.to_role_id else None,
             to_team=_team(info, input.to_team_id, "toTeamId") if input.to_team_id else None)
 
-    @verb(admin=True)
+    @verb(IsTenantAdmin)
     def sharing_rule_delete(self, info: Info, id: relay.GlobalID) -> Deleted:
         rule = selectors.sharing_rule_get(actor=info.context.user, rule_id=global_pk(id, "SharingRule"))
         if rule is None:
@@ -264,13 +259,13 @@ class AccessMutation:
         roles.sharing_rule_delete(actor=info.context.user, rule=rule)
         return Deleted(id=strawberry.ID(str(id)))
 
-    @verb("Create a team of the company's staff; its members see the records it owns.", admin=True)
+    @verb(IsTenantAdmin, "Create a team of the company's staff; its members see the records it owns.")
     def team_create(self, info: Info, name: str, member_ids: list[relay.GlobalID] | None = None) -> TeamMembers:
         members = [_member(info, member_id, "memberIds") for member_id in member_ids or []]
         team = teams.team_create(actor=info.context.user, name=name, members=members)
         return TeamMembers(team=team, members=members)
 
-    @verb("Rename a team, or make its members exactly those listed.", admin=True)
+    @verb(IsTenantAdmin, "Rename a team, or make its members exactly those listed.")
     def team_update(self, info: Info, id: relay.GlobalID, name: str | None = None,
                     member_ids: list[relay.GlobalID] | None = None) -> TeamMembers:
         team = _team(info, id, "id")
@@ -278,7 +273,7 @@ class AccessMutation:
         team = teams.team_update(actor=info.context.user, team=team, name=name, members=members)
         return TeamMembers(team=team, members=selectors.team_members(actor=info.context.user, teams=[team])[team.pk])
 
-    @verb("Delete a team that owns no record and is in no sharing rule.", admin=True)
+    @verb(IsTenantAdmin, "Delete a team that owns no record and is in no sharing rule.")
     def team_delete(self, info: Info, id: relay.GlobalID) -> Deleted:
         teams.team_delete(actor=info.context.user, team=_team(info, id, "id"))
         return Deleted(id=strawberry.ID(str(id)))

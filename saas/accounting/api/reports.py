@@ -13,9 +13,10 @@ from strawberry import relay
 from strawberry.types import Info
 
 from graphql import GraphQLError
+from saas.access.enums import Action
 from saas.accounting import error_codes, fec, reports, selectors, vat_return
 from saas.accounting.models import FiscalYear
-from saas.core.graph import IsMember, global_pk, verb
+from saas.core.graph import global_pk, needs, verb
 from saas.records.api.types import DocumentType
 
 MAX_LEDGER_LINES = 1000
@@ -193,13 +194,15 @@ def _compute_vat_return(info: Info, start: date, end: date):
 
 @strawberry.type
 class AccountingReportsQuery:
-    @strawberry.field(permission_classes=[IsMember], description="Balance générale: per account, the opening "
+    @strawberry.field(permission_classes=[needs("accounting", Action.VIEW)],
+                      description="Balance générale: per account, the opening "
                       "balance, the period's debits and credits, the closing balance.")
     def trial_balance(self, info: Info, start: date, end: date) -> TrialBalanceType:
         _period(start, end)
         return reports.trial_balance(actor=info.context.user, start=start, end=end)
 
-    @strawberry.field(permission_classes=[IsMember], description="Grand livre of one account: a page of its "
+    @strawberry.field(permission_classes=[needs("accounting", Action.VIEW)],
+                      description="Grand livre of one account: a page of its "
                       f"lines (at most {MAX_LEDGER_LINES}) with running balances; null for an unknown account.")
     def general_ledger(self, info: Info, account_number: str, start: date, end: date, first: int = 100,
                        offset: int = 0) -> GeneralLedgerType | None:
@@ -208,22 +211,26 @@ class AccountingReportsQuery:
                                            end=end, offset=max(offset, 0),
                                            limit=min(max(first, 0), MAX_LEDGER_LINES))
 
-    @strawberry.field(permission_classes=[IsMember], description="Balance âgée: open customer lines per "
+    @strawberry.field(permission_classes=[needs("accounting", Action.VIEW)],
+                      description="Balance âgée: open customer lines per "
                       "sub-ledger account, by days past due.")
     def aged_receivables(self, info: Info, as_of: date) -> list[AgedReceivableType]:
         return reports.aged_receivables(actor=info.context.user, as_of=as_of)
 
-    @strawberry.field(permission_classes=[IsMember], description="Bilan (simplified French presentation).")
+    @strawberry.field(permission_classes=[needs("accounting", Action.VIEW)],
+                      description="Bilan (simplified French presentation).")
     def balance_sheet(self, info: Info, as_of: date) -> BalanceSheetType:
         return reports.balance_sheet(actor=info.context.user, as_of=as_of)
 
-    @strawberry.field(permission_classes=[IsMember], description="Compte de résultat (simplified French "
+    @strawberry.field(permission_classes=[needs("accounting", Action.VIEW)],
+                      description="Compte de résultat (simplified French "
                       "presentation).")
     def income_statement(self, info: Info, start: date, end: date) -> IncomeStatementType:
         _period(start, end)
         return reports.income_statement(actor=info.context.user, start=start, end=end)
 
-    @strawberry.field(permission_classes=[IsMember], description="What is wrong in a fiscal year's books.")
+    @strawberry.field(permission_classes=[needs("accounting", Action.VIEW)],
+                      description="What is wrong in a fiscal year's books.")
     def books_check(self, info: Info, fiscal_year_id: relay.GlobalID,
                     old_after_days: int = 90) -> list[BooksFindingType]:
         fiscal_year = selectors.fiscal_year_get(actor=info.context.user,
@@ -232,7 +239,8 @@ class AccountingReportsQuery:
             raise GraphQLError("No such fiscal year.", extensions={"code": error_codes.NOT_FOUND})
         return reports.books_check(actor=info.context.user, fiscal_year=fiscal_year, old_after_days=old_after_days)
 
-    @strawberry.field(permission_classes=[IsMember], description="The VAT return (CA3) of a period.")
+    @strawberry.field(permission_classes=[needs("accounting", Action.VIEW)],
+                      description="The VAT return (CA3) of a period.")
     def vat_return(self, info: Info, start: date, end: date) -> VatReturnType:
         _period(start, end)
         return _compute_vat_return(info, start, end)
@@ -241,12 +249,13 @@ class AccountingReportsQuery:
 
 @strawberry.type
 class AccountingReportsMutation:
-    @verb("The VAT return (CA3) of a period, computed from the books.")
+    @verb(needs("accounting", Action.VIEW), "The VAT return (CA3) of a period, computed from the books.")
     def vat_return_compute(self, info: Info, start: date, end: date) -> VatReturnType:
         # The payload is a union with OperationInfo: say which of its types the report object is.
         return strawberry.cast(VatReturnType, _compute_vat_return(info, start, end))
 
-    @verb("The FEC of a fiscal year, checked first, stored as a document named <SIREN>FEC<closing date>.txt.")
+    @verb(needs("accounting", Action.EXPORT),
+          "The FEC of a fiscal year, checked first, stored as a document named <SIREN>FEC<closing date>.txt.")
     def fec_export(self, info: Info, fiscal_year_id: relay.GlobalID,
                    separator: FecSeparator = FecSeparator.PIPE) -> DocumentType:
         return fec.fec_export(actor=info.context.user, fiscal_year=_fiscal_year(info, fiscal_year_id),

@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
+from saas.access.enums import Action
 from saas.accounting import error_codes, selectors, services
 from saas.accounting.api.types import (
     EntryTemplateType,
@@ -24,7 +25,7 @@ from saas.accounting.api.types import (
 )
 from saas.accounting.models import AuxiliaryAccount, EntryTemplate, FiscalYear, Journal, JournalLine, LedgerAccount
 from saas.companies.models import Company
-from saas.core.graph import IsMember, global_pk, verb
+from saas.core.graph import IsTenantAdmin, global_pk, needs, verb
 from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
 
@@ -75,19 +76,22 @@ def _lines(info: Info, global_ids: list[relay.GlobalID]) -> list[JournalLine]:
 @strawberry.type
 class AccountingQuery:
     ledger_accounts: DjangoListConnection[LedgerAccountType] = strawberry_django.connection(
-        permission_classes=[IsMember])
-    journals: list[JournalType] = strawberry_django.field(permission_classes=[IsMember])
-    fiscal_years: list[FiscalYearType] = strawberry_django.field(permission_classes=[IsMember])
+        permission_classes=[needs("accounting", Action.VIEW)])
+    journals: list[JournalType] = strawberry_django.field(permission_classes=[needs("accounting", Action.VIEW)])
+    fiscal_years: list[FiscalYearType] = strawberry_django.field(permission_classes=[needs("accounting", Action.VIEW)])
     journal_entries: DjangoListConnection[JournalEntryType] = strawberry_django.connection(
-        permission_classes=[IsMember])
-    posting_rules: list[PostingRuleType] = strawberry_django.field(permission_classes=[IsMember])
-    entry_templates: list[EntryTemplateType] = strawberry_django.field(permission_classes=[IsMember])
+        permission_classes=[needs("journal_entries", Action.VIEW)])
+    posting_rules: list[PostingRuleType] = strawberry_django.field(
+        permission_classes=[needs("accounting", Action.VIEW)])
+    entry_templates: list[EntryTemplateType] = strawberry_django.field(
+        permission_classes=[needs("journal_entries", Action.VIEW)])
 
 
 
 @strawberry.type
 class AccountingMutation:
-    @verb("A manual entry (OD…): refused unless balanced, in an open year; posted unless `post` is false.")
+    @verb(needs("journal_entries", Action.CREATE),
+          "A manual entry (OD…): refused unless balanced, in an open year; posted unless `post` is false.")
     def entry_create(self, info: Info, input: EntryInput) -> JournalEntryType:
         journal = _by_key(Journal, "code", input.journal, "journal")
         errors, lines = {}, []
@@ -107,36 +111,37 @@ class AccountingMutation:
                                      piece_ref=input.piece_ref, lines=lines, post=input.post,
                                      source=request_source(info))
 
-    @verb("Post a draft entry: its definitive number, then immutable.")
+    @verb(needs("journal_entries", Action.EDIT), "Post a draft entry: its definitive number, then immutable.")
     def entry_post(self, info: Info, id: relay.GlobalID) -> JournalEntryType:
         return services.entry_post(actor=info.context.user, entry=_entry(info, id))
 
-    @verb("Reverse a posted entry (contrepassation) with a new posted entry.")
+    @verb(needs("journal_entries", Action.EDIT), "Reverse a posted entry (contrepassation) with a new posted entry.")
     def entry_reverse(self, info: Info, id: relay.GlobalID, date: date | None = None) -> JournalEntryType:
         return services.entry_reverse(actor=info.context.user, entry=_entry(info, id), date=date)
 
-    @verb("Letter (match) balanced lines of one reconcilable account and third party.")
+    @verb(needs("journal_entries", Action.EDIT),
+          "Letter (match) balanced lines of one reconcilable account and third party.")
     def lines_letter(self, info: Info, line_ids: list[relay.GlobalID]) -> "LetteringResult":
         code = services.lines_letter(actor=info.context.user, lines=_lines(info, line_ids))
         return LetteringResult(code=code)
 
-    @verb("Undo the lettering a line belongs to.")
+    @verb(needs("journal_entries", Action.EDIT), "Undo the lettering a line belongs to.")
     def line_unletter(self, info: Info, line_id: relay.GlobalID) -> "LetteringResult":
         [line] = _lines(info, [line_id]) or [None]
         if line is None:
             raise ValidationError({"lineId": ValidationError(_("No such line."), code=error_codes.NOT_FOUND)})
         return LetteringResult(code="", count=services.lines_unletter(actor=info.context.user, line=line))
 
-    @verb("Open a fiscal year of the default company.", admin=True)
+    @verb(IsTenantAdmin, "Open a fiscal year of the default company.")
     def fiscal_year_create(self, info: Info, name: str, start: date, end: date) -> FiscalYearType:
         return services.fiscal_year_create(actor=info.context.user, company=Company.objects.get(is_default=True),
                                            name=name, start=start, end=end)
 
-    @verb("Close a fiscal year: nothing is posted in it any more.", admin=True)
+    @verb(IsTenantAdmin, "Close a fiscal year: nothing is posted in it any more.")
     def fiscal_year_close(self, info: Info, id: relay.GlobalID) -> FiscalYearType:
         return services.fiscal_year_close(actor=info.context.user, fiscal_year=_fiscal_year(info, id))
 
-    @verb("Carry a closed fiscal year's balances forward: the next year's opening entry (journal AN).", admin=True)
+    @verb(IsTenantAdmin, "Carry a closed fiscal year's balances forward: the next year's opening entry (journal AN).")
     def fiscal_year_carry_forward(self, info: Info, id: relay.GlobalID) -> JournalEntryType:
         return services.fiscal_year_carry_forward(actor=info.context.user, fiscal_year=_fiscal_year(info, id))
 
@@ -151,20 +156,20 @@ class TemplateLineInput:
 
 @strawberry.type
 class AccountingSetupMutation:
-    @verb("Add an account to the chart, or change an account's label and flags.", admin=True)
+    @verb(IsTenantAdmin, "Add an account to the chart, or change an account's label and flags.")
     def ledger_account_save(self, info: Info, number: str, label: str, reconcilable: bool | None = None,
                             active: bool | None = None) -> LedgerAccountType:
         return services.ledger_account_save(actor=info.context.user, number=number, label=label,
                                             reconcilable=reconcilable, active=active)
 
-    @verb("Add a journal, or rename one.", admin=True)
+    @verb(IsTenantAdmin, "Add a journal, or rename one.")
     def journal_save(self, info: Info, code: str, label: str, kind: JournalKind | None = None,
                      default_account: str | None = None) -> JournalType:
         account = _by_key(LedgerAccount, "number", default_account, "defaultAccount") if default_account else None
         return services.journal_save(actor=info.context.user, code=code, label=label,
                                      kind=kind.value if kind else None, default_account=account)
 
-    @verb("Save a manual-entry template (each side's lines share 100 %).", admin=True)
+    @verb(IsTenantAdmin, "Save a manual-entry template (each side's lines share 100 %).")
     def entry_template_save(self, info: Info, name: str, journal: str, label: str,
                             lines: list[TemplateLineInput]) -> EntryTemplateType:
         return services.template_save(actor=info.context.user, name=name, label=label,
@@ -172,13 +177,13 @@ class AccountingSetupMutation:
                                       lines=[{"account": line.account, "side": line.side, "percent": line.percent,
                                               "label": line.label} for line in lines])
 
-    @verb("An entry of `amount` split as the template says.")
+    @verb(needs("journal_entries", Action.CREATE), "An entry of `amount` split as the template says.")
     def entry_from_template(self, info: Info, template: str, amount: Decimal, date: date,
                             label: str = "") -> JournalEntryType:
         return services.entry_from_template(actor=info.context.user, amount=amount, date=date, label=label,
                                             template=_by_key(EntryTemplate, "name", template, "template"))
 
-    @verb("Point documents matching the criteria to an account (an accounting strategy).", admin=True)
+    @verb(IsTenantAdmin, "Point documents matching the criteria to an account (an accounting strategy).")
     def posting_rule_set(self, info: Info, kind: RuleKind, account: str, family_id: relay.GlobalID | None = None,
                          nature: str = "", vat_rate: Decimal | None = None, payment_method: str = "",
                          journal: str | None = None) -> PostingRuleType:

@@ -14,6 +14,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
+from saas.access.enums import Action
 from saas.accounting.models import Journal, LedgerAccount
 from saas.banking import error_codes, reconciliation, selectors, services
 from saas.banking.api.types import (
@@ -22,7 +23,7 @@ from saas.banking.api.types import (
     BankTransactionType,
     ThirdPartyBankAccountType,
 )
-from saas.core.graph import IsMember, global_pk, verb
+from saas.core.graph import IsTenantAdmin, global_pk, needs, verb
 from saas.records.api.schema import record_of
 
 
@@ -124,26 +125,27 @@ def _content(input: BankStatementImportInput) -> tuple[bytes, str]:
 
 @strawberry.type
 class BankingQuery:
-    bank_accounts: list[BankAccountType] = strawberry_django.field(permission_classes=[IsMember])
+    bank_accounts: list[BankAccountType] = strawberry_django.field(
+        permission_classes=[needs("bank_accounts", Action.VIEW)])
     bank_transactions: DjangoListConnection[BankTransactionType] = strawberry_django.connection(
-        permission_classes=[IsMember])
+        permission_classes=[needs("bank_transactions", Action.VIEW)])
     bank_statement_imports: DjangoListConnection[BankStatementImportType] = strawberry_django.connection(
-        permission_classes=[IsMember])
+        permission_classes=[needs("bank_transactions", Action.VIEW)])
     third_party_bank_accounts: list[ThirdPartyBankAccountType] = strawberry_django.field(
-        permission_classes=[IsMember])
+        permission_classes=[needs("bank_accounts", Action.VIEW)])
 
 
 
 @strawberry.type
 class BankingMutation:
-    @verb("A bank account of the company (IBAN and BIC checked); posts to 512100 in BQ unless told.", admin=True)
+    @verb(IsTenantAdmin, "A bank account of the company (IBAN and BIC checked); posts to 512100 in BQ unless told.")
     def bank_account_create(self, info: Info, input: BankAccountInput) -> BankAccountType:
         return services.bank_account_create(
             actor=info.context.user, name=input.name, iban=input.iban, bic=input.bic, currency=input.currency,
             ledger_account=_ledger_account(input.ledger_account, "input.ledgerAccount"),
             journal=_journal(input.journal, "input.journal"))
 
-    @verb("Change a bank account; omitted fields keep their value.", admin=True)
+    @verb(IsTenantAdmin, "Change a bank account; omitted fields keep their value.")
     def bank_account_update(self, info: Info, id: relay.GlobalID, input: BankAccountUpdateInput) -> BankAccountType:
         changes = {name: value for name, value in vars(input).items() if value is not UNSET}
         if "ledger_account" in changes:
@@ -154,21 +156,24 @@ class BankingMutation:
                                             **{name: value for name, value in changes.items()
                                                if value is not None or name in ("ledger_account", "journal")})
 
-    @verb("A customer's or supplier's bank account (IBAN checked): recognises who sent a transfer.")
+    @verb(needs(None, Action.EDIT, record_argument="account_id"),
+          "A customer's or supplier's bank account (IBAN checked): recognises who sent a transfer.")
     def third_party_bank_account_create(self, info: Info, account_id: relay.GlobalID, iban: str, bic: str = "",
                                         holder_name: str = "") -> ThirdPartyBankAccountType:
         account = record_of(info, account_id, field="accountId", types=("Account",))
         return services.third_party_bank_account_create(actor=info.context.user, account=account, iban=iban,
                                                          bic=bic, holder_name=holder_name)
 
-    @verb("Import a CAMT.053, OFX or MT940 statement: lines imported, duplicates skipped, rejected lines and why.")
+    @verb(needs("bank_transactions", Action.IMPORT),
+          "Import a CAMT.053, OFX or MT940 statement: lines imported, duplicates skipped, rejected lines and why.")
     def bank_statement_import(self, info: Info, input: BankStatementImportInput) -> BankStatementImportType:
         bank_account = _bank_account(info, input.bank_account_id, "bankAccountId")
         content, file_name = _content(input)
         return services.statement_import(actor=info.context.user, bank_account=bank_account, file_name=file_name,
                                          content=content)
 
-    @verb("Reconcile a bank line with invoices (a payment is recorded), a recorded payment, or a ledger account.")
+    @verb(needs("bank_transactions", Action.EDIT),
+          "Reconcile a bank line with invoices (a payment is recorded), a recorded payment, or a ledger account.")
     def bank_transaction_match(self, info: Info, input: BankTransactionMatchInput) -> BankTransactionType:
         # Through each record type's list selector: what the actor may see, deleted records left out.
         invoices = [(record_of(info, allocation.invoice_id, field=f"input.invoices.{index}.invoiceId",
@@ -183,6 +188,7 @@ class BankingMutation:
                                                                                "input.ledgerAccount"),
             label=input.label)
 
-    @verb("Undo a bank line's match: what the match posted is reversed, never deleted.")
+    @verb(needs("bank_transactions", Action.EDIT),
+          "Undo a bank line's match: what the match posted is reversed, never deleted.")
     def bank_transaction_unmatch(self, info: Info, id: relay.GlobalID) -> BankTransactionType:
         return reconciliation.transaction_unmatch(actor=info.context.user, transaction=_transaction(info, id))

@@ -59,6 +59,10 @@ class ThirdPartyBankAccountType(TenantNode):
     def iban_formatted(self, root: models.ThirdPartyBankAccount) -> str:
         return _formatted(root.iban)
 
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.third_party_bank_account_list(actor=info.context.user)
+
 
 @strawberry.type(description="A statement line the import set aside, and why.")
 class RejectedStatementLine:

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
+from saas.access.enums import Action
 from saas.catalog import error_codes, pricing, selectors, services
 from saas.catalog.api.types import (
     PriceExplanation,
@@ -23,7 +24,7 @@ from saas.catalog.api.types import (
     VatRateType,
 )
 from saas.catalog.models import Product, ProductFamily, Service
-from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
+from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation, needs
 from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
 from saas.records.enums import RecordSource
@@ -101,10 +102,12 @@ def _custom(data):
 
 @strawberry.type
 class CatalogQuery:
-    products: DjangoListConnection[ProductType] = strawberry_django.connection(permission_classes=[IsMember])
-    services: DjangoListConnection[ServiceType] = strawberry_django.connection(permission_classes=[IsMember])
+    products: DjangoListConnection[ProductType] = strawberry_django.connection(
+        permission_classes=[needs("products", Action.VIEW)])
+    services: DjangoListConnection[ServiceType] = strawberry_django.connection(
+        permission_classes=[needs("services", Action.VIEW)])
     product_families: DjangoListConnection[ProductFamilyType] = strawberry_django.connection(
-        permission_classes=[IsMember])
+        permission_classes=[needs("product_families", Action.VIEW)])
 
     @strawberry.field(permission_classes=[IsMember])
     def vat_rates(self, info: Info) -> list[VatRateType]:
@@ -117,32 +120,33 @@ class CatalogQuery:
 
 @strawberry.type
 class CatalogMutation:
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("products", Action.CREATE)],
                                 description="Create a product; quickCreate from a line item's form.")
     @mutation
     def product_create(self, info: Info, input: ItemInput, quick_create: bool = False) -> ProductType:
         return services.item_create(actor=info.context.user, model=Product, fields=_item_fields(info, input, Product),
                                     source=_source(info, quick_create), custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("products", Action.EDIT)])
     @mutation
     def product_update(self, info: Info, id: relay.GlobalID, version: int, input: ItemInput) -> ProductType:
         return services.item_update(actor=info.context.user, item=_item(info.context.user, Product, id),
                                     version=version, fields=_item_fields(info, input, Product), custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("services", Action.CREATE)])
     @mutation
     def service_create(self, info: Info, input: ItemInput, quick_create: bool = False) -> ServiceType:
         return services.item_create(actor=info.context.user, model=Service, fields=_item_fields(info, input, Service),
                                     source=_source(info, quick_create), custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("services", Action.EDIT)])
     @mutation
     def service_update(self, info: Info, id: relay.GlobalID, version: int, input: ItemInput) -> ServiceType:
         return services.item_update(actor=info.context.user, item=_item(info.context.user, Service, id),
                                     version=version, fields=_item_fields(info, input, Service), custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(
+        handle_django_errors=True, permission_classes=[needs("product_families", Action.CREATE)])
     @mutation
     def product_family_create(self, info: Info, input: ProductFamilyInput) -> ProductFamilyType:
         actor = info.context.user
@@ -151,7 +155,7 @@ class CatalogMutation:
             fields["parent"] = _family(actor, input.parent_id, field="parentId")
         return services.family_create(actor=actor, fields=fields, source=_source(info, False))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("product_families", Action.EDIT)])
     @mutation
     def product_family_update(self, info: Info, id: relay.GlobalID, version: int,
                               input: ProductFamilyInput) -> ProductFamilyType:
@@ -192,11 +196,11 @@ def _account_record(info: Info, global_id, field="accountId"):
 
 @strawberry.type
 class PricingQuery:
-    @strawberry.field(permission_classes=[IsMember])
+    @strawberry.field(permission_classes=[needs("price_lists", Action.VIEW)])
     def price_lists(self, info: Info) -> list[PriceListType]:
         return list(selectors.price_list_list(actor=info.context.user))
 
-    @strawberry.field(permission_classes=[IsMember],
+    @strawberry.field(permission_classes=[needs("price_lists", Action.VIEW)],
                       description="The unit price excl. VAT an account pays, and which rule gave it.")
     def price(self, info: Info, item_id: relay.GlobalID, account_id: relay.GlobalID | None = None,
               quantity: Decimal = Decimal("1"), date: date | None = None) -> PriceExplanation | None:
@@ -215,12 +219,12 @@ class PricingQuery:
 
 @strawberry.type
 class PricingMutation:
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("price_lists", Action.CREATE)])
     @mutation
     def price_list_create(self, info: Info, name: str, is_default: bool = False) -> PriceListType:
         return pricing.price_list_create(actor=info.context.user, name=name, is_default=is_default)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("price_lists", Action.EDIT)])
     @mutation
     def price_list_assign(self, info: Info, price_list_id: relay.GlobalID,
                           account_ids: list[relay.GlobalID]) -> PriceListType:
@@ -228,7 +232,7 @@ class PricingMutation:
         accounts = [_account_record(info, gid, field="accountIds") for gid in account_ids]
         return pricing.price_list_assign(actor=actor, price_list=_price_list(actor, price_list_id), accounts=accounts)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("price_lists", Action.EDIT)])
     @mutation
     def price_rule_add(self, info: Info, price_list_id: relay.GlobalID, input: PriceRuleInput) -> PriceListType:
         actor = info.context.user

@@ -12,7 +12,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.core.graph import IsMember, IsTenantAdmin, global_pk, mutation
+from saas.access.enums import Action
+from saas.core.graph import IsTenantAdmin, global_pk, mutation, needs
 from saas.crm import leads, selectors, services
 from saas.crm.api.types import (
     AccountType,
@@ -106,41 +107,43 @@ def _custom(data):
 @strawberry.type
 class CrmQuery:
     accounts: DjangoListConnection[AccountType] = strawberry_django.connection(
-        permission_classes=[IsMember], description="Customer accounts (filter, ordering, first ≤ 100).")
-    contacts: DjangoListConnection[ContactType] = strawberry_django.connection(permission_classes=[IsMember])
+        permission_classes=[needs("accounts", Action.VIEW)],
+        description="Customer accounts (filter, ordering, first ≤ 100).")
+    contacts: DjangoListConnection[ContactType] = strawberry_django.connection(
+        permission_classes=[needs("contacts", Action.VIEW)])
 
-    @strawberry.field(permission_classes=[IsMember])
+    @strawberry.field(permission_classes=[needs("accounts", Action.VIEW)])
     def account(self, info: Info, id: relay.GlobalID) -> AccountType | None:
         return selectors.account_get_for_actor(actor=info.context.user, account_id=global_pk(id, "Account"))
 
-    @strawberry.field(permission_classes=[IsMember])
+    @strawberry.field(permission_classes=[needs("contacts", Action.VIEW)])
     def contact(self, info: Info, id: relay.GlobalID) -> ContactType | None:
         return selectors.contact_get_for_actor(actor=info.context.user, contact_id=global_pk(id, "Contact"))
 
 
 @strawberry.type
 class CrmMutation:
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("accounts", Action.CREATE)])
     @mutation
     def account_create(self, info: Info, input: AccountInput) -> AccountType:
         actor = info.context.user
         return services.account_create(actor=actor, fields=_fields(input, actor=actor), source=request_source(info),
                                        custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("accounts", Action.EDIT)])
     @mutation
     def account_update(self, info: Info, id: relay.GlobalID, version: int, input: AccountInput) -> AccountType:
         actor = info.context.user
         return services.account_update(actor=actor, account=_account(actor, id), version=version,
                                        fields=_fields(input, actor=actor), custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("accounts", Action.DELETE)])
     @mutation
     def account_delete(self, info: Info, id: relay.GlobalID, version: int | None = None) -> AccountType:
         actor = info.context.user
         return services.account_delete(actor=actor, account=_account(actor, id), version=version)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("contacts", Action.CREATE)])
     @mutation
     def contact_create(self, info: Info, input: ContactInput) -> ContactType:
         actor = info.context.user
@@ -150,14 +153,14 @@ class CrmMutation:
         return services.contact_create(actor=actor, fields=_fields(input, actor=actor), source=request_source(info),
                                        custom=_custom(input), new_account=new_account)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("contacts", Action.EDIT)])
     @mutation
     def contact_update(self, info: Info, id: relay.GlobalID, version: int, input: ContactInput) -> ContactType:
         actor = info.context.user
         return services.contact_update(actor=actor, contact=_contact(actor, id), version=version,
                                        fields=_fields(input, actor=actor), custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("contacts", Action.DELETE)])
     @mutation
     def contact_delete(self, info: Info, id: relay.GlobalID, version: int | None = None) -> ContactType:
         actor = info.context.user
@@ -234,47 +237,51 @@ def _rules() -> list[LeadConversionRule]:
 
 @strawberry.type
 class SalesPipelineQuery:
-    leads: DjangoListConnection[LeadType] = strawberry_django.connection(permission_classes=[IsMember])
-    deals: DjangoListConnection[DealType] = strawberry_django.connection(permission_classes=[IsMember])
+    leads: DjangoListConnection[LeadType] = strawberry_django.connection(
+        permission_classes=[needs("leads", Action.VIEW)])
+    deals: DjangoListConnection[DealType] = strawberry_django.connection(
+        permission_classes=[needs("deals", Action.VIEW)])
 
-    @strawberry.field(permission_classes=[IsMember], description="Open and closed deals per stage, weighted.")
+    @strawberry.field(permission_classes=[needs("deals", Action.VIEW)],
+                      description="Open and closed deals per stage, weighted.")
     def deal_pipeline(self, info: Info) -> list[PipelineStage]:
         rows = selectors.deal_pipeline(actor=info.context.user)
         return [PipelineStage(stage=DealStage(row["stage"]), count=row["count"], amount=row["amount"],
                               weighted_amount=row["weighted"]) for row in rows]
 
-    @strawberry.field(permission_classes=[IsMember])
+    @strawberry.field(permission_classes=[needs("leads", Action.VIEW)])
     def lead_conversion_rules(self) -> list[LeadConversionRule]:
         return _rules()
 
-    @strawberry.field(permission_classes=[IsMember], description="What a lead conversion rule may map.")
+    @strawberry.field(permission_classes=[needs("leads", Action.VIEW)],
+                      description="What a lead conversion rule may map.")
     def lead_conversion_fields(self) -> LeadConversionFields:
         return LeadConversionFields(**leads.conversion_fields())
 
 
 @strawberry.type
 class SalesPipelineMutation:
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("leads", Action.CREATE)])
     @mutation
     def lead_create(self, info: Info, input: LeadInput) -> LeadType:
         actor = info.context.user
         return leads.lead_create(actor=actor, fields=_plain_fields(actor, input), source=request_source(info),
                                  custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("leads", Action.EDIT)])
     @mutation
     def lead_update(self, info: Info, id: relay.GlobalID, version: int, input: LeadInput) -> LeadType:
         actor = info.context.user
         return leads.lead_update(actor=actor, lead=_lead(actor, id), version=version,
                                  fields=_plain_fields(actor, input), custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("leads", Action.EDIT)])
     @mutation
     def lead_set_status(self, info: Info, id: relay.GlobalID, status: LeadStatus) -> LeadType:
         actor = info.context.user
         return leads.lead_set_status(actor=actor, lead=_lead(actor, id), status=status.value)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("leads", Action.EDIT)],
                                 description="Convert a lead into an account (or link one), a contact and a deal.")
     @mutation
     def lead_convert(self, info: Info, id: relay.GlobalID, account_id: relay.GlobalID | None = None,
@@ -293,21 +300,21 @@ class SalesPipelineMutation:
                                   lead_field=lead_field)
         return LeadConversionMapping(rules=_rules())
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("deals", Action.CREATE)])
     @mutation
     def deal_create(self, info: Info, input: DealInput) -> DealType:
         actor = info.context.user
         return leads.deal_create(actor=actor, fields=_plain_fields(actor, input), source=request_source(info),
                                  custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("deals", Action.EDIT)])
     @mutation
     def deal_update(self, info: Info, id: relay.GlobalID, version: int, input: DealInput) -> DealType:
         actor = info.context.user
         return leads.deal_update(actor=actor, deal=_deal(actor, id), version=version,
                                  fields=_plain_fields(actor, input), custom=_custom(input))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("deals", Action.EDIT)])
     @mutation
     def deal_move(self, info: Info, id: relay.GlobalID, stage: DealStage) -> DealType:
         actor = info.context.user

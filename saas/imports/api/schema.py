@@ -12,7 +12,8 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from saas.core.graph import IsMember, TenantNode, global_pk, graphql_enum, verb
+from saas.access.enums import Action
+from saas.core.graph import IsMember, TenantNode, global_pk, graphql_enum, needs, verb
 from saas.imports import enums, error_codes, models, selectors, services
 
 ImportMode = graphql_enum("ImportMode", enums.ImportMode)
@@ -99,14 +100,16 @@ class ImportsQuery:
     def import_(self, info: Info, id: relay.GlobalID) -> ImportType | None:
         return selectors.import_get_for_actor(actor=info.context.user, import_id=global_pk(id, "Import"))
 
-    @strawberry.field(permission_classes=[IsMember], description="The column mappings saved for a module.")
+    @strawberry.field(permission_classes=[needs(None, Action.IMPORT, module_argument="module")],
+                      description="The column mappings saved for a module.")
     def import_mappings(self, info: Info, module: str) -> list[ImportMappingType]:
         return selectors.mapping_list(actor=info.context.user, module=module)
 
 
 @strawberry.type
 class ImportsMutation:
-    @verb("Import a CSV into a module: a dry run answers the row report, otherwise a job is queued.")
+    @verb(needs(None, Action.IMPORT, module_argument="input.module"),
+          "Import a CSV into a module: a dry run answers the row report, otherwise a job is queued.")
     def import_create(self, info: Info, input: ImportInput) -> ImportType:
         data, name = _file(input)
         return services.import_prepare(
@@ -115,13 +118,14 @@ class ImportsMutation:
             defaults=input.defaults, duplicate_fields=input.duplicate_fields,
             on_duplicate=input.on_duplicate.value, dry_run=input.dry_run)
 
-    @verb("Save a column → field mapping for a module's next imports (the same name replaces it).")
+    @verb(needs(None, Action.IMPORT, module_argument="module"),
+          "Save a column → field mapping for a module's next imports (the same name replaces it).")
     def import_mapping_save(self, info: Info, module: str, name: str, columns: JSON,
                             defaults: JSON | None = None) -> ImportMappingType:
         return services.mapping_save(actor=info.context.user, module=module, name=name, columns=columns,
                                      defaults=defaults)
 
-    @verb("Undo an import: delete the records it created and restore those it updated.")
+    @verb(IsMember, "Undo an import: delete the records it created and restore those it updated.")
     def import_undo(self, info: Info, id: relay.GlobalID) -> ImportType:
         job = selectors.import_get_for_actor(actor=info.context.user, import_id=global_pk(id, "Import"))
         if job is None:

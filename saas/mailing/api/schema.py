@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from strawberry import relay
 from strawberry.types import Info
 
-from saas.core.graph import IsMember, IsTenantAdmin, TenantNode, global_pk, graphql_enum, verb
+from saas.access.enums import Action
+from saas.core.graph import IsMember, IsTenantAdmin, TenantNode, global_pk, graphql_enum, needs, verb
 from saas.core.pagination import Connection, connection_from, page_bounds
 from saas.mailing import enums, error_codes, merge, models, selectors, services
 from saas.records import registry
@@ -118,7 +119,8 @@ class MailingQuery:
     def smtp_settings(self, info: Info) -> SmtpSettingsType | None:
         return selectors.smtp_settings_get()
 
-    @strawberry.field(permission_classes=[IsMember], description="The address an email about the record goes to by "
+    @strawberry.field(permission_classes=[needs(None, Action.VIEW, record_argument="record_id")],
+                      description="The address an email about the record goes to by "
                       "default: its own, else its contact's, else its account's; empty when none has one.")
     def email_recipient(self, info: Info, record_id: relay.GlobalID) -> str:
         try:
@@ -127,7 +129,8 @@ class MailingQuery:
             return ""
         return selectors.recipient_of(record, actor=info.context.user)
 
-    @strawberry.field(permission_classes=[IsMember], description="The emails sent about a record, newest first.")
+    @strawberry.field(permission_classes=[needs(None, Action.VIEW, record_argument="record_id")],
+                      description="The emails sent about a record, newest first.")
     def sent_emails(self, info: Info, record_id: relay.GlobalID, first: int | None = None,
                     after: str | None = None) -> Connection[SentEmailType]:
         offset, limit = page_bounds(first, after)
@@ -141,36 +144,38 @@ class MailingQuery:
 
 @strawberry.type
 class MailingMutation:
-    @verb("Create or change an email template; unknown merge fields are refused (merge_field_unknown).", admin=True)
+    @verb(IsTenantAdmin, "Create or change an email template; unknown merge fields are refused (merge_field_unknown).")
     def email_template_save(self, info: Info, input: EmailTemplateInput) -> EmailTemplateType:
         return services.email_template_save(
             actor=info.context.user, template=template_of(input.id) if input.id else None, module=input.module,
             name=input.name, subject=input.subject, body=input.body)
 
-    @verb("Delete an email template (emails sent from it keep their text).", admin=True)
+    @verb(IsTenantAdmin, "Delete an email template (emails sent from it keep their text).")
     def email_template_delete(self, info: Info, id: relay.GlobalID) -> Removed:
         services.email_template_delete(actor=info.context.user, template=template_of(id))
         return Removed(ok=True)
 
-    @verb("Set the tenant's outgoing mail server (the password is stored encrypted, never returned).", admin=True)
+    @verb(IsTenantAdmin, "Set the tenant's outgoing mail server (the password is stored encrypted, never returned).")
     def smtp_settings_save(self, info: Info, input: SmtpSettingsInput) -> SmtpSettingsType:
         password = None if input.password is strawberry.UNSET else input.password
         return services.smtp_settings_save(
             actor=info.context.user, host=input.host, port=input.port, username=input.username, password=password,
             security=input.security.value, from_address=input.from_address)
 
-    @verb("Forget the tenant's mail server: mail goes through the platform's again.", admin=True)
+    @verb(IsTenantAdmin, "Forget the tenant's mail server: mail goes through the platform's again.")
     def smtp_settings_delete(self, info: Info) -> Removed:
         services.smtp_settings_delete(actor=info.context.user)
         return Removed(ok=True)
 
-    @verb("Send a test email now; a failure says why (smtp_connection_failed, smtp_auth_failed, smtp_refused).",
-          admin=True)
+    @verb(IsTenantAdmin,
+          "Send a test email now; a failure says why (smtp_connection_failed, smtp_auth_failed, smtp_refused)."
+)
     def smtp_test(self, info: Info, to: str) -> SmtpTestSent:
         services.smtp_test(actor=info.context.user, to=to)
         return SmtpTestSent(to=to)
 
-    @verb("Email a record's contact from a template of its module: kept on the record, sent after the commit.")
+    @verb(needs(None, Action.EDIT, record_argument="record_id"),
+          "Email a record's contact from a template of its module: kept on the record, sent after the commit.")
     def record_email_send(self, info: Info, record_id: relay.GlobalID, template_id: relay.GlobalID,
                           to: str) -> SentEmailType:
         return services.record_email_send(actor=info.context.user, record=record_of(info, record_id),

@@ -9,8 +9,9 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from saas.access.enums import Action
 from saas.access.selectors import team_get_for_actor, team_list
-from saas.core.graph import IsMember, TenantNode, global_pk, local_pk, verb
+from saas.core.graph import IsMember, TenantNode, global_pk, local_pk, needs, verb
 from saas.records import error_codes, models
 from saas.records.api.types import Owner, Record
 from saas.records.selectors.lookup import record_type_for_graphql, records_for_keys
@@ -67,7 +68,8 @@ def records_of(info: Info, ids: list[relay.GlobalID]) -> list:
 
 @strawberry.type
 class ListsQuery:
-    @strawberry.field(permission_classes=[IsMember], description="My saved filters of a module's list, by name.")
+    @strawberry.field(permission_classes=[needs(None, Action.VIEW, module_argument="module")],
+                      description="My saved filters of a module's list, by name.")
     def saved_filters(self, info: Info, module: str) -> list[SavedFilterType]:
         return list(saved_filter_list(actor=info.context.user, module=module))
 
@@ -79,13 +81,14 @@ class ListsQuery:
 
 @strawberry.type
 class ListsMutation:
-    @verb("Save my view of a module's list under a name (the same name replaces it).")
+    @verb(needs(None, Action.VIEW, module_argument="module"),
+          "Save my view of a module's list under a name (the same name replaces it).")
     def saved_filter_save(self, info: Info, module: str, name: str, filters: JSON | None = None,
                           columns: list[str] | None = None, sort: str = "") -> SavedFilterType:
         return saved_filters.saved_filter_save(actor=info.context.user, module=module, name=name, filters=filters,
                                                columns=columns, sort=sort)
 
-    @verb()
+    @verb(IsMember)
     def saved_filter_delete(self, info: Info, id: relay.GlobalID) -> SavedFilterDeleted:
         saved = saved_filter_get_for_actor(actor=info.context.user, saved_filter_id=global_pk(id, "SavedFilter"))
         if saved is None:
@@ -93,7 +96,8 @@ class ListsMutation:
         saved_filters.saved_filter_delete(actor=info.context.user, saved_filter=saved)
         return SavedFilterDeleted(id=id)
 
-    @verb("Declare the export of a module's list (its filters and columns) before reading its pages into a file: "
+    @verb(needs(None, Action.EXPORT, module_argument="module"),
+          "Declare the export of a module's list (its filters and columns) before reading its pages into a file: "
           "refused without the export right, logged in the event log.")
     def list_export(self, info: Info, module: str, columns: list[str], filters: JSON | None = None,
                     row_count: int | None = None, format: str = "csv") -> ListExported:
@@ -101,12 +105,13 @@ class ListsMutation:
                                    row_count=row_count, file_format=format)
         return ListExported(module=module)
 
-    @verb("Put a tag on records of any types (at most 100).")
+    @verb(needs(None, Action.EDIT, record_argument="ids"), "Put a tag on records of any types (at most 100).")
     def records_tag(self, info: Info, ids: list[relay.GlobalID], tag: str) -> RecordsChanged:
         changed = bulk.records_tag(actor=info.context.user, records=records_of(info, ids), name=tag)
         return RecordsChanged(count=len(changed), records=changed)
 
-    @verb("Give records of any types (at most 100) to a user or a team of this company.")
+    @verb(needs(None, Action.EDIT, record_argument="ids"),
+          "Give records of any types (at most 100) to a user or a team of this company.")
     def records_assign(self, info: Info, ids: list[relay.GlobalID], owner: relay.GlobalID) -> RecordsChanged:
         user = member_get(tenant=info.context.tenant, user_id=global_pk(owner, "User"))
         team = None if user else team_get_for_actor(actor=info.context.user, team_id=global_pk(owner, "Team"))
@@ -116,7 +121,8 @@ class ListsMutation:
                                       owner_team=team)
         return RecordsChanged(count=len(changed), records=changed)
 
-    @verb("Delete records of any types (at most 100); one that may not be deleted refuses them all.")
+    @verb(needs(None, Action.DELETE, record_argument="ids"),
+          "Delete records of any types (at most 100); one that may not be deleted refuses them all.")
     def records_delete(self, info: Info, ids: list[relay.GlobalID]) -> RecordsChanged:
         changed = bulk.records_delete(actor=info.context.user, records=records_of(info, ids))
         return RecordsChanged(count=len(changed), records=changed)

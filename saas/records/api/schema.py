@@ -12,8 +12,9 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from saas.access.enums import Action
 from saas.access.selectors import team_get_for_actor
-from saas.core.graph import IsMember, IsTenantAdmin, global_pk, local_pk, mutation
+from saas.core.graph import IsMember, IsTenantAdmin, global_pk, local_pk, mutation, needs
 from saas.core.pagination import Connection, connection_from, page_bounds
 from saas.records import error_codes, models, registry
 from saas.records.api.types import (
@@ -158,7 +159,7 @@ class RecordsQuery:
         page = list(items.select_related("assigned_user", "assigned_team")[offset:offset + limit])
         return connection_from(page, offset=offset, total_count=items.count())
 
-    @strawberry.field(permission_classes=[IsMember])
+    @strawberry.field(permission_classes=[needs(None, Action.VIEW, module_argument="module")])
     def layout(self, info: Info, module: str) -> Layout | None:
         if registry.get(module) is None:
             return None
@@ -171,7 +172,7 @@ class RecordsQuery:
     def numbering_formats(self) -> list[NumberingFormat]:
         return [_numbering(numbering.numbering_get(module=t.key)) for t in registry.all_types()]
 
-    @strawberry.field(permission_classes=[IsMember])
+    @strawberry.field(permission_classes=[needs(None, Action.VIEW, module_argument="module")])
     def custom_field_definitions(self, info: Info, module: str) -> list[CustomFieldDefinitionType]:
         return list(selectors.custom_field_definition_list(actor=info.context.user, module=module))
 
@@ -216,19 +217,22 @@ class LayoutInput:
 
 @strawberry.type
 class RecordsMutation:
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(
+        handle_django_errors=True, permission_classes=[needs(None, Action.DELETE, record_argument="id")])
     @mutation
     def record_delete(self, info: Info, id: relay.GlobalID, version: int | None = None) -> RecordResult:
         return RecordResult(record=records.record_delete(actor=info.context.user, version=version,
                                                          record=record_of(info, id, field="id")))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(
+        handle_django_errors=True, permission_classes=[needs(None, Action.DELETE, record_argument="id")])
     @mutation
     def record_restore(self, info: Info, id: relay.GlobalID) -> RecordResult:
         return RecordResult(record=records.record_restore(
             actor=info.context.user, record=record_of(info, id, field="id", include_deleted=True)))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(
+        handle_django_errors=True, permission_classes=[needs(None, Action.EDIT, record_argument="record_id")])
     @mutation
     def comment_add(self, info: Info, record_id: relay.GlobalID, body: str,
                     visibility: CommentVisibility = CommentVisibility.INTERNAL,
@@ -257,19 +261,22 @@ class RecordsMutation:
         comments.roll_up_preference_set(actor=info.context.user, module=_module(module), roll_up=roll_up)
         return RollUpDefault(module=module, roll_up=roll_up)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(
+        handle_django_errors=True, permission_classes=[needs(None, Action.EDIT, record_argument="record_id")])
     @mutation
     def tag_add(self, info: Info, record_id: relay.GlobalID, name: str) -> TagType:
         return tags.tag_add(actor=info.context.user, record=record_of(info, record_id), name=name)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(
+        handle_django_errors=True, permission_classes=[needs(None, Action.EDIT, record_argument="record_id")])
     @mutation
     def tag_remove(self, info: Info, record_id: relay.GlobalID, name: str) -> RecordResult:
         record = record_of(info, record_id)
         tags.tag_remove(actor=info.context.user, record=record, name=name)
         return RecordResult(record=record)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(
+        handle_django_errors=True, permission_classes=[needs(None, Action.EDIT, record_argument="input.record_ids")])
     @mutation
     def activity_create(self, info: Info, input: ActivityInput) -> ActivityType:
         linked = [record_of(info, gid, field="recordIds") for gid in input.record_ids]
@@ -287,7 +294,8 @@ class RecordsMutation:
             raise ValidationError({"id": ValidationError(_("No such activity."), code=error_codes.NOT_FOUND)})
         return activities.activity_update(actor=info.context.user, activity=activity, status=status.value)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+    @strawberry_django.mutation(handle_django_errors=True,
+                                permission_classes=[needs(None, Action.EDIT, record_argument="input.record_ids")],
                                 description="Upload a file (GraphQL multipart request) and link it to records.")
     @mutation
     def document_upload(self, info: Info, input: DocumentUploadInput) -> DocumentType:
@@ -295,7 +303,8 @@ class RecordsMutation:
         return documents.document_upload(actor=info.context.user, upload=input.file, records=linked,
                                          title=input.title, folder_name=input.folder, tags=input.tags, field="file")
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+    @strawberry_django.mutation(handle_django_errors=True,
+                                permission_classes=[needs(None, Action.EDIT, record_argument="record_ids")],
                                 description="Upload several files at once, each linked to the same records.")
     @mutation
     def documents_upload(self, info: Info, files: list[Upload],

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from strawberry import relay
 from strawberry.types import Info
 
-from saas.core.graph import global_pk, verb
+from saas.core.graph import IsTenantAdmin, global_pk, verb
 from saas.records import error_codes
 from saas.records.api.schema import CustomFieldDefinitionType
 from saas.records.api.types import TagType
@@ -35,28 +35,28 @@ def _custom_field(info: Info, module: str, key: str):
 
 @strawberry.type
 class RecordSettingsMutation:
-    @verb("Create a tag before any record carries it (#rrggbb colour).", admin=True)
+    @verb(IsTenantAdmin, "Create a tag before any record carries it (#rrggbb colour).")
     def tag_create(self, info: Info, name: str, color: str | None = None) -> TagType:
         return tags.tag_create(actor=info.context.user, name=name, color=color)
 
-    @verb("Rename or recolour a tag on every record that carries it.", admin=True)
+    @verb(IsTenantAdmin, "Rename or recolour a tag on every record that carries it.")
     def tag_update(self, info: Info, id: relay.GlobalID, name: str | None = None,
                    color: str | None = None) -> TagType:
         return tags.tag_update(actor=info.context.user, tag=_tag(info, id), name=name, color=color)
 
-    @verb("Delete a tag: it leaves every record.", admin=True)
+    @verb(IsTenantAdmin, "Delete a tag: it leaves every record.")
     def tag_delete(self, info: Info, id: relay.GlobalID) -> Removed:
         tags.tag_delete(actor=info.context.user, tag=_tag(info, id))
         return Removed(ok=True)
 
-    @verb("Change a custom field's label, choices or requiredness (its key and type stay).", admin=True)
+    @verb(IsTenantAdmin, "Change a custom field's label, choices or requiredness (its key and type stay).")
     def custom_field_update(self, info: Info, module: str, key: str, label: str | None = None,
                             choices: list[str] | None = None, required: bool | None = None
                             ) -> CustomFieldDefinitionType:
         return custom_fields.custom_field_update(actor=info.context.user, definition=_custom_field(info, module, key),
                                                  label=label, choices=choices, required=required)
 
-    @verb("Remove a custom field from its module (stored values are kept).", admin=True)
+    @verb(IsTenantAdmin, "Remove a custom field from its module (stored values are kept).")
     def custom_field_remove(self, info: Info, module: str, key: str) -> Removed:
         custom_fields.custom_field_remove(actor=info.context.user, definition=_custom_field(info, module, key))
         return Removed(ok=True)

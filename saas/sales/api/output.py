@@ -5,7 +5,8 @@ import strawberry_django
 from strawberry import relay
 from strawberry.types import Info
 
-from saas.core.graph import IsMember, mutation
+from saas.access.enums import Action
+from saas.core.graph import mutation, needs
 from saas.records.api.schema import record_of
 from saas.records.api.types import ActivityType, DocumentType
 from saas.sales import rendering
@@ -24,7 +25,7 @@ class SalesDocumentSentType:
 @strawberry.type
 class SalesOutputMutation:
     @strawberry_django.mutation(
-        handle_django_errors=True, permission_classes=[IsMember],
+        handle_django_errors=True, permission_classes=[needs(None, Action.VIEW, record_argument="id")],
         description="The PDF/A-3b of a sales document, stored with it; invoices and credit notes embed their "
                     "Factur-X XML and keep their first rendering.")
     @mutation
@@ -33,7 +34,7 @@ class SalesOutputMutation:
         return rendering.document_render(actor=info.context.user, document=document)
 
     @strawberry_django.mutation(
-        handle_django_errors=True, permission_classes=[IsMember],
+        handle_django_errors=True, permission_classes=[needs(None, Action.EDIT, record_argument="id")],
         description="Email a sales document's PDF: to the given addresses, else to its contact, else to the "
                     "customer.")
     @mutation

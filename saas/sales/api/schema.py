@@ -12,7 +12,8 @@ from strawberry import UNSET, relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.core.graph import IsMember, global_pk, mutation, verb
+from saas.access.enums import Action
+from saas.core.graph import global_pk, mutation, needs, verb
 from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
 from saas.sales import error_codes, orders, payments, quotes, recurring, selectors, services
@@ -123,17 +124,22 @@ class PaymentInput:
 
 @strawberry.type
 class SalesQuery:
-    quotes: DjangoListConnection[QuoteType] = strawberry_django.connection(permission_classes=[IsMember])
-    sales_orders: DjangoListConnection[SalesOrderType] = strawberry_django.connection(permission_classes=[IsMember])
-    invoices: DjangoListConnection[InvoiceType] = strawberry_django.connection(permission_classes=[IsMember])
-    credit_notes: DjangoListConnection[CreditNoteType] = strawberry_django.connection(permission_classes=[IsMember])
-    payments: DjangoListConnection[PaymentType] = strawberry_django.connection(permission_classes=[IsMember])
+    quotes: DjangoListConnection[QuoteType] = strawberry_django.connection(
+        permission_classes=[needs("quotes", Action.VIEW)])
+    sales_orders: DjangoListConnection[SalesOrderType] = strawberry_django.connection(
+        permission_classes=[needs("sales_orders", Action.VIEW)])
+    invoices: DjangoListConnection[InvoiceType] = strawberry_django.connection(
+        permission_classes=[needs("invoices", Action.VIEW)])
+    credit_notes: DjangoListConnection[CreditNoteType] = strawberry_django.connection(
+        permission_classes=[needs("credit_notes", Action.VIEW)])
+    payments: DjangoListConnection[PaymentType] = strawberry_django.connection(
+        permission_classes=[needs("payments", Action.VIEW)])
 
 
 
 @strawberry.type
 class QuoteMutation:
-    @verb("A draft quote, valid 30 days unless `validUntil` says otherwise.")
+    @verb(needs("quotes", Action.CREATE), "A draft quote, valid 30 days unless `validUntil` says otherwise.")
     def quote_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
                      valid_until: date | None = None, notes: str = "") -> QuoteType:
         account = record_of(info, account_id, field="accountId", types=("Account",))
@@ -141,36 +147,37 @@ class QuoteMutation:
         return quotes.quote_create(actor=info.context.user, account=account, contact=contact,
                                    valid_until=valid_until, notes=notes, source=request_source(info))
 
-    @verb("Change a draft or sent quote's header; `version` guards against concurrent edits.")
+    @verb(needs("quotes", Action.EDIT),
+          "Change a draft or sent quote's header; `version` guards against concurrent edits.")
     def quote_update(self, info: Info, id: relay.GlobalID, version: int, input: DocumentUpdateInput) -> QuoteType:
         return _update(info, _quote(info, id), version, input)
 
-    @verb()
+    @verb(needs("quotes", Action.EDIT))
     def quote_line_add(self, info: Info, quote_id: relay.GlobalID, input: InvoiceLineInput) -> QuoteType:
         return _line_add(info, _quote(info, quote_id), input)
 
-    @verb("Replace the line at `position`.")
+    @verb(needs("quotes", Action.EDIT), "Replace the line at `position`.")
     def quote_line_update(self, info: Info, quote_id: relay.GlobalID, position: int,
                           input: InvoiceLineInput) -> QuoteType:
         return _line_update(info, _quote(info, quote_id), position, input)
 
-    @verb()
+    @verb(needs("quotes", Action.EDIT))
     def quote_line_remove(self, info: Info, quote_id: relay.GlobalID, position: int) -> QuoteType:
         return _line_remove(info, _quote(info, quote_id), position)
 
-    @verb("Mark a quote as sent (`documentSend` e-mails it and does this too).")
+    @verb(needs("quotes", Action.EDIT), "Mark a quote as sent (`documentSend` e-mails it and does this too).")
     def quote_send(self, info: Info, id: relay.GlobalID) -> QuoteType:
         return quotes.quote_send(actor=info.context.user, quote=_quote(info, id))
 
-    @verb("The customer accepted the quote (refused once its validity date has passed).")
+    @verb(needs("quotes", Action.EDIT), "The customer accepted the quote (refused once its validity date has passed).")
     def quote_accept(self, info: Info, id: relay.GlobalID) -> QuoteType:
         return quotes.quote_accept(actor=info.context.user, quote=_quote(info, id))
 
-    @verb()
+    @verb(needs("quotes", Action.EDIT))
     def quote_refuse(self, info: Info, id: relay.GlobalID) -> QuoteType:
         return quotes.quote_refuse(actor=info.context.user, quote=_quote(info, id))
 
-    @verb("A confirmed order from an accepted quote, its lines copied.")
+    @verb(needs("sales_orders", Action.CREATE), "A confirmed order from an accepted quote, its lines copied.")
     def quote_to_order(self, info: Info, id: relay.GlobalID, customer_reference: str = "") -> SalesOrderType:
         return quotes.quote_to_order(actor=info.context.user, quote=_quote(info, id),
                                      customer_reference=customer_reference)
@@ -178,7 +185,7 @@ class QuoteMutation:
 
 @strawberry.type
 class OrderMutation:
-    @verb("A draft sales order.")
+    @verb(needs("sales_orders", Action.CREATE), "A draft sales order.")
     def order_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
                      customer_reference: str = "", notes: str = "") -> SalesOrderType:
         account = record_of(info, account_id, field="accountId", types=("Account",))
@@ -186,49 +193,51 @@ class OrderMutation:
         return orders.order_create(actor=info.context.user, account=account, contact=contact, notes=notes,
                                    customer_reference=customer_reference, source=request_source(info))
 
-    @verb("Change an order's header until it is invoiced.")
+    @verb(needs("sales_orders", Action.EDIT), "Change an order's header until it is invoiced.")
     def order_update(self, info: Info, id: relay.GlobalID, version: int,
                      input: DocumentUpdateInput) -> SalesOrderType:
         return _update(info, _order(info, id), version, input)
 
-    @verb()
+    @verb(needs("sales_orders", Action.EDIT))
     def order_line_add(self, info: Info, order_id: relay.GlobalID, input: InvoiceLineInput) -> SalesOrderType:
         return _line_add(info, _order(info, order_id), input)
 
-    @verb("Replace the line at `position`.")
+    @verb(needs("sales_orders", Action.EDIT), "Replace the line at `position`.")
     def order_line_update(self, info: Info, order_id: relay.GlobalID, position: int,
                           input: InvoiceLineInput) -> SalesOrderType:
         return _line_update(info, _order(info, order_id), position, input)
 
-    @verb()
+    @verb(needs("sales_orders", Action.EDIT))
     def order_line_remove(self, info: Info, order_id: relay.GlobalID, position: int) -> SalesOrderType:
         return _line_remove(info, _order(info, order_id), position)
 
-    @verb()
+    @verb(needs("sales_orders", Action.EDIT))
     def order_confirm(self, info: Info, id: relay.GlobalID) -> SalesOrderType:
         return orders.order_confirm(actor=info.context.user, order=_order(info, id))
 
-    @verb("Cancel an order nothing was invoiced from.")
+    @verb(needs("sales_orders", Action.EDIT), "Cancel an order nothing was invoiced from.")
     def order_cancel(self, info: Info, id: relay.GlobalID) -> SalesOrderType:
         return orders.order_cancel(actor=info.context.user, order=_order(info, id))
 
-    @verb("A draft invoice of what remains, or of the given quantities (partial invoicing). The invoice that "
+    @verb(needs("invoices", Action.CREATE),
+          "A draft invoice of what remains, or of the given quantities (partial invoicing). The invoice that "
           "completes the order deducts its deposit invoices.")
     def order_to_invoice(self, info: Info, id: relay.GlobalID,
                          lines: list[LineQuantityInput] | None = None) -> InvoiceType:
         quantities = {line.position: line.quantity for line in lines} if lines is not None else None
         return orders.order_to_invoice(actor=info.context.user, order=_order(info, id), quantities=quantities)
 
-    @verb("A draft deposit invoice of `percent` % of the order, VAT split per rate.")
+    @verb(needs("invoices", Action.CREATE), "A draft deposit invoice of `percent` % of the order, VAT split per rate.")
     def order_deposit_invoice(self, info: Info, id: relay.GlobalID, percent: Decimal) -> InvoiceType:
         return orders.order_deposit_invoice(actor=info.context.user, order=_order(info, id), percent=percent)
 
-    @verb("A draft progress invoice from cumulative completion percentages per line.")
+    @verb(needs("invoices", Action.CREATE), "A draft progress invoice from cumulative completion percentages per line.")
     def order_progress_invoice(self, info: Info, id: relay.GlobalID, lines: list[LinePercentInput]) -> InvoiceType:
         return orders.order_progress_invoice(actor=info.context.user, order=_order(info, id),
                                              percents={line.position: line.percent for line in lines})
 
-    @verb("Bill the order every period from `start` (a subscription); no frequency stops it.")
+    @verb(needs("sales_orders", Action.EDIT),
+          "Bill the order every period from `start` (a subscription); no frequency stops it.")
     def order_schedule_set(self, info: Info, id: relay.GlobalID, frequency: BillingFrequency | None = None,
                            start: date | None = None, end: date | None = None,
                            auto_issue: bool = False) -> SalesOrderType:
@@ -236,7 +245,8 @@ class OrderMutation:
                                             frequency=frequency.value if frequency else "", start=start, end=end,
                                             auto_issue=auto_issue)
 
-    @verb("Record a quantity a customer consumed, billed by `usageInvoice` at period end.")
+    @verb(needs("sales_orders", Action.EDIT),
+          "Record a quantity a customer consumed, billed by `usageInvoice` at period end.")
     def usage_record(self, info: Info, account_id: relay.GlobalID, item_id: relay.GlobalID, quantity: Decimal,
                      date: dt.date | None = None, reference: str = "") -> UsageRecordType:
         account = record_of(info, account_id, field="accountId", types=("Account",))
@@ -244,7 +254,8 @@ class OrderMutation:
         return recurring.usage_record(actor=info.context.user, account=account, item=item, quantity=quantity,
                                       date=date, reference=reference)
 
-    @verb("A draft invoice of the account's unbilled usage in the period, one line per item.")
+    @verb(needs("invoices", Action.CREATE),
+          "A draft invoice of the account's unbilled usage in the period, one line per item.")
     def usage_invoice(self, info: Info, account_id: relay.GlobalID, period_start: date,
                       period_end: date) -> InvoiceType:
         account = record_of(info, account_id, field="accountId", types=("Account",))
@@ -254,7 +265,7 @@ class OrderMutation:
 
 @strawberry.type
 class SalesMutation:
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("invoices", Action.CREATE)],
                                 description="A draft invoice (no number until it is issued).")
     @mutation
     def invoice_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
@@ -264,37 +275,37 @@ class SalesMutation:
         return services.invoice_create(actor=info.context.user, account=account, contact=contact, notes=notes,
                                        source=request_source(info))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("invoices", Action.EDIT)])
     @mutation
     def invoice_line_add(self, info: Info, invoice_id: relay.GlobalID, input: InvoiceLineInput) -> InvoiceType:
         return _line_add(info, _invoice(info, invoice_id), input)
 
-    @verb("Change a draft invoice's header (contact, notes).")
+    @verb(needs("invoices", Action.EDIT), "Change a draft invoice's header (contact, notes).")
     def invoice_update(self, info: Info, id: relay.GlobalID, version: int, input: DocumentUpdateInput) -> InvoiceType:
         return _update(info, _invoice(info, id), version, input)
 
-    @verb("Replace the line at `position` of a draft.")
+    @verb(needs("invoices", Action.EDIT), "Replace the line at `position` of a draft.")
     def invoice_line_update(self, info: Info, invoice_id: relay.GlobalID, position: int,
                             input: InvoiceLineInput) -> InvoiceType:
         return _line_update(info, _invoice(info, invoice_id), position, input)
 
-    @verb()
+    @verb(needs("invoices", Action.EDIT))
     def invoice_line_remove(self, info: Info, invoice_id: relay.GlobalID, position: int) -> InvoiceType:
         return _line_remove(info, _invoice(info, invoice_id), position)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("invoices", Action.EDIT)],
                                 description="Issue a draft: number from the company's gapless series, then frozen.")
     @mutation
     def invoice_issue(self, info: Info, id: relay.GlobalID, issue_date: date | None = None) -> InvoiceType:
         return services.invoice_issue(actor=info.context.user, invoice=_invoice(info, id), issue_date=issue_date)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("credit_notes", Action.CREATE)],
                                 description="Cancel an issued invoice by a full credit note, issued at once.")
     @mutation
     def invoice_cancel(self, info: Info, id: relay.GlobalID, reason: str = "") -> CreditNoteType:
         return services.invoice_cancel(actor=info.context.user, invoice=_invoice(info, id), reason=reason)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("credit_notes", Action.CREATE)],
                                 description="A draft credit note on an issued invoice: all its lines, or none.")
     @mutation
     def credit_note_create(self, info: Info, invoice_id: relay.GlobalID, reason: str = "",
@@ -302,19 +313,19 @@ class SalesMutation:
         return services.credit_note_create(actor=info.context.user, invoice=_invoice(info, invoice_id, "invoiceId"),
                                            reason=reason, full=full)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("credit_notes", Action.EDIT)])
     @mutation
     def credit_note_line_add(self, info: Info, credit_note_id: relay.GlobalID,
                              input: InvoiceLineInput) -> CreditNoteType:
         return _line_add(info, _credit_note(info, credit_note_id), input)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("credit_notes", Action.EDIT)])
     @mutation
     def credit_note_issue(self, info: Info, id: relay.GlobalID, issue_date: date | None = None) -> CreditNoteType:
         return services.credit_note_issue(actor=info.context.user, credit_note=_credit_note(info, id),
                                           issue_date=issue_date)
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember],
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("payments", Action.CREATE)],
                                 description="Record money received, allocated to invoices or kept as credit.")
     @mutation
     def payment_record(self, info: Info, input: PaymentInput) -> PaymentType:
@@ -324,7 +335,7 @@ class SalesMutation:
                                        method=input.method.value, reference=input.reference, allocations=allocations,
                                        source=request_source(info))
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("payments", Action.EDIT)])
     @mutation
     def payment_allocate(self, info: Info, payment_id: relay.GlobalID, invoice_id: relay.GlobalID,
                          amount: Decimal) -> PaymentType:
@@ -333,7 +344,7 @@ class SalesMutation:
                                   amount=amount)
         return payment
 
-    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[IsMember])
+    @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("payments", Action.EDIT)])
     @mutation
     def payment_unallocate(self, info: Info, allocation_id: relay.GlobalID) -> PaymentType:
         allocation = selectors.allocation_get_for_actor(actor=info.context.user,

@@ -10,7 +10,8 @@ from strawberry import relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.core.graph import IsMember, global_pk, verb
+from saas.access.enums import Action
+from saas.core.graph import IsTenantAdmin, global_pk, needs, verb
 from saas.records.api.schema import record_of
 from saas.sepa import error_codes, selectors, services
 from saas.sepa.api.types import (
@@ -64,11 +65,12 @@ def _invoices(info: Info, global_ids: list[relay.GlobalID]):
 @strawberry.type
 class SepaQuery:
     sepa_mandates: DjangoListConnection[SepaMandateType] = strawberry_django.connection(
-        permission_classes=[IsMember])
+        permission_classes=[needs("sepa_mandates", Action.VIEW)])
     direct_debit_batches: DjangoListConnection[DirectDebitBatchType] = strawberry_django.connection(
-        permission_classes=[IsMember])
+        permission_classes=[needs("direct_debits", Action.VIEW)])
 
-    @strawberry_django.field(permission_classes=[IsMember], description="The default company's creditor identity.")
+    @strawberry_django.field(permission_classes=[needs("direct_debits", Action.VIEW)],
+                             description="The default company's creditor identity.")
     def sepa_creditor_settings(self, info: Info) -> CreditorSettingsType | None:
         return selectors.creditor_settings_get()
 
@@ -76,24 +78,25 @@ class SepaQuery:
 
 @strawberry.type
 class SepaMutation:
-    @verb("The default company's SEPA creditor identifier (ICS) and the account credited.", admin=True)
+    @verb(IsTenantAdmin, "The default company's SEPA creditor identifier (ICS) and the account credited.")
     def sepa_creditor_set(self, info: Info, input: SepaCreditorInput) -> CreditorSettingsType:
         return services.creditor_settings_set(actor=info.context.user, ics=input.ics, name=input.name,
                                               iban=input.iban, bic=input.bic,
                                               message_format=input.message_format.value)
 
-    @verb("Record a customer's signed SEPA direct debit mandate.")
+    @verb(needs("sepa_mandates", Action.CREATE), "Record a customer's signed SEPA direct debit mandate.")
     def sepa_mandate_create(self, info: Info, input: SepaMandateInput) -> SepaMandateType:
         account = record_of(info, input.account_id, field="accountId", types=("Account",))
         return services.mandate_create(actor=info.context.user, account=account, debtor_name=input.debtor_name,
                                        iban=input.iban, bic=input.bic, signature_date=input.signature_date,
                                        scheme=input.scheme.value, reference=input.reference)
 
-    @verb("The debtor revoked its mandate: nothing more is collected under it.")
+    @verb(needs("sepa_mandates", Action.EDIT), "The debtor revoked its mandate: nothing more is collected under it.")
     def sepa_mandate_revoke(self, info: Info, id: relay.GlobalID) -> SepaMandateType:
         return services.mandate_revoke(actor=info.context.user, mandate=_mandate(info, id))
 
-    @verb("A draft batch of the invoices to collect on a date: by default every issued invoice due by then whose "
+    @verb(needs("direct_debits", Action.CREATE),
+          "A draft batch of the invoices to collect on a date: by default every issued invoice due by then whose "
           "customer has an active mandate of the scheme.")
     def direct_debit_batch_create(self, info: Info, collection_date: date, scheme: SepaScheme = SepaScheme.CORE,
                                   invoice_ids: list[relay.GlobalID] | None = None) -> DirectDebitBatchType:
@@ -101,22 +104,24 @@ class SepaMutation:
         return services.batch_create(actor=info.context.user, collection_date=collection_date, scheme=scheme.value,
                                      invoices=invoices)
 
-    @verb("Write the batch's pain.008 file (checked against its XSD) and store it.")
+    @verb(needs("direct_debits", Action.EDIT),
+          "Write the batch's pain.008 file (checked against its XSD) and store it.")
     def direct_debit_batch_generate(self, info: Info, id: relay.GlobalID) -> DirectDebitBatchType:
         batch = _batch(info, id)
         services.batch_generate(actor=info.context.user, batch=batch)
         batch.refresh_from_db()
         return batch
 
-    @verb("The file was handed to the bank.")
+    @verb(needs("direct_debits", Action.EDIT), "The file was handed to the bank.")
     def direct_debit_batch_mark_sent(self, info: Info, id: relay.GlobalID) -> DirectDebitBatchType:
         return services.batch_mark_sent(actor=info.context.user, batch=_batch(info, id))
 
-    @verb("Drop a batch not sent yet: its invoices can be collected again.")
+    @verb(needs("direct_debits", Action.EDIT), "Drop a batch not sent yet: its invoices can be collected again.")
     def direct_debit_batch_cancel(self, info: Info, id: relay.GlobalID) -> DirectDebitBatchType:
         return services.batch_cancel(actor=info.context.user, batch=_batch(info, id))
 
-    @verb("The bank collected the batch: a direct-debit payment per line, allocated to its invoice.")
+    @verb(needs("direct_debits", Action.EDIT),
+          "The bank collected the batch: a direct-debit payment per line, allocated to its invoice.")
     def direct_debit_batch_settle(self, info: Info, id: relay.GlobalID,
                                   date: date | None = None) -> DirectDebitBatchType:
         return services.batch_settle(actor=info.context.user, batch=_batch(info, id), date=date)

@@ -134,21 +134,22 @@ class WorkflowsQuery:
 
 @strawberry.type
 class WorkflowsMutation:
-    @verb("Create or change a workflow; unknown fields in conditions or actions are refused (field_unknown).",
-          admin=True)
+    @verb(IsTenantAdmin,
+          "Create or change a workflow; unknown fields in conditions or actions are refused (field_unknown)."
+)
     def workflow_save(self, info: Info, input: WorkflowInput) -> WorkflowType:
         return services.workflow_save(
             actor=info.context.user, workflow=_workflow(input.id) if input.id else None, module=input.module,
             name=input.name, trigger=input.trigger.value, match=input.match.value, conditions=input.conditions,
             actions=_snake(input.actions), schedule=input.schedule, active=input.active)
 
-    @verb("Delete a workflow and its run log.", admin=True)
+    @verb(IsTenantAdmin, "Delete a workflow and its run log.")
     def workflow_delete(self, info: Info, id: relay.GlobalID) -> Removed:
         services.workflow_delete(actor=info.context.user, workflow=_workflow(id))
         return Removed(ok=True)
 
-    @verb("Run a workflow now on one record; refused (conditions_unmet) when its conditions do not hold.",
-          admin=True)
+    @verb(IsTenantAdmin, "Run a workflow now on one record; refused (conditions_unmet) when its conditions do not hold."
+)
     def workflow_run(self, info: Info, id: relay.GlobalID, record_id: relay.GlobalID) -> WorkflowRunType:
         run = services.workflow_run_manual(actor=info.context.user, workflow=_workflow(id),
                                            record=record_of(info, record_id))
