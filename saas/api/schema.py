@@ -59,6 +59,8 @@ from tenants.api.types import UserType
 class NodeQuery:
     @strawberry.field(permission_classes=[IsMember], description="Any object by its global id.")
     def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        if not _readable(info, id.type_name):
+            return None
         return compiled_node(info, id.type_name, id.node_id) or id.resolve_node_sync(info, required=False)
 
     @strawberry.field(permission_classes=[IsMember], description="Objects by their global ids (at most 100).")
@@ -73,11 +75,19 @@ class NodeQuery:
         for type_name, node_ids in by_type.items():
             node_type = info.schema.get_type_by_name(type_name)
             origin = getattr(node_type, "origin", None)
-            if origin is None or not issubclass(origin, relay.Node):
+            if origin is None or not issubclass(origin, relay.Node) or not _readable(info, type_name):
                 continue
             for node_id, node in zip(node_ids, origin.resolve_nodes(info=info, node_ids=node_ids), strict=True):
                 found[(type_name, node_id)] = node
         return [found.get((global_id.type_name, global_id.node_id)) for global_id in ids]
+
+
+def _readable(info: Info, type_name: str) -> bool:
+    """A type declaring what reading it needs (`TenantNode.node_needs`) answers null to whoever lacks it, like a
+    record one may not see."""
+    origin = getattr(info.schema.get_type_by_name(type_name), "origin", None)
+    needed = getattr(origin, "node_needs", None)
+    return needed is None or needed().allows(info)
 
 
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,

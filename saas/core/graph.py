@@ -9,12 +9,13 @@ import contextvars
 import functools
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 import strawberry_django
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 from strawberry import relay
 from strawberry.permission import BasePermission
 from strawberry.types import Info
@@ -32,6 +33,10 @@ def graphql_enum(name: str, choices) -> type[Enum]:
 
 class TenantNode(relay.Node):
     """A relay node whose id is only valid in the tenant that minted it."""
+
+    # What reading this type through `node(id)` needs, for a type whose `get_queryset` does not say it (a record
+    # type's applies visibility); the schema walk requires one or the other.
+    node_needs: ClassVar[type["Needs"] | None] = None
 
     @classmethod
     def resolve_id(cls, root: Any, *, info: Info) -> str:
@@ -98,6 +103,14 @@ class Needs(BasePermission):
                 kind=OperationMessage.Kind.PERMISSION, message=refusal.message, field=None, code=refusal.code.lower())])
         raise GraphQLError(refusal.message, extensions={"code": refusal.code})
 
+    def allows(self, info: Info) -> bool:
+        """Whether the request may read what this declaration guards (a `node(id)` of a declaring type)."""
+        try:
+            self.check(info, {})
+        except _Refusal:
+            return False
+        return True
+
     def check(self, info: Info, kwargs: dict) -> None:
         if self.kind == "anyone":
             return
@@ -106,23 +119,23 @@ class Needs(BasePermission):
         as_data = writes and getattr(info._field, "handle_errors", False)
         if getattr(info.context, "membership", None) is None:
             user = getattr(info.context, "user", None)
-            _refuse("UNAUTHENTICATED", "Authentication required: log in or send an API token (Authorization: Bearer)."
-                    if user is None or not user.is_authenticated else "This identity is not a member of this company.",
-                    mutation=False)
+            _refuse("UNAUTHENTICATED", _("Authentication required: log in or send an API token (Authorization: "
+                                         "Bearer).") if user is None or not user.is_authenticated
+                    else _("This identity is not a member of this company."), mutation=False)
         authority = _authority()
         actor = info.context.user
         if self.kind == "admin":
             if not (info.context.membership.is_admin and authority.admin_allows(actor, write=writes)):
                 # As before declarations were one form: an admin-only field refuses with a GraphQL error.
-                _refuse("FORBIDDEN", "Only the administrators of this company may do this.", mutation=False)
+                _refuse("FORBIDDEN", _("Only the administrators of this company may do this."), mutation=False)
         elif self.kind == "member":
             if writes and not authority.member_writes(actor):
-                _refuse("FORBIDDEN", "This API token may only read.", mutation=as_data)
+                _refuse("FORBIDDEN", _("This API token may only read."), mutation=as_data)
         else:
             modules = self.modules(kwargs)
             if not all(authority.allows(actor, module, self.action) for module in modules):
-                _refuse("FORBIDDEN", f"You are not allowed to do this ({self.action} on {', '.join(sorted(modules))}).",
-                        mutation=as_data)
+                _refuse("FORBIDDEN", _("You are not allowed to do this (%(action)s on %(module)s).") % {
+                    "action": self.action, "module": ", ".join(sorted(modules))}, mutation=as_data)
 
     def modules(self, kwargs: dict) -> set[str]:
         """The modules the right is needed on, for these arguments (an unknown id names none: its resolver

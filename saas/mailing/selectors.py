@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from saas.access.visibility import sees
 from saas.mailing.models import EmailTemplate, SentEmail, SmtpSettings
 from saas.records import registry
+from saas.records.selectors.records import visible_refs
 
 
 def email_template_list(*, module: str | None = None) -> QuerySet[EmailTemplate]:
@@ -21,6 +22,11 @@ def email_template_get(*, template_id) -> EmailTemplate | None:
 def smtp_settings_get() -> SmtpSettings | None:
     """The tenant's own SMTP server, or None: the platform's EMAIL_BACKEND sends its mail."""
     return SmtpSettings.objects.order_by("pk").first()
+
+
+def sent_email_visible_list(*, actor) -> QuerySet[SentEmail]:
+    """The emails sent about records the actor may see."""
+    return SentEmail.objects.filter(ref__in=visible_refs(actor=actor))
 
 
 def sent_email_list(*, record) -> QuerySet[SentEmail]:

@@ -174,3 +174,18 @@ def test_third_party_bank_accounts_follow_the_visibility_of_their_owner(acme, ac
       iban: "DE89370400440532013000") { __typename ... on OperationInfo { messages { field code } } } }""",
                                    {"id": theirs["id"]})["data"]["thirdPartyBankAccountCreate"]
     assert set(messages(added).values()) <= {"forbidden", "not_found"} and added["__typename"] == "OperationInfo"
+
+
+def test_node_answers_null_for_objects_whose_module_or_record_the_member_may_not_read(acme_admin_api, sales):
+    set_default(acme_admin_api, "accounts", "PRIVATE")
+    private = account_create(acme_admin_api, name="Boss Only")
+    comment = acme_admin_api.execute("""mutation($id: ID!) { commentAdd(recordId: $id, body: "secret plan") {
+      ... on Comment { id } } }""", {"id": private["id"]})["data"]["commentAdd"]["id"]
+    role = acme_admin_api.execute("{ roles { id } }")["data"]["roles"][0]["id"]
+    _user, sales_api = sales
+    node = "query($id: ID!) { node(id: $id) { id } }"
+    for global_id in (comment, role):
+        assert acme_admin_api.execute(node, {"id": global_id})["data"]["node"] == {"id": global_id}
+        assert sales_api.execute(node, {"id": global_id})["data"]["node"] is None
+    nodes = sales_api.execute("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": [comment, role]})
+    assert nodes["data"]["nodes"] == [None, None]

@@ -8,7 +8,7 @@ from saas.access import modules
 from saas.access.enums import Action
 from saas.api.public_schema import schema as public_schema
 from saas.api.schema import schema as tenant_schema
-from saas.core.graph import Needs
+from saas.core.graph import Needs, TenantNode
 
 
 def _root_fields(schema):
@@ -48,3 +48,22 @@ def test_each_declaration_names_a_module_and_action_or_an_argument_of_its_field(
 def test_the_public_host_needs_nothing_but_anyone():
     assert {declared.kind for _name, field in _root_fields(public_schema) for declared in _declarations(field)} == {
         "anyone"}
+
+
+def test_every_node_type_says_what_reading_it_by_id_needs():
+    """`node(id)` answers any type: each filters its queryset itself (record visibility) or declares a need."""
+    undeclared = []
+    for graphql_type in tenant_schema._schema.type_map.values():
+        definition = graphql_type.extensions.get("strawberry-definition") if hasattr(
+            graphql_type, "extensions") and graphql_type.extensions else None
+        origin = getattr(definition, "origin", None)
+        if origin is None or getattr(definition, "is_interface", False) or "Node" not in {
+                interface.name for interface in getattr(graphql_type, "interfaces", ())}:
+            continue
+        own = [klass for klass in origin.__mro__
+               if klass.__module__.startswith(("saas", "tenants")) and klass is not TenantNode]
+        filters_itself = bool({"get_queryset", "resolve_nodes"} & {name for klass in own for name in vars(klass)})
+        declared = getattr(origin, "node_needs", None)
+        if not filters_itself and (declared is None or not issubclass(declared, Needs)):
+            undeclared.append(graphql_type.name)
+    assert undeclared == []

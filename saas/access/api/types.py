@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from strawberry.types import Info
 
 from saas.access import enums, models, selectors
-from saas.core.graph import TenantNode, graphql_enum
+from saas.core.graph import IsTenantAdmin, TenantNode, graphql_enum
 from tenants.api.types import UserType
 
 ModuleAction = graphql_enum("ModuleAction", enums.Action)
@@ -55,6 +55,8 @@ class ApiTokenCreated:
 
 @strawberry_django.type(models.ApiTokenEvent, name="ApiTokenEvent")
 class ApiTokenEventType(TenantNode):
+    node_needs = IsTenantAdmin
+
     at: datetime
     operation: str
     address: str | None
@@ -84,6 +86,8 @@ class FieldRight:
 
 @strawberry_django.type(models.Profile, name="Profile")
 class ProfileType(TenantNode):
+    node_needs = IsTenantAdmin
+
     name: str
     description: str
     view_all: bool = strawberry_django.field(description="Sees every record of the modules it may view.")
@@ -104,6 +108,8 @@ class ProfileType(TenantNode):
 
 @strawberry_django.type(models.Role, name="Role")
 class RoleType(TenantNode):
+    node_needs = IsTenantAdmin
+
     name: str
     is_default: bool = strawberry_django.field(description="The role of the members given none.")
     profiles: list[ProfileType]
@@ -116,6 +122,8 @@ class RoleType(TenantNode):
 
 @strawberry_django.type(models.SharingRule, name="SharingRule")
 class SharingRuleType(TenantNode):
+    node_needs = IsTenantAdmin
+
     module: str
     from_role: RoleType | None
     to_role: RoleType | None

@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 from strawberry import auto
 from strawberry.types import Info
 
+from saas.access.enums import Action
 from saas.accounting import models, selectors
-from saas.core.graph import TenantNode, graphql_enum
+from saas.core.graph import TenantNode, graphql_enum, needs
 from saas.crm.api.types import AccountType
 from saas.records.api.types import Record, RecordFilterFields
 
@@ -30,6 +31,8 @@ class LedgerAccountFilter:
 
 @strawberry_django.type(models.LedgerAccount, name="LedgerAccount", filters=LedgerAccountFilter)
 class LedgerAccountType(TenantNode):
+    node_needs = needs("accounting", Action.VIEW)
+
     number: str
     label: str
     reconcilable: bool
@@ -42,6 +45,8 @@ class LedgerAccountType(TenantNode):
 
 @strawberry_django.type(models.AuxiliaryAccount, name="AuxiliaryAccount")
 class AuxiliaryAccountType(TenantNode):
+    node_needs = needs("accounting", Action.VIEW)
+
     code: str
     label: str
     collective: LedgerAccountType
@@ -50,6 +55,8 @@ class AuxiliaryAccountType(TenantNode):
 
 @strawberry_django.type(models.Journal, name="Journal")
 class JournalType(TenantNode):
+    node_needs = needs("accounting", Action.VIEW)
+
     code: str
     label: str
     default_account: LedgerAccountType | None
@@ -61,6 +68,8 @@ class JournalType(TenantNode):
 
 @strawberry_django.type(models.FiscalYear, name="FiscalYear")
 class FiscalYearType(TenantNode):
+    node_needs = needs("accounting", Action.VIEW)
+
     name: str
     start: date
     end: date
@@ -69,6 +78,8 @@ class FiscalYearType(TenantNode):
 
 @strawberry_django.type(models.JournalLine, name="JournalLine")
 class JournalLineType(TenantNode):
+    node_needs = needs("journal_entries", Action.VIEW)
+
     position: int
     account: LedgerAccountType = strawberry_django.field(field_name="ledger_account")
     auxiliary: AuxiliaryAccountType | None
@@ -128,6 +139,8 @@ class JournalEntryType(Record):
 
 @strawberry_django.type(models.PostingRule, name="PostingRule")
 class PostingRuleType(TenantNode):
+    node_needs = needs("accounting", Action.VIEW)
+
     nature: str
     vat_rate: Decimal | None
     payment_method: str
@@ -149,6 +162,8 @@ class TemplateLine:
 
 @strawberry_django.type(models.EntryTemplate, name="EntryTemplate")
 class EntryTemplateType(TenantNode):
+    node_needs = needs("journal_entries", Action.VIEW)
+
     name: str
     label: str
     journal: JournalType

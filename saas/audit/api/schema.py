@@ -18,6 +18,8 @@ EventKind = graphql_enum("EventKind", enums.EventKind)
 
 @strawberry_django.type(models.Event, name="Event")
 class EventType(TenantNode):
+    node_needs = IsTenantAdmin
+
     at: datetime
     summary: str
     object_type: str = strawberry.field(description="What the event is about: a model name (role, workflow…).")

@@ -10,13 +10,16 @@ from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
+from saas.access.enums import Action
 from saas.catalog import models, selectors
-from saas.core.graph import TenantNode
+from saas.core.graph import IsMember, TenantNode, needs
 from saas.records.api.types import Record, RecordFilterFields
 
 
 @strawberry_django.type(models.VatRate, name="VatRate")
 class VatRateType(TenantNode):
+    node_needs = IsMember
+
     rate: Decimal
     label: str
     is_default: bool
@@ -129,6 +132,8 @@ __all__ = ["ProductType", "ServiceType", "ProductFamilyType", "VatRateType", "Un
 
 @strawberry_django.type(models.PriceRule, name="PriceRule")
 class PriceRuleType(TenantNode):
+    node_needs = needs("price_lists", Action.VIEW)
+
     kind: str
     value: Decimal
     min_quantity: Decimal
@@ -142,6 +147,8 @@ class PriceRuleType(TenantNode):
 
 @strawberry_django.type(models.PriceList, name="PriceList")
 class PriceListType(TenantNode):
+    node_needs = needs("price_lists", Action.VIEW)
+
     name: str
     is_default: bool
     active: bool

@@ -31,6 +31,8 @@ class ImportReportEntry:
 
 @strawberry_django.type(models.Import, name="Import")
 class ImportType(TenantNode):
+    node_needs = IsMember
+
     module: str
     file_name: str
     encoding: str
@@ -70,6 +72,8 @@ class ImportType(TenantNode):
 
 @strawberry_django.type(models.ImportMapping, name="ImportMapping")
 class ImportMappingType(TenantNode):
+    node_needs = IsMember
+
     module: str
     name: str
     columns: JSON

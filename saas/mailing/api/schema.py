@@ -24,6 +24,8 @@ EmailStatus = graphql_enum("EmailStatus", enums.EmailStatus)
 
 @strawberry_django.type(models.EmailTemplate, name="EmailTemplate")
 class EmailTemplateType(TenantNode):
+    node_needs = IsMember
+
     module: str
     name: str
     subject: str
@@ -50,6 +52,11 @@ class SmtpSettingsType:
 
 @strawberry_django.type(models.SentEmail, name="SentEmail")
 class SentEmailType(TenantNode):
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # `node(id)` answers only the emails of records the actor may see.
+        return queryset.filter(pk__in=selectors.sent_email_visible_list(actor=info.context.user).values("pk"))
+
     to: str
     subject: str
     body: str

@@ -22,6 +22,11 @@ from tenants.selectors import member_get, member_list
 
 @strawberry_django.type(models.SavedFilter, name="SavedFilter")
 class SavedFilterType(TenantNode):
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # Each person's own: `node(id)` answers another's as missing.
+        return queryset.filter(pk__in=saved_filter_list(actor=info.context.user).values("pk"))
+
     module: str
     name: str
     filters: JSON

@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from saas.access.models import Team
-from saas.core.graph import TenantNode, graphql_enum, local_pk
+from saas.core.graph import IsMember, TenantNode, graphql_enum, local_pk
 from saas.core.pagination import Connection, connection_from, page_bounds
 from saas.records import models, registry
 from saas.records.enums import ActivityKind as ActivityKindValues
@@ -104,6 +104,8 @@ class FieldValue:
 
 @strawberry_django.type(Team, name="Team")
 class TeamType(TenantNode):
+    node_needs = IsMember
+
     name: str
 
 
@@ -112,6 +114,8 @@ Owner = Annotated[UserType | TeamType, strawberry.union("Owner")]
 
 @strawberry_django.type(models.Tag, name="Tag")
 class TagType(TenantNode):
+    node_needs = IsMember
+
     name: str
     color: str
 
@@ -201,6 +205,11 @@ def _field_name(column: str) -> str:
 
 @strawberry_django.type(models.Comment, name="Comment")
 class CommentType(TenantNode):
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # `node(id)` answers only what the actor may see, as the record pages do.
+        return queryset.filter(pk__in=selectors.comment_visible_list(actor=info.context.user).values("pk"))
+
     body: str
     created_at: datetime
     edited_at: datetime | None
@@ -230,6 +239,11 @@ class CommentType(TenantNode):
 
 @strawberry_django.type(models.Activity, name="Activity")
 class ActivityType(TenantNode):
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # `node(id)` answers only what the actor may see, as the record pages do.
+        return queryset.filter(pk__in=selectors.activity_visible_list(actor=info.context.user).values("pk"))
+
     subject: str
     description: str
     due_at: datetime | None
@@ -256,6 +270,11 @@ class ActivityType(TenantNode):
 
 @strawberry_django.type(models.Document, name="Document")
 class DocumentType(TenantNode):
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # `node(id)` answers only what the actor may see, as the record pages do.
+        return queryset.filter(pk__in=selectors.document_visible_list(actor=info.context.user).values("pk"))
+
     title: str
     file_name: str
     content_type: str

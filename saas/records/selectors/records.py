@@ -140,10 +140,15 @@ def document_list_for_record(*, actor, record: Record) -> QuerySet[Document]:
     return Document.objects.filter(links__ref_id=record.ref_id).order_by("-created_at", "-id")
 
 
+def document_visible_list(*, actor) -> QuerySet[Document]:
+    """The documents linked to a record the actor may see, and those it uploaded."""
+    linked = DocumentLink.objects.filter(ref__in=visible_refs(actor=actor)).values("document_id")
+    return Document.objects.filter(Q(pk__in=linked) | Q(uploaded_by=actor))
+
+
 def document_get_for_actor(*, actor, document_id) -> Document | None:
     """A document linked to a record the actor may see, or one it uploaded; else None."""
-    linked = DocumentLink.objects.filter(ref__in=visible_refs(actor=actor)).values("document_id")
-    return Document.objects.filter(Q(pk__in=linked) | Q(uploaded_by=actor), pk=document_id).first()
+    return document_visible_list(actor=actor).filter(pk=document_id).first()
 
 
 def tag_list_for_record(*, actor, record: Record) -> QuerySet[Tag]:
@@ -197,20 +202,29 @@ def _related_counts_sql(relations: tuple) -> str:
     return "SELECT " + ", ".join(counts)
 
 
+def comment_visible_list(*, actor) -> QuerySet[Comment]:
+    """The comments on live records the actor may see."""
+    return Comment.objects.filter(ref__in=visible_refs(actor=actor))
+
+
 def comment_get_for_actor(*, actor, comment_id) -> Comment | None:
     """A comment on a live record, or None (missing and forbidden look alike)."""
     if comment_id is None:
         return None
-    return Comment.objects.filter(pk=comment_id, ref__in=visible_refs(actor=actor)).first()
+    return comment_visible_list(actor=actor).filter(pk=comment_id).first()
+
+
+def activity_visible_list(*, actor) -> QuerySet[Activity]:
+    """The activities assigned to the actor (or its teams), and those linked to a record it may see."""
+    linked = ActivityLink.objects.filter(ref__in=visible_refs(actor=actor)).values("activity_id")
+    return activity_list_for_user(actor=actor) | Activity.objects.filter(pk__in=linked)
 
 
 def activity_get_for_actor(*, actor, activity_id) -> Activity | None:
     """An activity assigned to the actor (or its teams), or linked to a record it may see; else None."""
     if activity_id is None:
         return None
-    linked = ActivityLink.objects.filter(ref__in=visible_refs(actor=actor)).values("activity_id")
-    return (activity_list_for_user(actor=actor) | Activity.objects.filter(pk__in=linked)).filter(
-        pk=activity_id).first()
+    return activity_visible_list(actor=actor).filter(pk=activity_id).first()
 
 
 def tag_list(*, actor) -> QuerySet[Tag]:

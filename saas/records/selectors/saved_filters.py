@@ -5,9 +5,10 @@ from django.db.models import QuerySet
 from saas.records.models import SavedFilter
 
 
-def saved_filter_list(*, actor, module: str) -> QuerySet[SavedFilter]:
-    """The actor's saved filters of a module, by name."""
-    return SavedFilter.objects.filter(user=actor, module=module).order_by("name", "id")
+def saved_filter_list(*, actor, module: str | None = None) -> QuerySet[SavedFilter]:
+    """The actor's saved filters (of a module), by name."""
+    mine = SavedFilter.objects.filter(user=actor)
+    return (mine if module is None else mine.filter(module=module)).order_by("name", "id")
 
 
 def saved_filter_get_for_actor(*, actor, saved_filter_id) -> SavedFilter | None:

@@ -11,7 +11,8 @@ from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
-from saas.core.graph import TenantNode, graphql_enum, lazy_connection
+from saas.access.enums import Action
+from saas.core.graph import TenantNode, graphql_enum, lazy_connection, needs
 from saas.crm.api.types import AccountFilter, AccountType, ContactType
 from saas.records.api.types import Record, RecordFilterFields
 from saas.sales import models, orders, payments, selectors, services
@@ -340,6 +341,8 @@ class CreditNoteType(Record):
 
 @strawberry_django.type(models.PaymentAllocation, name="PaymentAllocation")
 class PaymentAllocationType(TenantNode):
+    node_needs = needs("payments", Action.VIEW)
+
     amount: Decimal
     invoice: InvoiceType
 
@@ -368,6 +371,8 @@ class PaymentType(Record):
 
 @strawberry_django.type(models.UsageRecord, name="UsageRecord")
 class UsageRecordType(TenantNode):
+    node_needs = needs("sales_orders", Action.VIEW)
+
     quantity: Decimal
     date: date
     reference: str

@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from strawberry import auto
 from strawberry.types import Info
 
-from saas.core.graph import TenantNode, graphql_enum
+from saas.access.enums import Action
+from saas.core.graph import TenantNode, graphql_enum, needs
 from saas.crm.api.types import AccountFilter, AccountType
 from saas.records.api.types import DocumentType
 from saas.sales.api.types import InvoiceType, PaymentType
@@ -28,6 +29,8 @@ SepaMessageFormat = strawberry.enum(Enum("SepaMessageFormat", {
 
 @strawberry_django.type(models.CreditorSettings, name="SepaCreditorSettings")
 class CreditorSettingsType(TenantNode):
+    node_needs = needs("direct_debits", Action.VIEW)
+
     ics: str = strawberry_django.field(description="SEPA creditor identifier (ICS), e.g. FR72ZZZ123456.")
     name: str
     iban: str
@@ -85,6 +88,8 @@ class SepaMandateType(TenantNode):
 
 @strawberry_django.type(models.DirectDebitLine, name="DirectDebitLine")
 class DirectDebitLineType(TenantNode):
+    node_needs = needs("direct_debits", Action.VIEW)
+
     mandate: SepaMandateType
     invoice: InvoiceType
     amount: Decimal

@@ -23,6 +23,8 @@ WebhookDeliveryStatus = graphql_enum("WebhookDeliveryStatus", enums.DeliveryStat
 
 @strawberry_django.type(models.WebhookDelivery, name="WebhookDelivery")
 class WebhookDeliveryType(TenantNode):
+    node_needs = IsTenantAdmin
+
     url: str
     attempts: int
     response_status: int | None
@@ -37,6 +39,8 @@ class WebhookDeliveryType(TenantNode):
 
 @strawberry_django.type(models.WorkflowRun, name="WorkflowRun")
 class WorkflowRunType(TenantNode):
+    node_needs = IsTenantAdmin
+
     depth: int
     actions_done: JSON
     error: str
@@ -58,6 +62,8 @@ class WorkflowRunType(TenantNode):
 
 @strawberry_django.type(models.Workflow, name="Workflow")
 class WorkflowType(TenantNode):
+    node_needs = IsTenantAdmin
+
     module: str
     name: str
     active: bool
