@@ -71,6 +71,20 @@ def dns(monkeypatch) -> dict[str, list[str]]:
     return table
 
 
+@pytest.fixture
+def connects(monkeypatch) -> list:
+    """The (host, port) of every TCP connection attempted from Python sockets in the test (they still happen)."""
+    attempts = []
+    real = socket.socket.connect
+
+    def connect(sock, address):
+        attempts.append(address[:2])
+        return real(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return attempts
+
+
 @pytest.fixture(autouse=True)
 def back_to_public():
     yield

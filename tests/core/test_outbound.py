@@ -23,20 +23,6 @@ ALLOWED = ["93.184.215.14", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8",
            "2002:808:808::1"]
 
 
-@pytest.fixture
-def connects(monkeypatch) -> list:
-    """The socket addresses connections were attempted to (they still happen)."""
-    attempts = []
-    real = socket.socket.connect
-
-    def connect(sock, address):
-        attempts.append(address[:2])
-        return real(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    return attempts
-
-
 class Handler(BaseHTTPRequestHandler):
     routes: dict = {}
     seen: list = []

@@ -27,6 +27,8 @@ class WebhookDeliveryType(TenantNode):
     attempts: int
     response_status: int | None
     last_error: str
+    error_code: str = strawberry.field(description="`address_not_allowed` when the call was refused before any "
+                                                   "request; empty otherwise.")
     created_at: datetime
     updated_at: datetime
 
@@ -40,6 +42,8 @@ class WorkflowRunType(TenantNode):
     depth: int
     actions_done: JSON
     error: str
+    error_code: str = strawberry.field(description="The code of the refusal that failed the run, such as "
+                                                   "`address_not_allowed`; empty for an uncoded failure.")
     created_at: datetime
     deliveries: list[WebhookDeliveryType]
 
