@@ -93,8 +93,11 @@ def resolve(host: str, port: int) -> list[tuple[int, tuple]]:
     if literal is not None:
         infos = [(socket.AF_INET6 if literal.version == 6 else socket.AF_INET, (str(literal), port))]
     else:
-        infos = [(family, sockaddr) for family, _type, _proto, _name, sockaddr
-                 in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        try:
+            answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (UnicodeError, ValueError):  # not a name at all (bad IDNA, a NUL): as unknown as it gets
+            raise socket.gaierror(socket.EAI_NONAME, f"{host!r} is not a host name") from None
+        infos = [(family, sockaddr) for family, _type, _proto, _name, sockaddr in answers
                  if family in (socket.AF_INET, socket.AF_INET6)]
     targets = []
     for family, sockaddr in infos:
@@ -114,7 +117,7 @@ def refused(host: str, port: int) -> bool:
         resolve(host, port)
     except AddressNotAllowed:
         return True
-    except (OSError, UnicodeError):
+    except OSError:
         return False
     return False
 
@@ -169,8 +172,9 @@ def http_request(method: str, url: str, *, body: bytes | None = None, headers: d
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise OSError(f"not an http(s) address: {url}")
         connection_class = HTTPSConnection if parts.scheme == "https" else HTTPConnection
-        connection = connection_class(parts.hostname, port, timeout=timeout)
+        connection = None
         try:
+            connection = connection_class(parts.hostname, port, timeout=timeout)
             connection.request(method, (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
                                body=body, headers=headers)
             response = connection.getresponse()
@@ -178,7 +182,8 @@ def http_request(method: str, url: str, *, body: bytes | None = None, headers: d
         except http.client.HTTPException as error:  # not HTTP: a malformed answer is a failed attempt
             raise OSError(f"invalid HTTP response ({type(error).__name__})") from None
         finally:
-            connection.close()
+            if connection is not None:
+                connection.close()
         if status not in (301, 302, 303, 307, 308) or not location:
             return status
         url = urljoin(url, location.strip())

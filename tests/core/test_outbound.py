@@ -3,11 +3,17 @@ and each redirect is checked again. Nothing here leaves this machine: names reso
 only server listens on 127.0.0.1 (allowed through OUTBOUND_ALLOWED_NETWORKS), refused addresses are never
 connected to (the spy on socket.connect proves it)."""
 
+import datetime as dt
 import socket
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from saas.core import outbound
 
@@ -147,3 +153,56 @@ def test_allowed_redirects_are_followed_a_bounded_number_of_times(server):
     with pytest.raises(OSError, match="redirects"):
         outbound.http_request("GET", f"http://127.0.0.1:{server}/loop", timeout=5)
     assert len(Handler.seen) == outbound.MAX_REDIRECTS + 1
+
+
+def _certificates(name: str) -> tuple[bytes, bytes, bytes]:
+    """A throw-away CA (PEM) and a certificate it signs for `name`, with its key (PEM)."""
+    now = dt.datetime.now(dt.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(hours=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                       content_commitment=False, key_encipherment=False, data_encipherment=False,
+                                       key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
+            .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    return (ca.public_bytes(pem), cert.public_bytes(pem),
+            key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+
+
+def test_tls_to_the_checked_address_still_verifies_the_host_name(settings, dns, monkeypatch, tmp_path, connects):
+    # given: an HTTPS server on 127.0.0.1 whose certificate names hooks.example.com, signed by a CA trusted here
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    dns["hooks.example.com"] = dns["other.example.com"] = ["127.0.0.1"]
+    ca, cert, key = _certificates("hooks.example.com")
+    (tmp_path / "cert.pem").write_bytes(cert + key)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(tmp_path / "cert.pem")
+    default_context = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *args, **kwargs: default_context(cadata=ca.decode()))
+    Handler.routes, Handler.seen = {}, []
+    httpd = HTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = server_context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_port
+    try:
+        # when / then: the name the certificate is for passes, another name for the same address does not
+        assert outbound.http_request("GET", f"https://hooks.example.com:{port}/", timeout=5) == 200
+        with pytest.raises(ssl.SSLCertVerificationError, match="match"):
+            outbound.http_request("GET", f"https://other.example.com:{port}/", timeout=5)
+        with pytest.raises(ssl.SSLCertVerificationError, match="match"):
+            outbound.SMTP_SSL("other.example.com", port, timeout=5, context=ssl.create_default_context())
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert [host for _method, _path, host, _body in Handler.seen] == [f"hooks.example.com:{port}"]
+    assert set(connects) == {("127.0.0.1", port)}
