@@ -44,5 +44,5 @@ def test_a_pdf_is_rendered_without_fetching_any_url_but_data(server):
     # when
     pdf = rendering.html_pdf(html)
     # then
-    assert pdf.startswith(b"%PDF")
+    assert pdf.startswith(b"%PDF") and b"/Image" in pdf  # the inlined image (as the logo is) is kept
     assert Handler.seen == []
