@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from procrastinate import testing
@@ -42,16 +43,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def dns(monkeypatch) -> dict[str, list[str]]:
-    """Name resolution without a DNS server: IP literals and `localhost` resolve as usual, a name a test puts in
-    the table (`dns["hooks.example.com"] = ["10.1.2.3"]`) resolves to its addresses, any other is unknown. Saving a
-    webhook or an SMTP host resolves it (saas/core/outbound.py): no test may send a query to the resolver."""
+    """Name resolution without a DNS server: IP literals, `localhost` and the database's host resolve as usual
+    (psycopg resolves it in Python), a name a test puts in the table (`dns["hooks.example.com"] = ["10.1.2.3"]`)
+    resolves to its addresses, any other is unknown. Saving a webhook or an SMTP host resolves it
+    (saas/core/outbound.py): no test may send a query to the resolver."""
     table: dict[str, list[str]] = {}
     real = socket.getaddrinfo
+    as_usual = {"localhost"} | {database.get("HOST") for database in settings.DATABASES.values()}
 
     def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
         name = host.decode() if isinstance(host, bytes) else host
         try:
-            is_literal = name is None or name == "localhost" or bool(ipaddress.ip_address(name.split("%")[0]))
+            is_literal = name is None or name in as_usual or bool(ipaddress.ip_address(name.split("%")[0]))
         except ValueError:
             is_literal = False
         if is_literal:
