@@ -164,7 +164,8 @@ def sent_email_deliver_attempt(*, sent_email_id: int) -> SentEmail | None:
         delivery.send(smtp=smtp_settings_get(), to=email.to, subject=email.subject, body=email.body)
     except ValidationError as error:
         email.error = " ".join(error.messages)
-        if email.attempts >= MAX_ATTEMPTS:
+        # A refused address is not an outage: retrying would only ask the same of the same guard.
+        if email.attempts >= MAX_ATTEMPTS or getattr(error, "code", None) == error_codes.ADDRESS_NOT_ALLOWED:
             email.status = EmailStatus.FAILED
         else:
             _schedule(email, seconds=RETRY_SECONDS * 2 ** (email.attempts - 1))
