@@ -54,7 +54,7 @@ def webhook_deliver(*, delivery_id: int) -> None:
         delivery.response_status = post(delivery.url, body, headers, timeout=settings.WORKFLOW_WEBHOOK_TIMEOUT)
         if not 200 <= delivery.response_status < 300:
             error = f"HTTP {delivery.response_status}"
-    except outbound.AddressNotAllowed:  # nothing was sent; retrying would ask the same of the same guard
+    except outbound.AddressNotAllowed:  # nothing went to that address; a retry would ask the same of the guard
         error, delivery.error_code = str(outbound.NOT_ALLOWED_MESSAGE), error_codes.ADDRESS_NOT_ALLOWED
     except OSError as exc:  # refused, unreachable, timed out
         error = str(exc) or type(exc).__name__
