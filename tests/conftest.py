@@ -1,10 +1,13 @@
 """Shared fixtures: two tenants created once per session through the signup service, and API clients."""
 
+import ipaddress
 import json
+import socket
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from procrastinate import testing
@@ -36,6 +39,53 @@ def django_db_setup(django_db_setup, django_db_blocker):
             services.signup(company_name=slug.capitalize(), slug=slug, email=f"admin@{slug}.example.com",
                             password=PASSWORD, language="en")
         connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch) -> dict[str, list[str]]:
+    """Name resolution without a DNS server: IP literals, `localhost` and the database's host resolve as usual
+    (psycopg resolves it in Python), a name a test puts in the table (`dns["hooks.example.com"] = ["10.1.2.3"]`)
+    resolves to its addresses, any other is unknown. Saving a webhook or an SMTP host resolves it
+    (saas/core/outbound.py): no test may send a query to the resolver."""
+    table: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+    as_usual = {"localhost"} | {database.get("HOST") for database in settings.DATABASES.values()}
+
+    def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+        name = host.decode() if isinstance(host, bytes) else host
+        try:
+            is_literal = name is None or name in as_usual or bool(ipaddress.ip_address(name.split("%")[0]))
+        except ValueError:
+            is_literal = False
+        if is_literal:
+            return real(host, port, family, type, proto, flags)
+        if name not in table:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        answers = []
+        for address in table[name]:
+            version = ipaddress.ip_address(address).version
+            address_family = socket.AF_INET6 if version == 6 else socket.AF_INET
+            if family in (0, socket.AF_UNSPEC, address_family):
+                sockaddr = (address, int(port or 0), 0, 0) if version == 6 else (address, int(port or 0))
+                answers.append((address_family, type or socket.SOCK_STREAM, proto or socket.IPPROTO_TCP, "", sockaddr))
+        return answers
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return table
+
+
+@pytest.fixture
+def connects(monkeypatch) -> list:
+    """The (host, port) of every TCP connection attempted from Python sockets in the test (they still happen)."""
+    attempts = []
+    real = socket.socket.connect
+
+    def connect(sock, address):
+        attempts.append(address[:2])
+        return real(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return attempts
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from saas.access import rights
 from saas.access.enums import Action
+from saas.core import outbound
 from saas.mailing import crypto, delivery, error_codes, merge
 from saas.mailing.enums import EmailStatus, SmtpSecurity
 from saas.mailing.models import EmailTemplate, SentEmail, SmtpSettings
@@ -77,7 +78,8 @@ def email_template_delete(*, actor, template: EmailTemplate) -> None:
 
 def smtp_settings_save(*, actor, host: str, port: int, username: str, password: str | None, security: str,
                        from_address: str) -> SmtpSettings:
-    """Set the tenant's SMTP server; `password` None keeps the stored one, "" removes it. Stored encrypted."""
+    """Set the tenant's SMTP server; `password` None keeps the stored one, "" removes it. Stored encrypted. A host
+    resolving to a local, private or reserved address is refused (`address_not_allowed`)."""
     host = (host or "").strip()
     if not host:
         raise _refuse("host", _("Name the mail server."), error_codes.SMTP_INVALID)
@@ -85,6 +87,8 @@ def smtp_settings_save(*, actor, host: str, port: int, username: str, password: 
         raise _refuse("port", _("A port is a number from 1 to 65535."), error_codes.SMTP_INVALID)
     if security not in SmtpSecurity.values:
         raise _refuse("security", _("Unknown security mode."), error_codes.SMTP_INVALID)
+    if outbound.refused(host, port):
+        raise _refuse("host", outbound.NOT_ALLOWED_MESSAGE, error_codes.ADDRESS_NOT_ALLOWED)
     smtp = SmtpSettings.objects.select_for_update().order_by("pk").first() or SmtpSettings()
     smtp.host, smtp.port, smtp.username, smtp.security = host, port, (username or "").strip(), security
     smtp.from_address = _address("fromAddress", from_address)
@@ -103,7 +107,8 @@ def smtp_settings_delete(*, actor) -> None:
 
 def smtp_test(*, actor, to: str) -> None:
     """Send a test email now, through the tenant's server (or the platform's); a failure is refused with its
-    cause: `smtp_connection_failed`, `smtp_auth_failed` or `smtp_refused`."""
+    cause: `smtp_connection_failed` (the same whether the port is closed, filtered or silent), `smtp_auth_failed`,
+    `smtp_refused`, or `address_not_allowed` when the host now resolves to a refused address."""
     to = _address("to", to)
     delivery.send(smtp=smtp_settings_get(), to=to, subject=_("Test email"),
                   body=_("This email was sent to test the outgoing mail settings of %(tenant)s.")
@@ -159,7 +164,8 @@ def sent_email_deliver_attempt(*, sent_email_id: int) -> SentEmail | None:
         delivery.send(smtp=smtp_settings_get(), to=email.to, subject=email.subject, body=email.body)
     except ValidationError as error:
         email.error = " ".join(error.messages)
-        if email.attempts >= MAX_ATTEMPTS:
+        # A refused address is not an outage: retrying would only ask the same of the same guard.
+        if email.attempts >= MAX_ATTEMPTS or getattr(error, "code", None) == error_codes.ADDRESS_NOT_ALLOWED:
             email.status = EmailStatus.FAILED
         else:
             _schedule(email, seconds=RETRY_SECONDS * 2 ** (email.attempts - 1))

@@ -66,14 +66,21 @@ def document_pdf(document: CommercialDocument) -> bytes:
     """PDF/A-3b of the document; an invoice or a credit note also embeds its Factur-X XML (issued only)."""
     language = tenant_language()
     xml = facturx_xml(document) if type(document) in FACTURX_TYPE_CODES else None
-    # Imported here: WeasyPrint loads Pango when imported, which only rendering needs.
-    from weasyprint import HTML
-
-    pdf = HTML(string=document_html(document, language)).write_pdf(pdf_variant="pdf/a-3b")
+    pdf = html_pdf(document_html(document, language))
     if xml is None:
         return pdf
     return facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931", check_xsd=True,
                                         lang=XMP_LANGUAGES.get(language, language))
+
+
+def html_pdf(html: str) -> bytes:
+    """PDF/A-3b of the HTML, fetching nothing but `data:` URLs: the logo comes inlined, and an address in a
+    tenant's text must never make the server connect anywhere (saas/core/outbound.py) or read its own files."""
+    # Imported here: WeasyPrint loads Pango when imported, which only rendering needs.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(pdf_variant="pdf/a-3b")
 
 
 def facturx_xml(document: CommercialDocument) -> bytes:

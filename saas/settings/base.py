@@ -1,5 +1,6 @@
 """Settings, driven by environment variables (README, "Configuration")."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -221,6 +222,13 @@ GRAPHQL_MAX_NODES = 100
 # Workflow webhooks: seconds before a call gives up, and the first wait before a retry (doubled each time).
 WORKFLOW_WEBHOOK_TIMEOUT = float(os.environ.get("WORKFLOW_WEBHOOK_TIMEOUT", "10"))
 WORKFLOW_WEBHOOK_RETRY_SECONDS = float(os.environ.get("WORKFLOW_WEBHOOK_RETRY_SECONDS", "30"))
+# Webhooks and tenants' SMTP servers never reach loopback, private, link-local, multicast or reserved addresses
+# (saas/core/outbound.py); a self-hosted deployment lists here the networks of its own it wants them to reach.
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", "")
+for _network in OUTBOUND_ALLOWED_NETWORKS:
+    ipaddress.ip_network(_network, strict=False)  # a typo stops the start, not the first webhook
+# Seconds a tenant's SMTP server has to accept the connection and answer each command.
+SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "15"))
 # Retention of the tenants' event log and of the planner's runs (days), purged each night.
 EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "400"))
 SCHEDULED_RUN_RETENTION_DAYS = int(os.environ.get("SCHEDULED_RUN_RETENTION_DAYS", "90"))

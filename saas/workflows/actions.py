@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.core import outbound
 from saas.mailing.selectors import email_template_get
 from saas.mailing.services import record_email_send
 from saas.records import registry
@@ -105,6 +106,24 @@ def _send_email_clean(model: type[models.Model], action: dict, key: str) -> dict
             "to_field": _recipient_field(model, to_field, key) if to_field else ""}
 
 
+def _webhook_target(url: str) -> tuple[str, int] | None:
+    """The host and port an http(s) address names; None for anything else."""
+    parts = urlparse(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.hostname, port
+
+
+def _webhook_refused(url: str) -> bool:
+    """Whether the webhook's host resolves now to an address outbound calls may not reach."""
+    target = _webhook_target(url)
+    return target is not None and outbound.refused(*target)
+
+
 def actions_clean(model: type[models.Model], actions) -> list[dict]:
     """The actions, each checked against the fields it names; the first wrong one refused."""
     if not isinstance(actions, list) or not actions:
@@ -147,8 +166,10 @@ def actions_clean(model: type[models.Model], actions) -> list[dict]:
                             "fields": _fields_clean(record_type.model, fields, key) if fields else {}})
         elif kind == ActionKind.WEBHOOK:
             url = str(action.get("url") or "")
-            if urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc:
+            if _webhook_target(url) is None:
                 raise _invalid(f"{key}.url", _("A webhook needs an http(s) address."), error_codes.VALUE_INVALID)
+            if _webhook_refused(url):
+                raise _invalid(f"{key}.url", outbound.NOT_ALLOWED_MESSAGE, error_codes.ADDRESS_NOT_ALLOWED)
             cleaned.append({"kind": kind, "url": url})
         elif kind == ActionKind.SEND_EMAIL:
             cleaned.append(_send_email_clean(model, action, key))
@@ -218,6 +239,8 @@ def action_do(*, actor, run: WorkflowRun, action: dict, record: models.Model) ->
         email = record_email_send(actor=actor, record=record, template=template, to=to,
                                   source=RecordSource.WORKFLOW)
         return f"{kind}: email {email.pk}"
+    if _webhook_refused(action["url"]):  # checked on save, and again now: what a name resolves to changes
+        raise ValidationError(outbound.NOT_ALLOWED_MESSAGE, code=error_codes.ADDRESS_NOT_ALLOWED)
     body = json.dumps({"workflow": run.workflow_id, "run": run.pk, "trigger": run.trigger,
                        "module": registry.for_model(type(record)).key, "record": record_payload(record)},
                       cls=DjangoJSONEncoder, sort_keys=True)

@@ -128,12 +128,20 @@ def workflow_run(*, workflow: Workflow, record, trigger: str, changes: dict | No
                 done.append(action_do(actor=actor, run=run, action=action, record=record))
     except ValidationError as error:
         run.result, run.error, done = RunResult.FAILED, "; ".join(error.messages), []
+        run.error_code = next((e.code for e in _errors(error) if e.code), "")
     except Exception as error:  # any failure of an action is the run's result, its changes undone, the log kept
         logger.exception("workflow %s failed on record %s", workflow.pk, record.pk)
         run.result, run.error, done = RunResult.FAILED, str(error) or type(error).__name__, []
     run.actions_done = done
-    run.save(update_fields=["result", "error", "actions_done"])
+    run.save(update_fields=["result", "error", "error_code", "actions_done"])
     return _logged(run, record)
+
+
+def _errors(error: ValidationError) -> list[ValidationError]:
+    """The single errors of a ValidationError, whether it is keyed by field or not."""
+    if hasattr(error, "error_dict"):
+        return [e for errors in error.error_dict.values() for e in errors]
+    return error.error_list
 
 
 def _logged(run: WorkflowRun, record) -> WorkflowRun:

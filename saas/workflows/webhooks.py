@@ -6,14 +6,14 @@ GitHub does): the receiver recomputes it to know the call is ours and untouched.
 
 import hashlib
 import hmac
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from saas.core import outbound
 from saas.core.tasks import tenant_task
+from saas.workflows import error_codes
 from saas.workflows.enums import DeliveryStatus
 from saas.workflows.models import WebhookDelivery
 
@@ -25,13 +25,9 @@ def signature(secret: str, body: str) -> str:
 
 
 def post(url: str, body: str, headers: dict, timeout: float) -> int:
-    """POST the body; the HTTP status (an error status too), or OSError when the target cannot be reached."""
-    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) checked on save)
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    """POST the body; the HTTP status (an error status too), or OSError when the target cannot be reached,
+    outbound.AddressNotAllowed when it (or a redirect) resolves to an address webhooks may not reach."""
+    return outbound.http_request("POST", url, body=body.encode(), headers=headers, timeout=timeout)
 
 
 def delivery_schedule(delivery: WebhookDelivery, *, seconds: float) -> None:
@@ -53,19 +49,21 @@ def webhook_deliver(*, delivery_id: int) -> None:
                "X-Signature-256": signature(delivery.run.workflow.secret, body),
                "X-Delivery": str(delivery.pk)}
     delivery.attempts += 1
-    error = ""
+    error, delivery.error_code = "", ""
     try:
         delivery.response_status = post(delivery.url, body, headers, timeout=settings.WORKFLOW_WEBHOOK_TIMEOUT)
         if not 200 <= delivery.response_status < 300:
             error = f"HTTP {delivery.response_status}"
+    except outbound.AddressNotAllowed:  # nothing went to that address; a retry would ask the same of the guard
+        error, delivery.error_code = str(outbound.NOT_ALLOWED_MESSAGE), error_codes.ADDRESS_NOT_ALLOWED
     except OSError as exc:  # refused, unreachable, timed out
         error = str(exc) or type(exc).__name__
     delivery.last_error = error
     if not error:
         delivery.status = DeliveryStatus.DELIVERED
-    elif delivery.attempts >= MAX_ATTEMPTS:
+    elif delivery.attempts >= MAX_ATTEMPTS or delivery.error_code:
         delivery.status = DeliveryStatus.FAILED
     else:
         delivery_schedule(delivery, seconds=settings.WORKFLOW_WEBHOOK_RETRY_SECONDS * 2 ** (delivery.attempts - 1))
     delivery.updated_at = timezone.now()
-    delivery.save(update_fields=["attempts", "response_status", "last_error", "status", "updated_at"])
+    delivery.save(update_fields=["attempts", "response_status", "last_error", "error_code", "status", "updated_at"])

@@ -45,7 +45,13 @@ class _Session(socketserver.StreamRequestHandler):
 
 
 @pytest.fixture
-def smtp_server():
+def loopback_allowed(settings):
+    """Tenants' servers may be on 127.0.0.0/8 in this test (outbound connections refuse it otherwise)."""
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
+@pytest.fixture
+def smtp_server(loopback_allowed):
     """A local SMTP server (`.server_address`, `.received`: the raw messages it accepted)."""
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Session)
     server.daemon_threads = True
@@ -58,8 +64,19 @@ def smtp_server():
 
 
 @pytest.fixture
-def closed_port() -> int:
+def closed_port(loopback_allowed) -> int:
     """A local port nothing listens on: connecting is refused."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def silent_port(loopback_allowed, settings):
+    """A local port that takes connections and never says a word (as a filtering firewall would answer
+    nothing); SMTP_TIMEOUT is short so that waiting for it costs a fraction of a second."""
+    settings.SMTP_TIMEOUT = 0.3
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)  # the kernel completes the handshakes; nothing ever accepts or answers
+        yield listener.getsockname()[1]

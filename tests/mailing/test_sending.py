@@ -178,3 +178,23 @@ def test_the_default_recipient_is_the_records_address_else_a_link_the_user_may_s
     assert recipient(seller_api, direct) == "direct@globex.example.com"
     assert recipient(seller_api, silent) == ""
     assert recipient(seller_api, account) == ""  # a record the seller may not see: nothing
+
+
+def test_a_server_whose_name_now_resolves_to_a_private_address_fails_the_email_at_once_unsent(
+        acme, acme_admin, acme_admin_api, jobs, dns, connects, django_capture_on_commit_callbacks):
+    # given: the tenant's server resolved to a public address when saved, to a private one now
+    dns["smtp.acme.example.com"] = ["93.184.215.14"]
+    assert smtp_save(acme_admin_api, ("smtp.acme.example.com", 587))["__typename"] == "SmtpSettings"
+    dns["smtp.acme.example.com"] = ["10.0.0.25"]
+    account = make_account(acme_admin)
+    template_id = welcome(acme_admin_api)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        acme_admin_api.execute(SEND, {"recordId": gid(account), "templateId": template_id,
+                                      "to": "a@globex.example.com"})
+    jobs()
+    # then: failed on the first attempt with the refusal, nothing connected
+    [email] = acme_admin_api.execute(EMAILS, {"id": gid(account)})["data"]["sentEmails"]["edges"]
+    assert (email["node"]["status"], email["node"]["attempts"]) == ("FAILED", 1)
+    assert "local, private and reserved networks are refused" in email["node"]["error"]
+    assert connects == []

@@ -109,3 +109,41 @@ def test_smtp_settings_are_for_admins_only(acme):
     assert api.execute(TEST, {"to": "me@acme.example.com"})["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     result = api.execute(SAVE, {"input": {"host": "smtp.example.com", "fromAddress": "x@acme.example.com"}})
     assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_a_server_at_a_local_private_or_reserved_address_is_refused_and_nothing_is_written(acme_admin_api, dns):
+    # given: settings naming a public server
+    dns["smtp.acme.example.com"] = ["93.184.215.14"]
+    dns["smtp.internal.example.com"] = ["10.0.0.25"]
+    dns["mail6.internal.example.com"] = ["2606:4700:4700::1111", "fd00::25"]
+    assert smtp_save(acme_admin_api, ("smtp.acme.example.com", 587))["__typename"] == "SmtpSettings"
+    # when / then: a name resolving to a refused address (one among others too), or such an address itself
+    for host in ("smtp.internal.example.com", "mail6.internal.example.com", "127.0.0.1", "169.254.169.254",
+                 "::1", "[::ffff:10.0.0.1]", "0.0.0.0"):
+        assert messages(smtp_save(acme_admin_api, (host, 25))) == {"host": "address_not_allowed"}, host
+    assert acme_admin_api.execute(SETTINGS)["data"]["smtpSettings"]["host"] == "smtp.acme.example.com"
+
+
+def test_the_test_send_checks_the_address_again_and_connects_to_nothing(acme_admin_api, dns, connects):
+    # given: a server whose name resolved to a public address when saved, and now to the metadata service
+    dns["smtp.acme.example.com"] = ["93.184.215.14"]
+    smtp_save(acme_admin_api, ("smtp.acme.example.com", 587))
+    dns["smtp.acme.example.com"] = ["169.254.169.254"]
+    # when
+    refused = acme_admin_api.execute(TEST, {"to": "me@acme.example.com"})["data"]["smtpTest"]
+    # then
+    assert messages(refused) == {None: "address_not_allowed"}
+    assert connects == []
+
+
+def test_a_closed_port_and_a_port_that_never_answers_fail_the_same_way(acme_admin_api, closed_port, silent_port):
+    # given: one port refuses connections, the other takes them and stays silent (SMTP_TIMEOUT is short)
+    answers = []
+    for port in (closed_port, silent_port):
+        assert smtp_save(acme_admin_api, ("127.0.0.1", port))["__typename"] == "SmtpSettings"
+        # when
+        refused = acme_admin_api.execute(TEST, {"to": "me@acme.example.com"})["data"]["smtpTest"]
+        # then
+        answers.append((messages(refused), refused["messages"][0]["message"].replace(str(port), "<port>")))
+    assert answers[0] == answers[1] == ({None: "smtp_connection_failed"},
+                                        "Could not reach the mail server 127.0.0.1:<port>.")

@@ -140,8 +140,9 @@ def test_a_bad_port_is_refused_on_its_field(member, acme_admin_api):
     assert acme_admin_api.execute(SMTP)["data"]["smtpSettings"] is None
 
 
-def test_a_failed_test_email_says_why(member, acme_admin_api):
-    # given: a server nothing answers at
+def test_a_failed_test_email_says_why(member, acme_admin_api, settings):
+    # given: a server nothing answers at (on this machine, which tenants' servers may be here only)
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     port = closed_port()
     acme_admin_api.execute(SMTP_SAVE, {"input": {"host": "127.0.0.1", "port": port, "security": "NONE",
                                                  "fromAddress": "billing@acme.example.com"}})
@@ -237,3 +238,12 @@ def test_email_settings_are_for_administrators_and_sending_for_every_member(acme
     assert page.status_code == 200 and "/send-email/" in text(page)
     form = plain_member.get(f"/records/{account['id']}/send-email/")
     assert form.status_code == 200 and "Welcome" in text(form) and "plain@plain.example.com" in text(form)
+
+
+def test_a_mail_server_on_a_private_network_is_refused_on_its_field(member, acme_admin_api, dns):
+    dns["smtp.internal.example.com"] = ["192.168.0.25"]
+    response = member.post("/settings/email/", {"action": "save", "host": "smtp.internal.example.com", "port": "587",
+                                                "security": "STARTTLS", "fromAddress": "billing@acme.example.com"})
+    assert response.status_code == 400
+    assert "local, private and reserved networks are refused" in text(response)
+    assert acme_admin_api.execute(SMTP)["data"]["smtpSettings"] is None

@@ -218,3 +218,13 @@ def test_a_manual_workflow_whose_conditions_do_not_hold_does_nothing(member, acm
     response = member.post(f"/records/{account['id']}/workflows/run/", {"workflow": workflow["id"]}, follow=True)
     assert "nothing was done" in response.content.decode()
     assert workflows(acme_admin_api)[0]["runs"] == []
+
+
+def test_a_webhook_to_the_metadata_service_is_refused_on_its_row(member, acme_admin_api):
+    response = member.post("/settings/workflows/new/", workflow_form(**{
+        "action-0-kind": "webhook", "action-0-url": "http://169.254.169.254/latest/meta-data/"}))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "local, private and reserved networks are refused" in html
+    assert 'value="http://169.254.169.254/latest/meta-data/"' in html  # the typed row is kept
+    assert workflows(acme_admin_api) == []

@@ -183,7 +183,13 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver():
+def loopback_allowed(settings):
+    """Webhooks may call 127.0.0.0/8 in this test (outbound connections refuse it otherwise)."""
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
+@pytest.fixture
+def receiver(loopback_allowed):
     Receiver.calls = []
     server = HTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -217,7 +223,7 @@ def test_webhook_is_signed_and_retried_until_delivered(acme_admin_api, acme, acm
     assert deliveries == [{"status": "DELIVERED", "attempts": 2, "lastError": ""}]
 
 
-def test_webhook_to_a_target_that_is_down_fails_visibly_after_its_retries(acme, acme_admin, jobs,
+def test_webhook_to_a_target_that_is_down_fails_visibly_after_its_retries(acme, acme_admin, jobs, loopback_allowed,
                                                                          django_capture_on_commit_callbacks):
     # given: nothing listens on that port
     connection.set_schema("acme")
@@ -284,3 +290,76 @@ def test_a_schedule_must_be_a_cron_expression(acme_admin_api):
     refused = save(acme_admin_api, module="accounts", name="Never", trigger="SCHEDULE", schedule="every day",
                    actions=[{"kind": "create_activity", "subject": "x"}])
     assert messages(refused) == {"schedule": "schedule_invalid"}
+
+
+RUN = """mutation($id: ID!, $record: ID!) { workflowRun(id: $id, recordId: $record) {
+  ... on WorkflowRun { result error errorCode deliveries { status } } } }"""
+
+
+def test_a_webhook_to_a_local_private_or_reserved_address_is_refused_on_save_and_nothing_is_written(
+        acme_admin_api, acme, acme_admin, dns):
+    # given
+    dns["erp.internal.example.com"] = ["10.0.0.8"]
+    dns["erp6.internal.example.com"] = ["fd12:3456::8"]
+    for url in ("http://127.0.0.1:8000/hook", "http://169.254.169.254/latest/meta-data/", "https://[::1]/hook",
+                "http://[::ffff:192.168.1.1]/", "https://erp.internal.example.com/hook",
+                "http://erp6.internal.example.com:8080/hook"):
+        # when
+        saved = save(acme_admin_api, module="accounts", name="Leak", trigger="MANUAL",
+                     actions=[{"kind": "update_fields", "fields": {"industry": "Retail"}},
+                              {"kind": "webhook", "url": url}])
+        # then
+        assert messages(saved) == {"actions.1.url": "address_not_allowed"}, url
+    connection.set_schema("acme")
+    assert not Workflow.objects.exists()
+
+
+def test_a_webhook_whose_name_now_resolves_to_a_refused_address_fails_the_run_without_a_request(
+        acme_admin_api, acme, acme_admin, dns, connects, jobs, django_capture_on_commit_callbacks):
+    # given: saved while the name resolved to a public address; it resolves to the metadata service now
+    dns["erp.example.com"] = ["93.184.215.14"]
+    saved = save(acme_admin_api, module="accounts", name="Tell the ERP", trigger="MANUAL",
+                 actions=[{"kind": "update_fields", "fields": {"industry": "Retail"}},
+                          {"kind": "webhook", "url": "https://erp.example.com/hook"}])
+    connection.set_schema("acme")
+    account = crm.account_create(actor=acme_admin, fields={"name": "Rebound"})
+    connection.set_schema_to_public()
+    dns["erp.example.com"] = ["169.254.169.254"]
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        run = acme_admin_api.execute(RUN, {"id": saved["id"], "record": gid(account)})["data"]["workflowRun"]
+    jobs()
+    # then: the run failed with the code, its other action undone, no delivery, no connection
+    assert (run["result"], run["errorCode"], run["deliveries"]) == ("FAILED", "address_not_allowed", [])
+    assert run["error"]
+    connection.set_schema("acme")
+    assert WorkflowRun.objects.get().error_code == "address_not_allowed"
+    assert not WebhookDelivery.objects.exists()
+    assert Account.objects.get(pk=account.pk).industry != "Retail"
+    assert connects == []
+
+
+def test_a_delivery_whose_name_resolves_to_a_refused_address_when_sent_fails_at_once_without_a_request(
+        acme_admin_api, acme, acme_admin, dns, connects, jobs, django_capture_on_commit_callbacks):
+    # given: a run that queued its delivery while the name resolved to a public address
+    dns["erp.example.com"] = ["93.184.215.14"]
+    saved = save(acme_admin_api, module="accounts", name="Tell the ERP", trigger="MANUAL",
+                 actions=[{"kind": "webhook", "url": "https://erp.example.com/hook"}])
+    connection.set_schema("acme")
+    account = crm.account_create(actor=acme_admin, fields={"name": "Rebound"})
+    connection.set_schema_to_public()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = acme_admin_api.execute(RUN, {"id": saved["id"], "record": gid(account)})["data"]["workflowRun"]
+    assert run["result"] == "SUCCEEDED"
+    # when: the name resolves to a private address by the time the job sends
+    dns["erp.example.com"] = ["10.0.0.8"]
+    jobs()
+    # then: failed on the first attempt (no retry), coded, nothing sent
+    deliveries = acme_admin_api.execute(
+        """query($module: String!) { workflows(module: $module) { runs { deliveries {
+             status attempts errorCode lastError } } } }""", {"module": "accounts"})["data"]["workflows"][0][
+        "runs"][0]["deliveries"]
+    assert [(d["status"], d["attempts"], d["errorCode"]) for d in deliveries] == [
+        ("FAILED", 1, "address_not_allowed")]
+    assert deliveries[0]["lastError"]
+    assert connects == []

@@ -174,9 +174,8 @@ class MailingMutation:
         services.smtp_settings_delete(actor=info.context.user)
         return Removed(ok=True)
 
-    @verb(IsTenantAdmin,
-          "Send a test email now; a failure says why (smtp_connection_failed, smtp_auth_failed, smtp_refused)."
-)
+    @verb(IsTenantAdmin, "Send a test email now; a failure says why (address_not_allowed, smtp_connection_failed, "
+                         "smtp_auth_failed, smtp_refused).")
     def smtp_test(self, info: Info, to: str) -> SmtpTestSent:
         services.smtp_test(actor=info.context.user, to=to)
         return SmtpTestSent(to=to)

@@ -29,6 +29,8 @@ class WebhookDeliveryType(TenantNode):
     attempts: int
     response_status: int | None
     last_error: str
+    error_code: str = strawberry.field(description="`address_not_allowed` when the call was refused before any "
+                                                   "request; empty otherwise.")
     created_at: datetime
     updated_at: datetime
 
@@ -44,6 +46,8 @@ class WorkflowRunType(TenantNode):
     depth: int
     actions_done: JSON
     error: str
+    error_code: str = strawberry.field(description="The code of the refusal that failed the run, such as "
+                                                   "`address_not_allowed`; empty for an uncoded failure.")
     created_at: datetime
     deliveries: list[WebhookDeliveryType]
 
@@ -141,8 +145,7 @@ class WorkflowsQuery:
 @strawberry.type
 class WorkflowsMutation:
     @verb(IsTenantAdmin,
-          "Create or change a workflow; unknown fields in conditions or actions are refused (field_unknown)."
-)
+          "Create or change a workflow; unknown fields in conditions or actions are refused (field_unknown).")
     def workflow_save(self, info: Info, input: WorkflowInput) -> WorkflowType:
         return services.workflow_save(
             actor=info.context.user, workflow=_workflow(input.id) if input.id else None, module=input.module,
@@ -154,8 +157,7 @@ class WorkflowsMutation:
         services.workflow_delete(actor=info.context.user, workflow=_workflow(id))
         return Removed(ok=True)
 
-    @verb(IsTenantAdmin, "Run a workflow now on one record; refused (conditions_unmet) when its conditions do not hold."
-)
+    @verb(IsTenantAdmin, "Run a workflow now on one record; refused (conditions_unmet) when its conditions do not hold.")
     def workflow_run(self, info: Info, id: relay.GlobalID, record_id: relay.GlobalID) -> WorkflowRunType:
         run = services.workflow_run_manual(actor=info.context.user, workflow=_workflow(id),
                                            record=record_of(info, record_id))
