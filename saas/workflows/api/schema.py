@@ -157,7 +157,8 @@ class WorkflowsMutation:
         services.workflow_delete(actor=info.context.user, workflow=_workflow(id))
         return Removed(ok=True)
 
-    @verb(IsTenantAdmin, "Run a workflow now on one record; refused (conditions_unmet) when its conditions do not hold.")
+    @verb(IsTenantAdmin,
+          "Run a workflow now on one record; refused (conditions_unmet) when its conditions do not hold.")
     def workflow_run(self, info: Info, id: relay.GlobalID, record_id: relay.GlobalID) -> WorkflowRunType:
         run = services.workflow_run_manual(actor=info.context.user, workflow=_workflow(id),
                                            record=record_of(info, record_id))
