@@ -23,7 +23,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from saas.core.tenancy import TenantSeed, run_tenant_initializers, tenant_cache_prefix
 from tenants import error_codes, files, pool, schemas
 from tenants.enums import Language, MembershipKind, TenantAuditAction, TenantStatus
-from tenants.models import Domain, LoginToken, Membership, Tenant, TenantAuditEvent, User
+from tenants.models import Domain, LoginToken, Membership, Session, Tenant, TenantAuditEvent, User
 from tenants.schemas import quote
 from tenants.selectors import membership_get, tenant_get
 
@@ -217,6 +217,14 @@ def user_authenticate(*, email: str, password: str) -> User | None:
     if not user.is_active or not user.check_password(password):
         return None
     return user
+
+
+def user_sessions_end(*, user: User, tenant: Tenant | None = None) -> int:
+    """End the identity's sessions on the tenant's host (every host when no tenant is given); how many ended."""
+    sessions = Session.objects.filter(user_id=user.pk)
+    if tenant is not None:
+        sessions = sessions.filter(schema_name=tenant.schema_name)
+    return sessions.delete()[0]
 
 
 def tenant_switch_token(*, user: User, slug: str) -> tuple[Tenant, str]:
