@@ -2,14 +2,18 @@
 and revokes their tokens there; a password reset ends every session of the person and lists their tokens with one
 action to revoke them all."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from saas.access.models import ApiToken
 from tenants import selectors
 from tenants.models import Membership, Session, User
 from tenants.passwords import password_token
+from tenants.tasks import sessions_purge
 from tests.conftest import PASSWORD, GraphQLClient, SessionTenant, logged_in, messages
 
 ME = "{ me { user { email } tenant { slug } } }"
@@ -205,11 +209,29 @@ def test_a_token_can_neither_list_nor_revoke_all_the_tokens(acme, person_on_two_
     assert revoked("globex", acme.admin_email) == {"globex sync": False}
 
 
-def test_revoking_all_tokens_needs_a_member(acme_api, globex_admin_api, acme):
-    assert code(acme_api.execute(REVOKE_ALL)) == "UNAUTHENTICATED"
-    assert code(acme_api.execute(MY_TOKENS)) == "UNAUTHENTICATED"
-    # a session of another company's host is anonymous here
-    assert code(GraphQLClient(acme.host, client=globex_admin_api.client).execute(REVOKE_ALL)) == "UNAUTHENTICATED"
+def test_revoking_all_tokens_needs_a_member_of_this_host(acme, globex, person_on_two_hosts):
+    # anonymous, or with a session of another host (the person's own globex session, replayed here)
+    globex_cookie = person_on_two_hosts["sessions"][2].client.cookies["sessionid"].value
+    replayed = Client()
+    replayed.cookies["sessionid"] = globex_cookie
+    for caller in (GraphQLClient(acme.host), GraphQLClient(acme.host, client=replayed)):
+        assert code(caller.execute(REVOKE_ALL)) == "UNAUTHENTICATED"
+        assert code(caller.execute(MY_TOKENS)) == "UNAUTHENTICATED"
+    assert revoked("acme", acme.admin_email) == {"acme sync": False}
+    assert revoked("globex", acme.admin_email) == {"globex sync": False}
+
+
+def test_a_refused_reset_ends_no_session(acme, person_on_two_hosts):
+    before = sessions_of(acme.admin_email)
+    user = User.objects.get(email=acme.admin_email)
+    weak = GraphQLClient(acme.host).execute(RESET_CONFIRM, {"token": password_token(user), "password": "1234"})
+    forged = GraphQLClient(acme.host).execute(RESET_CONFIRM, {"token": "MQ.forged", "password": NEW_PASSWORD})
+    assert messages(weak["data"]["passwordResetConfirm"]) == {"newPassword": "password_weak"}
+    assert messages(forged["data"]["passwordResetConfirm"]) == {None: "token_invalid"}
+    assert sessions_of(acme.admin_email) == before
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert person_on_two_hosts["sessions"][2].execute(ME)["data"]["me"]["tenant"]["slug"] == "globex"
 
 
 def test_the_reset_page_lists_the_tokens_and_revokes_them_all(acme, person_on_two_hosts):
@@ -230,3 +252,16 @@ def test_the_reset_page_lists_the_tokens_and_revokes_them_all(acme, person_on_tw
     assert "2 API tokens revoked." in revoked_page and "You have no API token in use." in revoked_page
     assert revoked("acme", acme.admin_email) == {"acme sync": True}
     assert revoked("globex", acme.admin_email) == {"globex sync": True}
+
+
+def test_expired_sessions_are_purged_each_night(acme, acme_admin_api):
+    # given: the admin's live session and an expired one
+    live = sessions_of(acme.admin_email)
+    Session.objects.create(session_key="x" * 32, session_data="", schema_name="acme",
+                           expire_date=timezone.now() - dt.timedelta(seconds=1))
+    # when
+    purged = sessions_purge()
+    # then
+    assert purged == 1
+    assert not Session.objects.filter(session_key="x" * 32).exists()
+    assert sessions_of(acme.admin_email) == live
