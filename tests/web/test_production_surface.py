@@ -2,9 +2,10 @@
 platform admin on the public host for platform staff only, no field suggestions for anonymous GraphQL calls."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 
-from tenants import selectors
+from tenants import selectors, services
 from tenants.models import Membership, User
 from tests.conftest import PASSWORD, GraphQLClient
 from web import errors
@@ -115,6 +116,21 @@ def test_the_admin_answers_on_the_public_host_only_and_to_platform_staff_only(ac
             product_page(browser.get(path, HTTP_ACCEPT_LANGUAGE="en"), 404, "en")
 
 
+def test_the_admins_login_is_throttled_like_the_tenants_login(db, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 2
+    settings.LOGIN_FAILURE_WINDOW_SECONDS = 600
+    cache.clear()
+    operator = User.objects.create_user("operator@example.com", PASSWORD, is_staff=True, language="en")
+    browser = Client(HTTP_HOST="localhost")
+    for _attempt in range(2):
+        wrong = browser.post("/admin/login/", {"username": operator.email, "password": "wrong"})
+        assert wrong.status_code == 200 and "staff account" in wrong.content.decode()
+    locked = browser.post("/admin/login/?next=/admin/", {"username": operator.email, "password": PASSWORD})
+    assert locked.status_code == 200 and "Too many failed attempts" in locked.content.decode()
+    assert browser.get("/admin/")["Location"].startswith("/admin/login/")
+    cache.clear()
+
+
 TYPO = "{ mee { user { email } } }"
 
 
@@ -139,3 +155,13 @@ def test_anonymous_calls_get_no_type_suggestion_either(acme, acme_admin_api):
     member = {error["message"] for error in acme_admin_api.execute(query)["errors"]}
     assert "Unknown type 'Strin'." in anonymous and not any("Did you mean" in message for message in anonymous)
     assert "Unknown type 'Strin'. Did you mean 'String'?" in member
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_suspended_companys_pages_are_the_products_403(acme, language):
+    services.tenant_set_status(tenant=selectors.tenant_get(slug="acme"), status="suspended")
+    html = product_page(Client(HTTP_ACCEPT_LANGUAGE=language).get("/", HTTP_HOST=acme.host), 403, language,
+                        {"en": "Account suspended", "fr": "Compte suspendu"}[language])
+    assert {"en": "Contact support", "fr": "Contactez le support"}[language] in html
+    api = GraphQLClient(acme.host).post("{ __typename }", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert api["errors"][0]["extensions"]["code"] == "TENANT_SUSPENDED"
