@@ -149,7 +149,7 @@ def tenant_set_status(*, tenant: Tenant, status: str) -> Tenant:
 
 def tenant_delete(*, tenant: Tenant, confirm: bool, actor: str | None = None) -> dict[str, int]:
     """Delete a tenant completely, only with an explicit confirmation: its schema and every row in it, its
-    domains, memberships, queued jobs, cache keys and, once that has committed, its files."""
+    domains, memberships, sessions, queued jobs, cache keys and, once that has committed, its files."""
     if not confirm:
         raise ValidationError(
             _("Deleting a tenant drops all its data: confirm explicitly."), code=error_codes.CONFIRMATION_REQUIRED
@@ -160,6 +160,8 @@ def tenant_delete(*, tenant: Tenant, confirm: bool, actor: str | None = None) ->
         removed = {"domains": Domain.objects.filter(tenant=tenant).delete()[0],
                    "memberships": Membership.objects.filter(tenant=tenant).delete()[0],
                    "jobs": _jobs_forget(schema_name), "files": len(file_names)}
+        # Its host no longer resolves, but its sessions would name identities until they expire.
+        Session.objects.filter(schema_name=schema_name).delete()
         tenant.delete(force_drop=False)
         with connection.cursor() as cursor:
             # Inside a caller's transaction that wrote to the schema, deferred foreign-key checks would
