@@ -1,6 +1,5 @@
 """URLs of the public host (BASE_DOMAIN): signup, platform admin, public GraphQL."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,6 +13,12 @@ urlpatterns = [
     path("signup/slug/", views.slug_check, name="signup-slug"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("graphql/", PublicGraphQLView.as_view(schema=schema, graphql_ide="graphiql" if settings.DEBUG else None)),
+    path("graphql/", PublicGraphQLView.as_view(schema=schema, graphql_ide="graphiql")),
     path("healthz", views.healthz),
 ]
+
+# The product's own error pages (web.errors), on every host.
+handler400 = "web.errors.bad_request"
+handler403 = "web.errors.permission_denied"
+handler404 = "web.errors.page_not_found"
+handler500 = "web.errors.server_error"

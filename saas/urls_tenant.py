@@ -1,11 +1,10 @@
 """URLs of the tenant hosts (<slug>.BASE_DOMAIN): GraphQL, web app, portals."""
 
-from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from saas.api.schema import schema
 from saas.api.views import TenantGraphQLView
-from web import views
+from web import errors, views
 from web.app import actions, auth, emails, entries, forms, home, imports, lines, list_actions, lists, passwords, records
 from web.app.settings import access as settings_access
 from web.app.settings import automation as settings_automation
@@ -25,6 +24,7 @@ urlpatterns = [
     path("preferences/password/", passwords.password_change, name="password-change"),
     path("password-reset/", passwords.password_reset, name="password-reset"),
     path("password-reset/<str:token>/", passwords.password_reset_confirm, name="password-reset-confirm"),
+    path("preferences/api-tokens/revoke-all/", passwords.api_tokens_revoke_all, name="my-api-tokens-revoke-all"),
     path("invitation/<str:token>/", auth.invitation, name="invitation"),
     path("settings/users/", settings_members.users, name="settings-users"),
     path("settings/roles/", settings_access.roles, name="settings-roles"),
@@ -68,9 +68,11 @@ urlpatterns = [
          name="record-workflow-run"),
     path("lookup/<slug:module>/", forms.lookup, name="form-lookup"),
     path("documents/<int:document_id>/download/", views.document_download, name="document-download"),
-    path("graphql/", TenantGraphQLView.as_view(schema=schema, graphql_ide="graphiql" if settings.DEBUG else None,
+    path("graphql/", TenantGraphQLView.as_view(schema=schema, graphql_ide="graphiql",
                                                multipart_uploads_enabled=True)),
     path("healthz", views.healthz),
+    # The platform admin answers on the public host only; here the list pages below would take `admin`.
+    re_path(r"^admin(/|$)", errors.not_found),
     # Last: the list pages take the remaining first-level paths (/accounts/, /invoices/…).
     path("journal-entries/new/", entries.entry_new, name="entry-new"),
     path("imports/<str:import_id>/", imports.import_page, name="import"),
@@ -83,3 +85,9 @@ urlpatterns = [
     path("<slug:key>/saved-filters/delete/", list_actions.saved_filter_delete, name="saved-filter-delete"),
     path("<slug:key>/", lists.record_list, name="record-list"),
 ]
+
+# The product's own error pages (web.errors), on every host.
+handler400 = "web.errors.bad_request"
+handler403 = "web.errors.permission_denied"
+handler404 = "web.errors.page_not_found"
+handler500 = "web.errors.server_error"

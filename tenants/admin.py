@@ -1,6 +1,32 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 
+from saas.core.http import client_address
+from tenants import passwords
 from tenants.models import Domain, Membership, Tenant, TenantAuditEvent, User
+
+
+class PlatformLoginForm(AdminAuthenticationForm):
+    """The platform admin's login (public host) counts failures like the tenants' login (tenants.passwords):
+    per account and per address, and past the limit every attempt is refused until the window closes; then only
+    platform staff (`is_staff`) get in."""
+
+    def clean(self):
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email is not None and password:
+            try:
+                self.user_cache = passwords.login_attempt(email=email, password=password,
+                                                          client_address=client_address(self.request))
+            except passwords.TooManyAttempts:
+                raise
+            except ValidationError:
+                raise self.get_invalid_login_error() from None
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = PlatformLoginForm
 
 
 @admin.register(Tenant)

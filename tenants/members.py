@@ -12,13 +12,16 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_tenants.utils import schema_context
 
 from saas.audit.services import settings_change_record
+from saas.core.tenancy import run_member_departures
 from tenants import error_codes
 from tenants.enums import Language, MembershipKind
 from tenants.models import Membership, Tenant, User
 from tenants.passwords import password_token, password_token_user
 from tenants.selectors import tenant_url
+from tenants.services import user_sessions_end
 
 
 def user_preferences_update(*, user: User, language: str | None = None, time_zone: str | None = None,
@@ -118,10 +121,14 @@ def membership_role_set(*, actor: User, membership: Membership, is_admin: bool) 
 
 
 def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
-    """Take a member's access away (their records, comments and history stay); an invitation brings them back."""
+    """Take a member's access away (their records, comments and history stay): their sessions on the tenant's host
+    end and their API tokens there are revoked. An invitation brings the access back, not the sessions or tokens."""
     _keep_an_admin(membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
+    user_sessions_end(user=membership.user, tenant=membership.tenant)
+    with schema_context(membership.tenant.schema_name):
+        run_member_departures(membership.user_id)
     settings_change_record(actor=actor, target=membership, object_label=membership.user.email,
                            summary=_("%(email)s deactivated") % {"email": membership.user.email})
     return membership

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -151,3 +152,23 @@ class TenantAuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.tenant_slug}"
+
+
+class Session(AbstractBaseSession):
+    """A browser session (tenants.sessions), bound to the host it was opened on and naming who logged into it, so
+    that a member's sessions can be ended (deactivation on one tenant, password reset on all of them)."""
+
+    # The schema of the host (the public one for the public host): a key presented on another host is unknown there.
+    schema_name = models.CharField(max_length=63)
+    # A plain column, not a foreign key: written from the session's data on every save, it must not fail the
+    # save of a session whose identity went meanwhile (the next request finds no such user and is anonymous).
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["schema_name", "user_id"], name="session_schema_user")]
+
+    @classmethod
+    def get_session_store_class(cls):
+        from tenants.sessions import SessionStore
+
+        return SessionStore

@@ -2,7 +2,8 @@
 
 Changing a password (by reset or by the person) changes Django's session auth hash: every session opened
 with the old password ends at its next request (django.contrib.auth.get_user checks it); the mutation that
-changes it keeps the caller's own session with update_session_auth_hash.
+changes it keeps the caller's own session with update_session_auth_hash. A reset also deletes every session of
+the person at once, on every host (tenants.sessions): whoever held one may have been the reason for the reset.
 """
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from saas.audit.services import event_record
 from tenants import error_codes
 from tenants.models import Membership, Tenant, User
 from tenants.selectors import tenant_url
-from tenants.services import user_authenticate
+from tenants.services import user_authenticate, user_sessions_end
 from tenants.throttle import Window
 
 
@@ -155,12 +156,14 @@ def _new_password_set(user: User, new_password: str, field: str = "new_password"
 
 
 def password_reset_confirm(*, tenant: Tenant, token: str, new_password: str) -> User:
-    """Set the password chosen through the emailed link; the person's other sessions end with the old one."""
+    """Set the password chosen through the emailed link and end every session of the person, on every company's
+    host (their API tokens stay: the confirmation lists them, with one action to revoke them all)."""
     user = password_token_user(token)
     if user is None or not _is_member(user, tenant):
         raise ValidationError(_("This link is invalid, used or expired: ask for a new one."),
                               code=error_codes.TOKEN_INVALID)
     _new_password_set(user, new_password)
+    user_sessions_end(user=user)
     # Whoever reads the mailbox is the person: the lockout guessers caused ends for them.
     _account_window().clear(user.email)
     return user

@@ -39,6 +39,11 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     )
 
 
+def tenant_list_for_user(*, user: User) -> QuerySet[Tenant]:
+    """Every tenant where the identity holds a membership, deactivated or not, by name."""
+    return Tenant.objects.filter(pk__in=Membership.objects.filter(user=user).values("tenant_id")).order_by("name")
+
+
 def membership_get(*, user, tenant: Tenant) -> Membership | None:
     """The user's active membership in that tenant (staff first), or None."""
     if user is None or not user.is_authenticated or not user.is_active:

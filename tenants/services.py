@@ -23,7 +23,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from saas.core.tenancy import TenantSeed, run_tenant_initializers, tenant_cache_prefix
 from tenants import error_codes, files, pool, schemas
 from tenants.enums import Language, MembershipKind, TenantAuditAction, TenantStatus
-from tenants.models import Domain, LoginToken, Membership, Tenant, TenantAuditEvent, User
+from tenants.models import Domain, LoginToken, Membership, Session, Tenant, TenantAuditEvent, User
 from tenants.schemas import quote
 from tenants.selectors import membership_get, tenant_get
 
@@ -149,7 +149,7 @@ def tenant_set_status(*, tenant: Tenant, status: str) -> Tenant:
 
 def tenant_delete(*, tenant: Tenant, confirm: bool, actor: str | None = None) -> dict[str, int]:
     """Delete a tenant completely, only with an explicit confirmation: its schema and every row in it, its
-    domains, memberships, queued jobs, cache keys and, once that has committed, its files."""
+    domains, memberships, sessions, queued jobs, cache keys and, once that has committed, its files."""
     if not confirm:
         raise ValidationError(
             _("Deleting a tenant drops all its data: confirm explicitly."), code=error_codes.CONFIRMATION_REQUIRED
@@ -160,6 +160,8 @@ def tenant_delete(*, tenant: Tenant, confirm: bool, actor: str | None = None) ->
         removed = {"domains": Domain.objects.filter(tenant=tenant).delete()[0],
                    "memberships": Membership.objects.filter(tenant=tenant).delete()[0],
                    "jobs": _jobs_forget(schema_name), "files": len(file_names)}
+        # Its host no longer resolves, but its sessions would name identities until they expire.
+        Session.objects.filter(schema_name=schema_name).delete()
         tenant.delete(force_drop=False)
         with connection.cursor() as cursor:
             # Inside a caller's transaction that wrote to the schema, deferred foreign-key checks would
@@ -217,6 +219,19 @@ def user_authenticate(*, email: str, password: str) -> User | None:
     if not user.is_active or not user.check_password(password):
         return None
     return user
+
+
+def user_sessions_end(*, user: User, tenant: Tenant | None = None) -> int:
+    """End the identity's sessions on the tenant's host (every host when no tenant is given); how many ended."""
+    sessions = Session.objects.filter(user_id=user.pk)
+    if tenant is not None:
+        sessions = sessions.filter(schema_name=tenant.schema_name)
+    return sessions.delete()[0]
+
+
+def sessions_expired_purge() -> int:
+    """Delete the sessions past their expiry (Django never does on its own); how many went."""
+    return Session.objects.filter(expire_date__lt=timezone.now()).delete()[0]
 
 
 def tenant_switch_token(*, user: User, slug: str) -> tuple[Tenant, str]:

@@ -4,7 +4,7 @@ planned jobs to every tenant."""
 from django.db import close_old_connections
 from procrastinate.contrib.django import app
 
-from tenants import pool
+from tenants import pool, services
 from tenants.enums import TenantStatus
 from tenants.selectors import tenant_list
 
@@ -21,6 +21,13 @@ def schema_pool_refill(timestamp: int | None = None) -> int:
         return pool.fill()
     finally:
         close_old_connections()
+
+
+@app.periodic(cron="17 3 * * *", periodic_id="sessions_purge")
+@app.task(name="tenants.tasks.sessions_purge", queueing_lock="sessions_purge")
+def sessions_purge(timestamp: int | None = None) -> int:
+    """Each night, the expired sessions go (the table holds every host's sessions)."""
+    return services.sessions_expired_purge()
 
 
 def defer_in_every_active_tenant(task, **kwargs) -> None:

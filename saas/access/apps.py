@@ -8,6 +8,8 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from saas.access.roles import roles_at_signup
-        from saas.core.tenancy import register_tenant_initializer
+        from saas.access.services import api_tokens_revoke_for_member
+        from saas.core.tenancy import register_member_departure, register_tenant_initializer
 
         register_tenant_initializer(roles_at_signup)
+        register_member_departure(api_tokens_revoke_for_member)

@@ -1,8 +1,13 @@
 """Reads of API tokens, teams and the token event log."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from saas.access.models import ApiToken
+from tenants.selectors import tenant_list_for_user
 
 
 def api_token_list(*, actor) -> QuerySet[ApiToken]:
@@ -15,6 +20,28 @@ def api_token_list(*, actor) -> QuerySet[ApiToken]:
 def api_token_get_for_actor(*, actor, token_id) -> ApiToken | None:
     """One of the actor's tokens, or None (missing and foreign answer the same)."""
     return api_token_list(actor=actor).filter(pk=token_id).first()
+
+
+@dataclass(frozen=True)
+class TenantToken:
+    tenant: object  # tenants.models.Tenant
+    token: ApiToken
+
+
+def api_token_usable_list_everywhere(*, actor) -> list[TenantToken]:
+    """The actor's usable tokens (neither revoked nor expired) in every company where they hold a membership, by
+    company then newest; nothing for a request made with a token (a person lists them in a session)."""
+    if actor is None or not actor.is_authenticated or getattr(actor, "acting_token", None) is not None:
+        return []
+    found = []
+    for tenant in tenant_list_for_user(user=actor):
+        with schema_context(tenant.schema_name):
+            found += [TenantToken(tenant=tenant, token=token) for token in _usable(ApiToken.objects.filter(user=actor))]
+    return found
+
+
+def _usable(tokens: QuerySet[ApiToken]) -> QuerySet[ApiToken]:
+    return tokens.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), revoked_at__isnull=True)
 
 
 def team_get_for_actor(*, actor, team_id):

@@ -6,14 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from saas.access import error_codes
 from saas.access.models import ApiToken, ApiTokenEvent
 from saas.access.rights import grant_for, parse_scope, scope_within
 from saas.audit.enums import EventKind
 from saas.audit.services import event_record
+from tenants.selectors import tenant_list_for_user
 
 TOKEN_PREFIX = "sk_"
 
@@ -80,6 +83,25 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def api_tokens_revoke_for_member(user_id: int) -> int:
+    """Revoke every token of a member leaving this company (saas.core.tenancy's member departure); how many."""
+    return ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_tokens_revoke_everywhere(*, actor) -> int:
+    """Revoke every usable token of the actor in every company where they hold a membership (offered after a
+    password reset); a person does it in a session, never through a token. How many were revoked."""
+    if getattr(actor, "acting_token", None) is not None:
+        raise ValidationError(_("Log in to revoke your tokens: an API token cannot revoke them all."),
+                              code=error_codes.SESSION_REQUIRED)
+    now, revoked = timezone.now(), 0
+    for tenant in tenant_list_for_user(user=actor):
+        with schema_context(tenant.schema_name):
+            revoked += ApiToken.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), user=actor,
+                                               revoked_at__isnull=True).update(revoked_at=now)
+    return revoked
 
 
 def api_token_authenticate(*, secret: str) -> ApiToken | None:

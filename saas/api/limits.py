@@ -13,6 +13,7 @@ Limits and their defaults are settings (README, "Configuration"); the cost is re
 minute, when the rate limit applies).
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -252,8 +253,28 @@ class QueryLimits(SchemaExtension):
                     and (error.original_error is None or isinstance(error.original_error, GraphQLError))):
                 error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
 
+    def on_operation(self) -> Iterator[None]:
+        yield
+        # graphql-core's "Did you mean …" names fields, arguments, types and enum values: as much of the schema as
+        # introspection tells, so it is for those who may introspect.
+        result = self.execution_context.result
+        if result is not None and result.errors and not may_introspect(self.execution_context.context):
+            result.errors = [without_suggestion(error) if error.path is None else error for error in result.errors]
+
     def get_results(self) -> dict:
         return {"cost": self.cost} if self.cost is not None else {}
+
+
+SUGGESTION = re.compile(r"\s*Did you mean\b.*$", re.DOTALL)
+
+
+def without_suggestion(error: GraphQLError) -> GraphQLError:
+    """The same error without graphql-core's suggestion (a copy: validation errors are cached and shared)."""
+    message = SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
+                        original_error=error.original_error, extensions=error.extensions)
 
 
 def may_introspect(context) -> bool:

@@ -1,5 +1,7 @@
 """The GraphQL endpoints: `/graphql/` on the public host and on every tenant host."""
 
+from cross_web import HTTPException
+from django.conf import settings
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
@@ -25,6 +27,10 @@ class CsrfCheckedGraphQLView(GraphQLRequestGuard, GraphQLView):
         return build_context(request, response)
 
     def render_graphql_ide(self, request):
+        # GraphiQL is a development tool: with DEBUG off, a browser's GET answers 404 (decided per request, so
+        # that a settings change needs no new URL conf).
+        if not settings.DEBUG:
+            raise HTTPException(404, "Not Found")
         return csp_exempt(super().render_graphql_ide(request))
 
 

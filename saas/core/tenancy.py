@@ -28,6 +28,22 @@ def run_tenant_initializers(seed: TenantSeed) -> None:
         initializer(seed)
 
 
+# Called inside a tenant's schema when a member leaves it (membership deactivated), in registration order.
+_member_departures: list[Callable[[int], None]] = []
+
+
+def register_member_departure(callback: Callable[[int], None]) -> None:
+    """Apps call this from `AppConfig.ready()` to withdraw what a departing member holds in the tenant (their API
+    tokens): the public-schema app that deactivates memberships cannot import the tenant apps."""
+    if callback not in _member_departures:
+        _member_departures.append(callback)
+
+
+def run_member_departures(user_id: int) -> None:
+    for callback in _member_departures:
+        callback(user_id)
+
+
 def tenant_cache_key(schema_name: str, *parts: object) -> str:
     """A cache key that belongs to one tenant: deleting the tenant forgets every key under its prefix."""
     return tenant_cache_prefix(schema_name) + ":".join(str(part) for part in parts)

@@ -99,6 +99,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Sessions in the public schema, each bound to the host that opened it and naming its identity (tenants.sessions).
+SESSION_ENGINE = "tenants.sessions"
+
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -172,6 +175,7 @@ if bucket := os.environ.get("S3_BUCKET"):
 HTTPS = env_bool("HTTPS", PUBLIC_URL_SCHEME == "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "web.errors.csrf_failure"
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Behind a reverse proxy that terminates TLS, the proxy must set X-Forwarded-Proto (overwriting the client's):
 # request.is_secure() reads it. Turn it off when the app is reachable without the proxy.

@@ -97,10 +97,13 @@ class IdentityMutation:
         return PasswordResetRequested(ok=True)
 
     @strawberry_django.mutation(permission_classes=[Anyone], handle_django_errors=True, description=(
-        "Choose a new password with the token of the emailed link; every session opened with the old one ends."))
+        "Choose a new password with the token of the emailed link: every session of the person ends, on every "
+        "company's host, and a new one opens here (to review the API tokens: `myApiTokens`, "
+        "`myApiTokensRevokeAll`)."))
     @mutation
     def password_reset_confirm(self, info: Info, token: str, new_password: str) -> PasswordResetDone:
         user = passwords.password_reset_confirm(tenant=info.context.tenant, token=token, new_password=new_password)
+        open_session(info, user, "password_reset")
         return PasswordResetDone(email=user.email)
 
     # Outside a transaction, unlike other verbs: a wrong current password counted in the cache (a database table

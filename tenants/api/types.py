@@ -105,7 +105,7 @@ class PasswordResetRequested:
 
 @strawberry.type
 class PasswordResetDone:
-    email: str = strawberry.field(description="The identity whose password changed, to log in with it.")
+    email: str = strawberry.field(description="The identity whose password changed, now logged in on this host.")
 
 
 @strawberry.type

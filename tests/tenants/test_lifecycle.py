@@ -1,5 +1,6 @@
 """Operators export a tenant, restore it under another slug and delete tenants completely: commands, audited."""
 
+import datetime as dt
 import io
 import json
 import tarfile
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from saas.core.tenancy import tenant_cache_key
 from saas.crm import services as crm
@@ -17,7 +19,7 @@ from saas.imports.tasks import import_run
 from saas.records.models import Document
 from saas.records.services import documents
 from tenants import schemas, selectors, services
-from tenants.models import Domain, Membership, TenantAuditEvent, User
+from tenants.models import Domain, Membership, Session, TenantAuditEvent, User
 from tests.conftest import PASSWORD, SessionTenant, logged_in
 
 CONTRACT = b"%PDF-1.4\n% the signed contract\n"
@@ -129,6 +131,8 @@ def test_delete_leaves_no_schema_domain_membership_file_job_or_cache_key(db, med
     admin = tenant_with_data("initech")
     import_run.defer(schema_name="initech", import_id=1)
     cache.set(tenant_cache_key("initech", "graphql-cost", "someone", 1), 10)
+    Session.objects.create(session_key="s" * 32, session_data="", schema_name="initech", user_id=admin.pk,
+                           expire_date=timezone.now() + dt.timedelta(days=1))
     assert any((media / "initech").rglob("*.pdf"))
     # when: without the confirmation, then with it
     with pytest.raises(CommandError, match="confirm"):
@@ -142,6 +146,7 @@ def test_delete_leaves_no_schema_domain_membership_file_job_or_cache_key(db, med
     assert selectors.tenant_get(slug="initech") is None
     assert not Domain.objects.filter(domain="initech.localhost").exists()
     assert not Membership.objects.filter(user=admin).exists()
+    assert not Session.objects.filter(schema_name="initech").exists()
     assert not (media / "initech").exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM procrastinate_jobs WHERE args->>'schema_name' = 'initech'")

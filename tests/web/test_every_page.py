@@ -12,7 +12,7 @@ SKIPPED = {
     # not pages: actions (POST), files, the API, health checks, the language switch, one-time links
     "logout", "tenant-switch", "tenant-switch-login", "document-download", "set_language", "healthz",
     "record-list-bulk", "saved-filter-save", "saved-filter-delete",
-    "record-action", "password-change", "record-documents", "record-workflow-run",
+    "record-action", "password-change", "record-documents", "record-workflow-run", "my-api-tokens-revoke-all",
 }
 
 

@@ -25,19 +25,36 @@ def password_reset(request):
 
 
 def password_reset_confirm(request, token: str):
-    """The emailed link: choose a new password, then log in with it."""
+    """The emailed link: choose a new password. The person's sessions all end and a new one opens here; the page
+    then lists their API tokens of every company, with one button to revoke them all."""
     errors: dict[str, list[str]] = {}
-    done_email = None
     if request.method == "POST":
         payload = gql.run(request, "PasswordResetConfirm", {
             "token": token, "newPassword": request.POST.get("newPassword", "")})["passwordResetConfirm"]
-        if gql.failed(payload):
-            errors = gql.form_errors(payload)
-        else:
-            done_email = payload["email"]
+        if not gql.failed(payload):
+            return _reset_done_page(request, done_email=payload["email"])
+        errors = gql.form_errors(payload)
     return render(request, "web/app/password_reset_confirm.html", {
-        "errors": errors, "done_email": done_email, "tenant_name": request.tenant.name,
+        "errors": errors, "done_email": None, "tenant_name": request.tenant.name,
     }, status=400 if errors else 200)
+
+
+def _reset_done_page(request, *, done_email: str, revoked: int | None = None, errors: dict | None = None):
+    return render(request, "web/app/password_reset_confirm.html", {
+        "done_email": done_email, "tenant_name": request.tenant.name, "errors": errors or {},
+        "tokens": gql.run(request, "MyApiTokens")["myApiTokens"], "revoked": revoked,
+    }, status=400 if errors else 200)
+
+
+@require_POST
+@member_page
+def api_tokens_revoke_all(request):
+    """The reset confirmation's button: every usable API token of the person, in every company, is revoked."""
+    payload = gql.run(request, "MyApiTokensRevokeAll")["myApiTokensRevokeAll"]
+    email = gql.run(request, "Me")["me"]["user"]["email"]
+    if gql.failed(payload):
+        return _reset_done_page(request, done_email=email, errors=gql.form_errors(payload))
+    return _reset_done_page(request, done_email=email, revoked=payload["count"])
 
 
 @require_POST

@@ -15,6 +15,7 @@ from saas.access.api.types import (
     AccessModule,
     ApiTokenCreated,
     ApiTokenEventType,
+    ApiTokensRevoked,
     ApiTokenType,
     DefaultAccess,
     Deleted,
@@ -22,6 +23,7 @@ from saas.access.api.types import (
     ModuleAction,
     ModuleDefault,
     ModuleRight,
+    MyApiToken,
     ProfileType,
     RoleType,
     RuleAccess,
@@ -90,6 +92,12 @@ class AccessQuery:
     @strawberry_django.field(permission_classes=[IsMember], description="The tokens of this identity.")
     def api_tokens(self, info: Info) -> list[ApiTokenType]:
         return selectors.api_token_list(actor=info.context.user)
+
+    @strawberry.field(permission_classes=[IsMember], description=(
+        "My usable API tokens in every company I belong to, by company then newest (for a session: a request "
+        "made with a token gets none)."))
+    def my_api_tokens(self, info: Info) -> list[MyApiToken]:
+        return [MyApiToken.of(found) for found in selectors.api_token_usable_list_everywhere(actor=info.context.user)]
 
     @strawberry.field(permission_classes=[IsTenantAdmin],
                       description="Uses of the company's API tokens, newest first (at most 500).")
@@ -171,6 +179,11 @@ class AccessMutation:
         if token is None:
             raise ValidationError({"id": ValidationError(_("No such token."), code=error_codes.NOT_FOUND)})
         return services.api_token_revoke(actor=info.context.user, token=token)
+
+    @verb(IsMember, "Revoke every usable API token of mine, in every company I belong to (offered after a password "
+                    "reset; in a session only: code session_required for a token).")
+    def my_api_tokens_revoke_all(self, info: Info) -> ApiTokensRevoked:
+        return ApiTokensRevoked(count=services.api_tokens_revoke_everywhere(actor=info.context.user))
 
     @verb(IsTenantAdmin, "Add a role under another one, with its profiles.")
     def role_create(self, info: Info, input: RoleInput) -> RoleType:

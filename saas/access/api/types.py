@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from saas.access import enums, models, selectors
 from saas.core.graph import IsTenantAdmin, TenantNode, graphql_enum
-from tenants.api.types import UserType
+from tenants.api.types import TenantType, UserType
 
 ModuleAction = graphql_enum("ModuleAction", enums.Action)
 DefaultAccess = graphql_enum("DefaultAccess", enums.DefaultAccess)
@@ -45,6 +45,28 @@ class ApiTokenType(TenantNode):
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset & selectors.api_token_list(actor=info.context.user)
+
+
+@strawberry.type(name="MyApiToken", description="One of my usable API tokens, in one of my companies.")
+class MyApiToken:
+    name: str
+    prefix: str
+    tenant: TenantType
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, found: selectors.TenantToken) -> "MyApiToken":
+        token = found.token
+        return cls(name=token.name, prefix=token.prefix, tenant=found.tenant, scopes=list(token.scopes or []),
+                   created_at=token.created_at, expires_at=token.expires_at, last_used_at=token.last_used_at)
+
+
+@strawberry.type
+class ApiTokensRevoked:
+    count: int = strawberry.field(description="How many tokens were revoked.")
 
 
 @strawberry.type
