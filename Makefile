@@ -24,7 +24,7 @@ test: db
 # The date-sensitive part of the suite again, the clock moved to year and month boundaries (tests/conftest.py
 # --today): 1 January at 00:30 is still 31 December in UTC.
 DATED_TESTS := tests/sales tests/accounting tests/banking tests/sepa tests/workflows tests/imports \
-	tests/web/test_dashboard.py tests/web/test_automation_pages.py
+	tests/web/test_dashboard.py tests/web/test_automation_pages.py tests/test_clock.py
 MOVED_DAYS ?= 2027-12-31 2028-01-01T00:30 2028-02-29
 test-dates: db
 	@for day in $(MOVED_DAYS); do \
