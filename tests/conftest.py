@@ -1,12 +1,16 @@
 """Shared fixtures: two tenants created once per session through the signup service, and API clients."""
 
+import datetime as dt
 import ipaddress
 import json
+import os
 import socket
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -20,6 +24,41 @@ from tenants import services
 from tenants.models import User
 
 PASSWORD = "a-long-enough-passphrase"
+
+
+TRAVEL = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--today", default=os.environ.get("TEST_TODAY") or None, metavar="DATE[THH:MM]",
+                     help="run the session with the clock moved to this day (noon, in TIME_ZONE, unless a time is "
+                          "given); also read from TEST_TODAY")
+
+
+def moved_clock(value: str) -> dt.datetime:
+    """The moment `--today` names: a day (at noon, far from either midnight), or a time, in TIME_ZONE unless given."""
+    moment = dt.datetime.fromisoformat(value)
+    if "T" not in value and " " not in value:
+        moment = moment.replace(hour=12)
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def pytest_configure(config):
+    # Started here, before the test modules are imported, so dates they compute at import follow the moved clock;
+    # the clock still ticks. PostgreSQL's own clock (now(), pghistory's CLOCK_TIMESTAMP()) is not moved.
+    if today := config.getoption("--today"):
+        config.stash[TRAVEL] = time_machine.travel(moved_clock(today), tick=True)
+        config.stash[TRAVEL].start()
+
+
+def pytest_unconfigure(config):
+    if travel := config.stash.get(TRAVEL, None):
+        travel.stop()
+
+
+def pytest_report_header(config):
+    if today := config.getoption("--today"):
+        return f"clock moved to {moved_clock(today).isoformat()} (--today / TEST_TODAY)"
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """Test settings: the same database as development, fast hashing, no throttle."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -19,5 +21,7 @@ PUBLIC_URL_PORT = ""
 BASE_DOMAIN = "localhost"
 ALLOWED_HOSTS = ["localhost", ".localhost", "testserver"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (worker threads in task tests close theirs)
-# Uploaded files of the tests stay out of the development folder.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "saas-test-media"  # noqa: F405
+# Uploaded files of the tests stay out of the development folder, in a folder of this process's own: xdist's
+# workers (and runs side by side) each have tenants named acme whose files would otherwise land on one another's.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="saas-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

@@ -21,11 +21,13 @@ DRILL = """query($id: ID!) { node(id: $id) { ... on Account { invoices(first: 10
   lettering } } } } } } } } } }"""
 
 
-def domain_example(api, customer) -> str:
+def domain_example(api, customer, day: dt.date | None = None) -> str:
+    """DOMAIN.md 1.5's invoice, issued on `day` (today when None)."""
     invoice = draft(api, customer)
     api.execute(LINE, {"id": invoice, "input": {"itemId": gid(customer["saw"]), "quantity": "3"}})
     api.execute(LINE, {"id": invoice, "input": {"itemId": gid(customer["food"]), "quantity": "2"}})
-    assert api.execute(ISSUE, {"id": invoice})["data"]["invoiceIssue"]["status"] == "ISSUED"
+    issued = api.execute(ISSUE, {"id": invoice, "date": day and day.isoformat()})["data"]["invoiceIssue"]
+    assert issued["status"] == "ISSUED", issued
     return invoice
 
 

@@ -72,19 +72,21 @@ def test_a_credit_note_takes_the_vat_back(acme_admin_api, customer):
 
 
 def test_a_credit_is_carried_to_the_next_return_and_settlements_are_left_out(acme_admin_api, customer, acme_admin):
-    october, november = ("2026-10-01", "2026-10-31"), ("2026-11-01", "2026-11-30")
+    # the month before this one (the invoice below is issued today), whichever day the test runs
+    last_month_end = TODAY.replace(day=1) - dt.timedelta(days=1)
+    last_month = (last_month_end.replace(day=1).isoformat(), last_month_end.isoformat())
     with schema_context("acme"):
-        manual(acme_admin, dt.date(2026, 10, 5), "Laptop", ("218300", "1000", "0"), ("445620", "200", "0"),
+        manual(acme_admin, last_month_end.replace(day=5), "Laptop", ("218300", "1000", "0"), ("445620", "200", "0"),
                ("404000", "0", "1200"), journal="HA")
-    credit = boxes(acme_admin_api, *october)
+    credit = boxes(acme_admin_api, *last_month)
     assert [(code, credit[code]["declaredTax"]) for code in ("16", "19", "23", "25")] == [
         ("16", 0), ("19", 200), ("23", 200), ("25", 200)]
     with schema_context("acme"):
-        # the October settlement: the credit moves to 44567, to be deducted in November
-        manual(acme_admin, dt.date(2026, 10, 31), "VAT October", ("445670", "200", "0"), ("445620", "0", "200"))
-    assert boxes(acme_admin_api, *october)["25"]["declaredTax"] == 200  # unchanged once settled
+        # last month's settlement: the credit moves to 44567, to be deducted this month
+        manual(acme_admin, last_month_end, "VAT last month", ("445670", "200", "0"), ("445620", "0", "200"))
+    assert boxes(acme_admin_api, *last_month)["25"]["declaredTax"] == 200  # unchanged once settled
     domain_example(acme_admin_api, customer)
-    carried = boxes(acme_admin_api, *november)
+    carried = boxes(acme_admin_api, *MONTH)
     assert [(code, carried[code]["declaredTax"]) for code in ("16", "22", "23", "28")] == [
         ("16", 274), ("22", 200), ("23", 200), ("28", 74)]
 

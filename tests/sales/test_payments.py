@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.utils import timezone
 
 from tests.conftest import messages
@@ -57,7 +59,8 @@ def test_credited_invoice_status(acme_admin_api, customer):
 def test_invoice_lists_filter_on_payment_status_overdue_and_dates(acme_admin_api, customer):
     late = draft(acme_admin_api, customer)
     acme_admin_api.execute(LINE, {"id": late, "input": {"description": "Old", "unitPrice": "10", "vatRate": "20"}})
-    acme_admin_api.execute(ISSUE, {"id": late, "date": "2026-01-05"})  # due 45 days later: overdue
+    long_ago = timezone.localdate() - dt.timedelta(days=60)
+    acme_admin_api.execute(ISSUE, {"id": late, "date": long_ago.isoformat()})  # due 45 days later: overdue
     paid, unpaid = issued_invoice(acme_admin_api, customer), issued_invoice(acme_admin_api, customer)
     acme_admin_api.execute(PAY, {"input": {"accountId": gid(customer["account"]), "amount": "240",
                                            "allocations": [{"invoiceId": paid, "amount": "240"}]}})

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from saas.sales import quotes
 from saas.sales.models import Quote, QuoteStatus
@@ -159,7 +160,8 @@ def test_progress_invoicing_with_cumulative_percentages(acme_admin_api, customer
 
 def test_quote_validity_and_expiry(acme_admin_api, customer, acme_admin):
     api = acme_admin_api
-    past = call(api, "quoteCreate", {"accountId": gid(customer["account"]), "validUntil": "2020-01-01"}, QUOTE)
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    past = call(api, "quoteCreate", {"accountId": gid(customer["account"]), "validUntil": yesterday}, QUOTE)
     assert past["messages"] == [{"field": "validUntil", "code": "schedule"}]
     quote = quote_with_lines(api, customer)
     call(api, "quoteSend", {"id": quote}, QUOTE)
@@ -205,10 +207,11 @@ def test_headers_change_while_editable_with_a_version(acme_admin_api, customer):
     quote = quote_with_lines(api, customer)
     version = api.execute("query($id: ID!) { node(id: $id) { ... on Quote { version } } }", {"id": quote})[
         "data"]["node"]["version"]
+    valid_until = (timezone.localdate() + dt.timedelta(days=90)).isoformat()  # a past one is refused
     changed = api.execute(update, {"id": quote, "version": version,
-                                   "input": {"notes": " Delivery in May ", "validUntil": "2030-01-31"}})
+                                   "input": {"notes": " Delivery in May ", "validUntil": valid_until}})
     assert changed["data"]["quoteUpdate"]["notes"] == "Delivery in May"
-    assert changed["data"]["quoteUpdate"]["validUntil"] == "2030-01-31"
+    assert changed["data"]["quoteUpdate"]["validUntil"] == valid_until
     stale = api.execute(update, {"id": quote, "version": version, "input": {"notes": "x"}})
     assert stale["data"]["quoteUpdate"]["messages"] == [{"field": None, "code": "conflict"}]
     call(api, "quoteSend", {"id": quote}, QUOTE)
