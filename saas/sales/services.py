@@ -9,6 +9,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.access.enums import Action
 from saas.catalog.models import Product
 from saas.catalog.pricing import price_for
 from saas.companies.models import Company
@@ -16,7 +17,7 @@ from saas.core.money import Line, document_totals
 from saas.records import registry
 from saas.records.enums import RecordSource
 from saas.records.services.numbering import number_next
-from saas.records.services.records import record_create, record_update
+from saas.records.services.records import record_create, record_update, write_check
 from saas.sales import error_codes, signals
 from saas.sales.models import (
     CommercialDocument,
@@ -88,7 +89,9 @@ def document_line_add(*, actor, document: CommercialDocument, kind: str = LineKi
                       discount_percent: Decimal = Decimal("0"), vat_rate: Decimal | None = None,
                       position: int | None = None) -> CommercialDocument:
     """Add a line to an editable document; a catalog item brings its description, unit, VAT rate and price-list
-    price. Given a `position` taken by another line, the line takes its place (used to edit a line)."""
+    price. Given a `position` taken by another line, the line takes its place (used to edit a line). A line is
+    part of its document: the actor may change the document (a line that leaves the totals alone included)."""
+    write_check(actor, document, Action.EDIT)
     editable_check(document)
     errors = {}
     if kind == LineKind.ITEM and quantity is not None and quantity <= 0:
@@ -131,6 +134,8 @@ def document_line_update(*, actor, document: CommercialDocument, position: int, 
 
 
 def document_line_remove(*, actor, document: CommercialDocument, position: int) -> CommercialDocument:
+    """Remove the line at `position`; the actor may change the document."""
+    write_check(actor, document, Action.EDIT)
     editable_check(document)
     _line_at(document, position).delete()
     return retotal(actor, document)

@@ -2,19 +2,19 @@
 each refusal is coded and leaves nothing written (re-read after)."""
 
 from django_tenants.utils import schema_context
-from strawberry.relay import to_base64
+from strawberry.relay import from_base64, to_base64
 
 from saas.access.models import ApiToken, ModuleDefault, Role
 from saas.catalog.models import PriceList
 from saas.companies.models import Company
 from saas.records.models import Document
-from saas.sales.models import PaymentAllocation
+from saas.sales.models import Invoice, PaymentAllocation
 from saas.sepa.models import SepaMandate
 from tests.access.helpers import ACCOUNTS, account_create, names, set_default
 from tests.accounting.test_fec import EXPORT, SIREN, exported, set_siren, year_id
 from tests.accounting.test_posting import domain_example
 from tests.conftest import GraphQLClient, messages
-from tests.sales.test_invoices import gid, issued_invoice
+from tests.sales.test_invoices import LINE, draft, gid, issued_invoice
 from tests.sales.test_payments import PAY
 from tests.sepa.test_sepa import MANDATE_REVOKE, mandate_create
 
@@ -26,6 +26,10 @@ PRICE_LIST_CREATE = """mutation { priceListCreate(name: "Sneaky") { __typename
   ... on OperationInfo { messages { field code } } } }"""
 PRICE_RULE_ADD = """mutation($list: ID!) { priceRuleAdd(priceListId: $list, input: {kind: "discount", value: "90"}) {
   __typename ... on PriceList { rules { kind } } ... on OperationInfo { messages { field code } } } }"""
+
+
+def invoice_pk(global_id: str) -> int:
+    return int(from_base64(global_id)[1].rsplit(".", 1)[1])
 
 
 def token(api, scopes, user_id=None) -> dict:
@@ -189,3 +193,17 @@ def test_node_answers_null_for_objects_whose_module_or_record_the_member_may_not
         assert sales_api.execute(node, {"id": global_id})["data"]["node"] is None
     nodes = sales_api.execute("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": [comment, role]})
     assert nodes["data"]["nodes"] == [None, None]
+
+
+def test_a_line_needs_the_right_to_change_its_document_even_when_it_leaves_the_totals_alone(
+        acme, acme_admin_api, customer, sales):
+    set_default(acme_admin_api, "invoices", "PUBLIC_READ")
+    invoice = draft(acme_admin_api, customer)
+    _user, sales_api = sales
+    section = {"kind": "SECTION", "description": "Slipped in"}
+    refused = sales_api.execute(LINE, {"id": invoice, "input": section})["data"]["invoiceLineAdd"]
+    assert messages(refused) == {None: "forbidden"}
+    with schema_context("acme"):
+        assert not Invoice.objects.get(pk=invoice_pk(invoice)).lines.exists()
+    assert acme_admin_api.execute(LINE, {"id": invoice, "input": section})["data"]["invoiceLineAdd"][
+        "__typename"] == "Invoice"
