@@ -11,9 +11,10 @@ PORT ?= 8000
 .PHONY: run test test-dates smoke install chromium db migrate demo stop bench lint schema messages clean
 
 # The job worker (imports, workflows, webhooks, emails) runs next to the web server and stops with it.
+# The addresses the app hands out (signup's new company, emails) carry the port it is served on.
 run: demo
 	@echo "Serving http://localhost:$(PORT)/ (public) and http://demo.localhost:$(PORT)/ (demo tenant)"
-	$(MANAGE) procrastinate worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	export PUBLIC_URL_PORT=$(PORT); $(MANAGE) procrastinate worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # pytest-xdist workers, each with its own test database and session tenants (README: "Tests"); 0 runs in-process.

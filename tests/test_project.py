@@ -45,3 +45,15 @@ def test_documents_go_to_s3_compatible_storage_when_a_bucket_is_set():
            "s = storages['default']; print(type(s).__name__, s.bucket_name, s.endpoint_url)"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.split() == ["S3Storage", "docs", "http://127.0.0.1:9000"]
+
+
+def test_make_run_hands_out_addresses_on_the_port_it_serves():
+    """`make run PORT=8001`: the web server and the job worker both build links (signup's new company, emails)
+    with port 8001, not the default 8000."""
+    import subprocess
+
+    plan = subprocess.run(["make", "-n", "run", "PORT=8001"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+    serving = plan[plan.index("export PUBLIC_URL_PORT="):]
+    assert serving.startswith("export PUBLIC_URL_PORT=8001;")
+    assert "procrastinate worker" in serving and "runserver 0.0.0.0:8001" in serving

@@ -1,5 +1,7 @@
 """List pages: columns, text filter, tag filter, sort, pagination, total count, links to the record pages."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -160,6 +162,19 @@ def test_csv_export_pages_through_the_filtered_list_with_localized_headers(membe
     member.post("/i18n/setlang/", {"language": "fr"})
     french = b"".join(member.get("/invoices/export.csv").streaming_content).decode().lstrip("\ufeff")
     assert ",Compte,Date d'émission," in french.splitlines()[0]
+
+
+def test_csv_export_neutralises_formula_cells_and_keeps_numbers(member, acme_admin_api):
+    for name, city in (("=HYPERLINK(\"http://evil\")", "+33 1"), ("@SUM(A1)", "-2+3"), ("Tab\tCorp", "\tLyon")):
+        data.account(acme_admin_api, name, billingCity=city)
+    data.account(acme_admin_api, "-12.50", billingCity="Paris")
+    response = member.get("/accounts/export.csv", {"sort": "name", "cols": ["billingCity"]})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+    cells = {row[0]: row[1] for row in rows[1:]}
+    assert cells["'=HYPERLINK(\"http://evil\")"] == "'+33 1"
+    assert cells["'@SUM(A1)"] == "'-2+3"
+    assert cells["Tab\tCorp"] == "'\tLyon"
+    assert cells["-12.50"] == "Paris"
 
 
 def test_list_page_sql_queries_do_not_grow_with_rows(member, acme_admin_api):

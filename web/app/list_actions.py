@@ -5,6 +5,7 @@ pages through the same operation as the list, 100 records at a time.
 """
 
 import csv
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -102,6 +103,10 @@ class _Echo:
         return value
 
 
+# A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(kind: str, value):
     if kind == "owner":
         return owner_name(value)
@@ -109,7 +114,19 @@ def _csv_value(kind: str, value):
         return enum_label(value)
     if kind == "bool":
         return _("Yes") if value else _("No")
-    return "" if value is None else value
+    return "" if value is None else _inert(value)
+
+
+def _inert(value):
+    """Text a spreadsheet would evaluate, prefixed with an apostrophe so it shows as written; numbers (a credit's
+    -12.50) stay numbers."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        Decimal(value)
+    except InvalidOperation:
+        return "'" + value
+    return value
 
 
 @member_page
