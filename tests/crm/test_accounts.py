@@ -114,3 +114,23 @@ def test_bulk_update_leaves_history(acme_admin_api):
         Account.objects.update(industry="Aerospace")
         events = list(AccountEvent.objects.filter(pgh_label="update").values_list("industry", flat=True))
     assert events == ["Aerospace"]
+
+
+def test_custom_field_changes_show_in_history_one_per_field(acme_admin_api):
+    acme_admin_api.execute('mutation { customFieldDefine(module: "accounts", key: "tier", label: "Tier", '
+                           'fieldType: "text") { __typename } }')
+    acme_admin_api.execute('mutation { customFieldDefine(module: "accounts", key: "size", label: "Size", '
+                           'fieldType: "text") { __typename } }')
+    created = acme_admin_api.execute(CREATE, {"input": {"name": "Custom Co", "custom": {"tier": "gold"}}})[
+        "data"]["accountCreate"]
+    updated = acme_admin_api.execute("""mutation($id: ID!, $version: Int!) {
+      accountUpdate(id: $id, version: $version, input: {custom: {tier: "silver", size: "big"}}) { __typename } }""",
+                                     {"id": created["id"], "version": created["version"]})
+    assert updated["data"]["accountUpdate"]["__typename"] == "Account", updated
+    history = acme_admin_api.execute("""query($id: ID!) { node(id: $id) { ... on Account {
+      history(first: 5) { edges { node { kind changes { field old new } } } } } } }""", {"id": created["id"]})
+    assert "errors" not in history, history
+    update = next(edge["node"] for edge in history["data"]["node"]["history"]["edges"]
+                  if edge["node"]["kind"] == "UPDATED")
+    assert [change for change in update["changes"] if change["field"].startswith("custom")] == [
+        {"field": "custom.size", "old": None, "new": "big"}, {"field": "custom.tier", "old": "gold", "new": "silver"}]

@@ -1,6 +1,7 @@
 """GraphQL of the record engine: the `Record` interface every record type implements, and its parts."""
 
 import base64
+import json
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
@@ -188,15 +189,32 @@ def history_event(entry: history_selectors.HistoryEntry, labels: dict | None = N
     labels = labels or {}
 
     def shown(column, value):
-        return None if value is None else labels.get((entry.subject, column, value), str(value))
+        if value is None:
+            return None
+        if isinstance(value, list | dict):
+            return json.dumps(value, ensure_ascii=False)
+        return labels.get((entry.subject, column, value), str(value))
 
     changes = [
         FieldChange(field=_field_name(name), label=_field_name(name).replace("_", " "),
                     old=shown(name, old), new=shown(name, new), old_raw=old, new_raw=new)
-        for name, (old, new) in sorted(entry.changes.items())
+        for name, old, new in _one_change_per_field(entry.changes)
     ]
     return HistoryEventType(at=entry.at, kind=HistoryKind(entry.kind), source=RecordSource(entry.source),
                             changes=changes, entry=entry)
+
+
+def _one_change_per_field(changes: dict):
+    """`(field, old, new)` sorted by field; the custom fields' JSON column (a dict) as one change per key that
+    changed, named `custom.<key>` as `customFields` names them."""
+    for name, (old, new) in sorted(changes.items()):
+        if isinstance(old, dict) or isinstance(new, dict):
+            old, new = old or {}, new or {}
+            for key in sorted(set(old) | set(new)):
+                if old.get(key) != new.get(key):
+                    yield f"{name}.{key}", old.get(key), new.get(key)
+        else:
+            yield name, old, new
 
 
 def _field_name(column: str) -> str:
