@@ -152,6 +152,14 @@ def test_company_details_save_and_bad_identifiers_are_explained(member, acme_adm
     assert response.status_code == 400
     html = response.content.decode()
     assert 'value="123456789"' in html and 'value="Typed name"' in html and 'aria-invalid="true"' in html
+    # an amount written the French way is one; with a currency sign it is the field's error, nothing saved
+    assert member.post("/settings/company/", {**form, "shareCapital": "12 500,50"}).status_code == 302
+    refused = member.post("/settings/company/", {**form, "shareCapital": "10 000 €", "name": "Not saved"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'value="10 000 €"' in html and "Enter an amount in figures" in html
+    assert acme_admin_api.execute("{ companies { name shareCapital } }")["data"]["companies"][0] == {
+        "name": "Acme SAS", "shareCapital": "12500.50"}
 
 
 def test_tags_are_created_renamed_and_deleted(member, acme_admin_api):

@@ -1,6 +1,7 @@
 """Company details (legal mentions, bank details, terms), API tokens and the lead conversion mapping."""
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.http import Http404
 from django.utils import timezone
@@ -30,16 +31,27 @@ LONG_TEXTS = {"latePenaltyText", "terms"}
 NUMBERS = {"shareCapital", "paymentTermsDays"}
 
 
-def _company_input(post) -> tuple[dict, dict]:
-    """What the form typed (to show again) and the CompanyInput it makes."""
+def _company_input(post) -> tuple[dict, dict, dict]:
+    """What the form typed (to show again), the CompanyInput it makes, and the fields that are not numbers."""
     typed = {name: post.get(name, "").strip() for _section, fields in COMPANY_SECTIONS for name, _label in fields}
     company = {name: (value or None) if name in NUMBERS else value for name, value in typed.items()}
+    errors = {}
     if company["paymentTermsDays"] is not None:
         try:
             company["paymentTermsDays"] = int(company["paymentTermsDays"])
         except ValueError:
             company["paymentTermsDays"] = -1  # refused by the API with its own message
-    return typed, company
+    if company["shareCapital"] is not None:
+        # Written the French way or not (10 000,50 or 10000.50); anything else, a currency sign included, is
+        # the field's error (the API's Decimal would refuse the whole request).
+        amount = company["shareCapital"].replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+        try:
+            company["shareCapital"] = str(Decimal(amount))
+            if not Decimal(amount).is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors["shareCapital"] = [_("Enter an amount in figures, such as 10000 or 10 000,00.")]
+    return typed, company, errors
 
 
 @admin_page
@@ -55,11 +67,12 @@ def company(request):
               for _section, fields in COMPANY_SECTIONS for name, _label in fields}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        values, fields = _company_input(request.POST)
-        payload = gql.run(request, "CompanyUpdate", {"id": current["id"], "input": fields})["companyUpdate"]
-        if not gql.failed(payload):
-            return saved(request)
-        errors = gql.form_errors(payload)
+        values, fields, errors = _company_input(request.POST)
+        if not errors:
+            payload = gql.run(request, "CompanyUpdate", {"id": current["id"], "input": fields})["companyUpdate"]
+            if not gql.failed(payload):
+                return saved(request)
+            errors = gql.form_errors(payload)
     sections = [{"label": label, "fields": [{"name": name, "label": field_label, "value": values[name],
                                              "long": name in LONG_TEXTS, "errors": errors.get(name, [])}
                                             for name, field_label in fields]}
