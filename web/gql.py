@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 
-from graphql import OperationDefinitionNode, parse
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from saas.api.context import build_context
 
 OPERATIONS = Path(settings.BASE_DIR) / "graphql" / "operations"
@@ -35,6 +35,21 @@ class Unauthenticated(OperationError):
 
 class Forbidden(OperationError, PermissionDenied):
     """A member without the right to this operation (FORBIDDEN)."""
+
+
+class BadInput(OperationError, BadRequest):
+    """What the page was given cannot be an operation's input (a malformed id in `?owner=`, a NUL character):
+    the 400 page, not a server error."""
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 @cache
@@ -79,12 +94,16 @@ def run(request, operation_name: str, variables: dict | None = None) -> dict:
     Business refusals of mutations are data (an `OperationInfo` payload): read them with `form_errors`.
     """
     query, public = document(operation_name)
+    if _holds_nul(variables):
+        # PostgreSQL text cannot hold NUL: refused before it reaches a query.
+        raise BadInput(operation_name, [GraphQLError("A NUL character is not accepted.",
+                                                     extensions={"code": "BAD_USER_INPUT"})])
     result = _schema(public).execute_sync(query, variable_values=variables or {}, operation_name=operation_name,
                                           context_value=build_context(request, response=None))
     if result.errors:
         codes = {(error.extensions or {}).get("code") for error in result.errors}
         failure = (Unauthenticated if "UNAUTHENTICATED" in codes else Forbidden if "FORBIDDEN" in codes
-                   else OperationError)
+                   else BadInput if codes == {"BAD_USER_INPUT"} else OperationError)
         raise failure(operation_name, result.errors)
     return result.data
 

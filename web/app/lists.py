@@ -9,6 +9,7 @@ import binascii
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,15 @@ def _offset(cursor: str | None) -> int | None:
 FILTER_PARAMS = ("q", "tag", "owner")  # what a saved filter remembers, besides the columns and the sort
 
 
+def _is_global_id(value: str) -> bool:
+    """`<Type>:<id>` in base64, as the API's ids are (anything else makes the list operation fail)."""
+    try:
+        decoded = base64.b64decode(value, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    return ":" in decoded
+
+
 def conditions(spec: RecordList, params) -> dict | None:
     """The operation's `filters` from the page's parameters: text (OR over the searchable fields), tag, owner."""
     found = []
@@ -192,6 +202,8 @@ def conditions(spec: RecordList, params) -> dict | None:
     if tag:
         found.append({"tag": tag})
     if owner:
+        if not _is_global_id(owner):
+            raise BadRequest("The owner filter names no user or team.")
         found.append({"owner": owner})
     combined = None
     for condition in reversed(found):
