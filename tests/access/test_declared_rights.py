@@ -207,3 +207,19 @@ def test_a_line_needs_the_right_to_change_its_document_even_when_it_leaves_the_t
         assert not Invoice.objects.get(pk=invoice_pk(invoice)).lines.exists()
     assert acme_admin_api.execute(LINE, {"id": invoice, "input": section})["data"]["invoiceLineAdd"][
         "__typename"] == "Invoice"
+
+
+def test_a_member_who_may_view_no_module_searches_and_finds_nothing(acme, acme_admin_api, staff_member):
+    from saas.access import modules as access_modules
+    from saas.access.models import Profile
+    from saas.access.roles import profile_module_set
+
+    account_create(acme_admin_api, name="Findable Corp")
+    with schema_context("acme"):
+        profile = Profile.objects.get(name="Read-only")
+        for module in access_modules.all_modules():
+            profile_module_set(actor=None, profile=profile, module=module.key, actions=[])
+    _user, blind_api = staff_member("blind@acme.example.com", "Read-only")
+    result = blind_api.execute('{ search(text: "Findable") { score } }')
+    assert result == {"data": {"search": []}, "extensions": result.get("extensions")}
+    assert acme_admin_api.execute('{ search(text: "Findable") { score } }')["data"]["search"] != []

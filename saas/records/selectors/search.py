@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from saas.records import registry
@@ -30,7 +31,10 @@ def search(*, actor, text: str, modules: list[str] | None = None, limit: int = 2
     narrowing, narrowing_params = "", []
     condition = visible_ref_condition(actor=actor)
     if condition is not None:
-        sql, narrowing_params = RecordRef.objects.filter(condition).values("pk").query.sql_with_params()
+        try:
+            sql, narrowing_params = RecordRef.objects.filter(condition).values("pk").query.sql_with_params()
+        except EmptyResultSet:  # no module the actor may view: nothing to find (Django builds no SQL for it)
+            return []
         narrowing = f" AND id IN ({sql})"
     with connection.cursor() as cursor:
         cursor.execute(
