@@ -3,7 +3,7 @@ writes within the API token's scopes, and the module of a record id's type."""
 
 from saas.access import rights
 from saas.core.graph import Authority
-from saas.records import registry
+from saas.records.selectors.lookup import record_type_for_graphql
 
 
 class AccessAuthority(Authority):
@@ -17,5 +17,5 @@ class AccessAuthority(Authority):
         return rights.token_writes(actor)
 
     def module_of_type(self, type_name: str | None) -> str | None:
-        return next((record_type.key for record_type in registry.all_types()
-                     if record_type.graphql_type == type_name), None) if type_name else None
+        record_type = record_type_for_graphql(type_name) if type_name else None
+        return record_type.key if record_type is not None else None

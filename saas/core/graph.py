@@ -153,11 +153,6 @@ class Needs(BasePermission):
         return {module for item in values if item
                 for module in [authority.module_of_type(getattr(item, "type_name", None))] if module}
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.kind == "right" and cls.action is None:
-            raise TypeError(f"{cls.__name__} names no action")
-
 
 class IsMember(Needs):
     """Any member of this tenant (session or API token)."""
