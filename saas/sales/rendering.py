@@ -48,8 +48,9 @@ MAX_RECIPIENTS = 10
 
 
 def document_language(document: CommercialDocument) -> str:
-    """The language the document speaks, in its PDF, its Factur-X notes and its email: the tenant's."""
-    return tenant_language()
+    """The language the document speaks, in its PDF, its Factur-X notes and its email: its customer's, else the
+    tenant's."""
+    return document.account.language or tenant_language()
 
 
 def document_html(document: CommercialDocument, language: str) -> str:

@@ -125,3 +125,41 @@ def test_a_consumer_gets_no_indemnity_mention_in_french(acme_admin_api, billing,
     text = pdf_text(rendering.document_pdf(Invoice.objects.get()))
     assert "40 €" not in text and "Pas d'escompte pour paiement anticipé." in text
     assert "Adresse de livraison: 5 quai Saint-Antoine, 69002 Lyon" in text
+
+
+ACCOUNT_LANGUAGE = """mutation($id: ID!, $version: Int!, $language: DocumentLanguage) {
+  accountUpdate(id: $id, version: $version, input: {language: $language}) {
+    __typename ... on Account { language version } ... on OperationInfo { messages { code field } } } }"""
+
+
+def test_a_customer_who_reads_english_gets_english_documents_from_a_french_company(acme_admin_api, billing,
+                                                                                  mailoutbox,
+                                                                                  django_capture_on_commit_callbacks):
+    # given a French tenant whose customer's documents are to be in English
+    speak("fr")
+    account = test_output.gid(billing["account"])
+    chosen = acme_admin_api.execute(ACCOUNT_LANGUAGE, {"id": account, "version": billing["account"].version,
+                                                       "language": "EN"})["data"]["accountUpdate"]
+    assert chosen["language"] == "EN", chosen
+    # when its invoice is issued, rendered and sent
+    invoice = issued_invoice(acme_admin_api, billing)
+    with django_capture_on_commit_callbacks(execute=True):
+        acme_admin_api.execute(SEND, {"id": invoice})
+    # then the PDF and the email are English, while the books stay in the tenant's French
+    connection.set_schema("acme")
+    issued = Invoice.objects.get()
+    text = pdf_text(rendering.document_pdf(issued))
+    assert f"Invoice {issued.number}" in text and "Total incl. VAT 1,694.91 €" in text and "Facture" not in text
+    [email] = mailoutbox
+    assert email.subject.startswith(f"Invoice {issued.number}")
+    from saas.accounting.models import JournalLine
+
+    labels = list(JournalLine.objects.filter(entry__invoice=issued).values_list("label", flat=True))
+    assert any(label.startswith("TVA") for label in labels) and not any("VAT" in label for label in labels), labels
+    # and null gives the documents back to the company's language
+    connection.set_schema_to_public()
+    reset = acme_admin_api.execute(ACCOUNT_LANGUAGE, {"id": account, "version": chosen["version"],
+                                                      "language": None})["data"]["accountUpdate"]
+    assert reset["language"] is None
+    connection.set_schema("acme")
+    assert f"Facture {issued.number}" in pdf_text(rendering.document_pdf(Invoice.objects.get()))
