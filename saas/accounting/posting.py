@@ -275,7 +275,8 @@ def _letter(actor, lines) -> str | None:
 
 
 def _invoice_of(document: Invoice | CreditNote) -> Invoice:
-    return document.invoice if isinstance(document, CreditNote) else document
+    # Read, not `document.invoice`: cached on the credit note, it would go stale once issuing cancels the invoice.
+    return Invoice.objects.get(pk=document.invoice_id) if isinstance(document, CreditNote) else document
 
 
 def _revenue_account(document, line, rules: list[PostingRule]) -> LedgerAccount:
