@@ -43,6 +43,7 @@ from saas.records.enums import RecordSource
 from saas.sales import signals
 from saas.sales.models import CreditNote, Invoice, InvoiceKind, InvoiceStatus, LineKind, Payment, PaymentAllocation
 from saas.sales.services import vat_breakdown
+from tenants.language import in_tenant_language
 
 # The bank account a payment being recorded arrived on, when its caller knows it (a bank statement line):
 # its ledger account and journal win over the posting rules.
@@ -86,6 +87,7 @@ def rule_account(kind: str, *, family_id=None, nature: str = "", vat_rate: Decim
     return max(matching, key=lambda pair: (pair[0], -pair[1].pk))[1].ledger_account
 
 
+@in_tenant_language  # the labels it stores are the tenant's, whoever issues or pays
 def document_entry(*, actor, document: Invoice | CreditNote):
     """The sales-journal entry of an issued invoice or credit note: the customer's total on 411 with its sub-ledger
     account, revenue per account, VAT collected per rate — what is due at invoicing on 44571x, what waits for the
@@ -159,6 +161,7 @@ def _services_share(lines) -> tuple[dict[Decimal, Decimal], dict[Decimal, Decima
     return items, services
 
 
+@in_tenant_language  # the labels it stores are the tenant's, whoever issues or pays
 def vat_on_receipt_transfer(*, actor, invoice: Invoice, date, payment: Payment | None = None,
                             without: PaymentAllocation | None = None):
     """Move to the collected VAT accounts the share of an invoice's pending VAT that its payments made due.
@@ -206,6 +209,7 @@ def vat_on_receipt_transfer(*, actor, invoice: Invoice, date, payment: Payment |
                         owner_user=invoice.owner_user, owner_team=invoice.owner_team)
 
 
+@in_tenant_language  # the labels it stores are the tenant's, whoever issues or pays
 def payment_entry(*, actor, payment: Payment):
     """The bank-journal entry of a customer payment: the bank (or cash…) debited, the customer credited — one line
     per invoice the payment settles (each lettered with its invoice once that balances, DOMAIN.md 4.4), and one
@@ -231,6 +235,7 @@ def payment_entry(*, actor, payment: Payment):
         source=RecordSource.WORKFLOW, owner_user=payment.owner_user, owner_team=payment.owner_team, lines=lines)
 
 
+@in_tenant_language  # the labels it stores are the tenant's, whoever issues or pays
 def allocation_post(*, actor, payment: Payment, invoice: Invoice, without: PaymentAllocation | None = None):
     """Keep the payment's customer lines in step with its allocations: when an allocation is made after the payment
     was posted, or removed, an entry moves the amount between the payment's unallocated line and the invoice's
