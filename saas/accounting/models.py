@@ -125,7 +125,8 @@ ENTRY_FROZEN = ("number", "journal_id", "fiscal_year_id", "company_id", "date", 
                 "reversal_of_id", "party_id", "invoice_id", "credit_note_id", "payment_id", "ref_id", "created_at",
                 "deleted_at")
 # A posted line keeps its amounts and accounts; only its lettering (matching) changes.
-LINE_FROZEN = ("entry_id", "ledger_account_id", "auxiliary_id", "label", "debit", "credit", "due_date")
+LINE_FROZEN = ("entry_id", "ledger_account_id", "auxiliary_id", "label", "debit", "credit", "due_date", "invoice_id",
+               "vat_base")
 
 
 UNBALANCED_CHECK = """
@@ -219,6 +220,11 @@ class JournalLine(models.Model):
     due_date = models.DateField(null=True, blank=True)
     lettering = models.CharField(max_length=8, blank=True)
     lettered_on = models.DateField(null=True, blank=True)
+    # A customer line's invoice: the invoice's own, its credit notes', the share of a payment allocated to it.
+    # The lines of one invoice are lettered together once they balance (saas.accounting.posting).
+    invoice = models.ForeignKey("sales.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A VAT line's taxable base, signed like credit − debit (the CA3 boxes sum them, DOMAIN.md 6.2).
+    vat_base = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["entry", "position", "id"]

@@ -44,6 +44,8 @@ class LineSpec:
     credit: Decimal = ZERO
     auxiliary: AuxiliaryAccount | None = None
     due_date: dt.date | None = None
+    invoice: object | None = None  # a customer line's invoice (lettering)
+    vat_base: Decimal | None = None  # a VAT line's base, signed like credit − debit
 
 
 def entry_create(*, actor, journal: Journal, date: dt.date, label: str, lines: list[LineSpec],
@@ -62,7 +64,7 @@ def entry_create(*, actor, journal: Journal, date: dt.date, label: str, lines: l
     JournalLine.objects.bulk_create(
         JournalLine(entry=entry, ref_id=entry.ref_id, position=position, ledger_account=line.account,
                     auxiliary=line.auxiliary, label=(line.label or label)[:200], debit=line.debit,
-                    credit=line.credit, due_date=line.due_date)
+                    credit=line.credit, due_date=line.due_date, invoice=line.invoice, vat_base=line.vat_base)
         for position, line in enumerate(lines, start=1))
     return entry_post(actor=actor, entry=entry) if post else entry
 
@@ -91,7 +93,9 @@ def entry_reverse(*, actor, entry: JournalEntry, date: dt.date | None = None, la
     if JournalEntry.objects.filter(reversal_of=entry).exists():
         raise ValidationError(_("This entry is already reversed."), code=error_codes.ALREADY_REVERSED)
     lines = [LineSpec(account=line.ledger_account, auxiliary=line.auxiliary, label=line.label, debit=line.credit,
-                      credit=line.debit) for line in entry.lines.select_related("ledger_account", "auxiliary")]
+                      credit=line.debit, invoice=line.invoice,
+                      vat_base=None if line.vat_base is None else -line.vat_base)
+             for line in entry.lines.select_related("ledger_account", "auxiliary", "invoice")]
     links = {name: getattr(entry, name) for name in ("party", "invoice", "credit_note", "payment")}
     if not label:
         with translation.override(tenant_language()):  # a stored label: the tenant's language
@@ -257,7 +261,8 @@ def _netted(lines: list[LineSpec]) -> list[LineSpec]:
         if debit < 0:
             debit, credit = ZERO, -debit
         netted.append(LineSpec(account=line.account, label=line.label, debit=debit, credit=credit,
-                               auxiliary=line.auxiliary, due_date=line.due_date))
+                               auxiliary=line.auxiliary, due_date=line.due_date, invoice=line.invoice,
+                               vat_base=line.vat_base))
     return netted
 
 

@@ -1,13 +1,14 @@
 """The VAT return (CA3, form 3310-CA3-SD) of a period, read from the books (DOMAIN.md section 6).
 
 Collected VAT is what the collected-VAT accounts (44571x, one per rate) moved in the period: goods VAT is posted
-there at invoicing, services VAT waits on 445740 and moves there when paid (CGI 269-2-c), so the movements are
-exactly what became due. Each rate's base is the base of the documents those movements come from, in proportion
-of the VAT moved (all of it at invoicing, a share when a payment moves services VAT); a movement from no document
-(a manual entry) is based on its VAT divided by the rate. Deductible VAT is the movements of 44566 (box 20) and
-44562 (box 19). The settlement entries (those moving 44551 VAT to pay or 44567 VAT credit) are left out, so a
-return still reads the same once settled. Boxes are declared in whole euros, rounded half up; the cents are kept
-beside."""
+there at invoicing, services and deposits VAT waits on 445740 and moves there when paid (CGI 269-2-a, c), so the
+movements are exactly what became due. Each rate's base is the base those movements were posted with: the
+goods' base at invoicing, the services' base moved in the same share as their VAT when paid, credit notes
+negative (saas.accounting.posting); only a movement posted without one falls back to the base of its document
+in proportion of its VAT, or (a manual entry) its VAT divided by the rate. Deductible VAT is the movements of
+44566 (box 20) and 44562 (box 19). The settlement entries (those moving 44551 VAT to pay or 44567 VAT credit) are
+left out, so a return still reads the same once settled. Boxes are declared in whole euros, rounded half up; the
+cents are kept beside."""
 
 import datetime as dt
 from collections import defaultdict
@@ -147,7 +148,22 @@ def _total(code: str, amount: Decimal, declared: int) -> VatBox:
 
 
 def _collected(lines, rates: dict[str, Decimal]) -> dict[Decimal, tuple[Decimal, Decimal]]:
-    """(base, VAT) per rate of the collected-VAT movements, each movement based on the document it comes from."""
+    """(base, VAT) per rate of the collected-VAT movements: the base each movement was posted with (the goods'
+    base at invoicing, the share of the services' base a payment made due); a movement without one (a manual
+    entry, or posted before bases were kept) is based on the document it comes from."""
+    totals: dict[Decimal, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for row in (lines.filter(vat_base__isnull=False).values("ledger_account__number")
+                .annotate(tax=Sum(F("credit") - F("debit")), base=Sum("vat_base"))):
+        rate = rates[row["ledger_account__number"]]
+        totals[rate][0] += row["base"]
+        totals[rate][1] += row["tax"]
+    for rate, (base, tax) in _collected_without_base(lines.filter(vat_base__isnull=True), rates).items():
+        totals[rate][0] += base
+        totals[rate][1] += tax
+    return {rate: (base, tax) for rate, (base, tax) in totals.items() if base or tax}
+
+
+def _collected_without_base(lines, rates: dict[str, Decimal]) -> dict[Decimal, tuple[Decimal, Decimal]]:
     moves = list(lines.values("entry_id", "entry__invoice_id", "entry__credit_note_id", "ledger_account__number")
                  .annotate(tax=Sum(F("credit") - F("debit"))))
     invoice_bases = _document_bases(InvoiceLine, "invoice_id",

@@ -223,9 +223,16 @@ def transaction_unmatch(*, actor, transaction: BankTransaction) -> BankTransacti
     transaction.payment = transaction.entry = transaction.matched_at = transaction.matched_by = None
     transaction.save(update_fields=["status", "match_kind", "payment", "entry", "matched_at", "matched_by"])
     if kind == MatchKind.INVOICES:
+        # Reversed first: the reversal gives each invoice back what the payment's line for it settled, so removing
+        # the allocations then has no line left to move (saas.accounting.posting.allocation_post).
+        reversal = _reverse(actor, entry)
         for allocation in list(payment.allocations.all()):
             payment_unallocate(actor=actor, allocation=allocation)
-        _reverse(actor, entry, letter=True)
+        if reversal is not None:
+            lines = list(JournalLine.objects.filter(entry__in=[entry, reversal], auxiliary__isnull=False,
+                                                    lettering=""))
+            if len(lines) >= 2 and sum(line.debit for line in lines) == sum(line.credit for line in lines):
+                lines_letter(actor=actor, lines=lines)  # the payment and its reversal settle each other
         if payment.deleted_at is None:
             record_delete(actor=actor, record=payment)
     elif kind == MatchKind.ACCOUNT:
@@ -233,17 +240,12 @@ def transaction_unmatch(*, actor, transaction: BankTransaction) -> BankTransacti
     return transaction
 
 
-def _reverse(actor, entry: JournalEntry, *, letter: bool = False) -> JournalEntry | None:
+def _reverse(actor, entry: JournalEntry) -> JournalEntry | None:
     if JournalEntry.objects.filter(reversal_of=entry).exists():
         return None  # reversed by hand meanwhile: nothing left to undo
     # Dated like the entry while its year is open, so the bank balance at that date is right again.
     date = entry.date if entry.fiscal_year.closed_at is None else timezone.localdate()
-    reversal = entry_reverse(actor=actor, entry=entry, date=date)
-    if letter:
-        lines = list(JournalLine.objects.filter(entry__in=[entry, reversal], auxiliary__isnull=False, lettering=""))
-        if len(lines) == 2:
-            lines_letter(actor=actor, lines=lines)
-    return reversal
+    return entry_reverse(actor=actor, entry=entry, date=date)
 
 
 def _bank_entry(payment: Payment, bank) -> JournalEntry | None:

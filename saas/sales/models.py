@@ -17,7 +17,7 @@ AMOUNT = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 # (status, version, updated_at/by, custom fields and owner); everything below is frozen, deletion included.
 DOCUMENT_FROZEN = ("number", "company_id", "account_id", "contact_id", "issue_date", "due_date", "currency",
                    "total_excl_vat", "total_vat", "total_incl_vat", "notes", "ref_id", "created_at", "created_by_id",
-                   "deleted_at")
+                   "deleted_at", "vat_amounts")
 INVOICE_FROZEN = (*DOCUMENT_FROZEN, "kind", "order_id", "customer_reference", "period_start", "period_end")
 CREDIT_NOTE_FROZEN = (*DOCUMENT_FROZEN, "invoice_id", "reason")
 
@@ -168,6 +168,9 @@ class SalesDocument(CommercialDocument):
     status = models.CharField(_("status"), max_length=12, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # VAT per rate ({"5.50": "2.74"}) where it is not computed from the rate's base: the invoice completing an
+    # order takes the order's VAT less what its earlier invoices showed (saas.sales.orders). None: all computed.
+    vat_amounts = models.JSONField(_("VAT per rate set by the order"), null=True, blank=True)
 
     class Meta(CommercialDocument.Meta):
         abstract = True

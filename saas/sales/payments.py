@@ -38,15 +38,23 @@ def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = No
     payment = record_create(actor=actor, model=Payment, source=source, fields={
         "company": company or Company.objects.filter(is_default=True).first(), "account": account,
         "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""})
+    # Allocated before it is posted: its entry credits each invoice it pays on a line of its own (DOMAIN.md 4.4).
+    made = [_allocation_create(actor, payment, invoice, share) for invoice, share in allocations]
     signals.payment_recorded.send(sender=Payment, actor=actor, payment=payment)
-    for invoice, share in allocations:
-        payment_allocate(actor=actor, payment=payment, invoice=invoice, amount=share)
+    for allocation in made:
+        signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
     return payment
 
 
 def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decimal) -> PaymentAllocation:
     """Settle (part of) an issued invoice of the same customer, within what the payment and the invoice leave;
     an allocation is part of its payment: the actor may change the payment."""
+    allocation = _allocation_create(actor, payment, invoice, amount)
+    signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
+    return allocation
+
+
+def _allocation_create(actor, payment: Payment, invoice: Invoice, amount: Decimal) -> PaymentAllocation:
     write_check(actor, payment, Action.EDIT)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -66,10 +74,7 @@ def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decim
                                       code=error_codes.OVER_ALLOCATION))
     if errors:
         raise ValidationError(errors)
-    allocation = PaymentAllocation.objects.create(payment=payment, invoice=invoice, ref_id=invoice.ref_id,
-                                                  amount=amount)
-    signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
-    return allocation
+    return PaymentAllocation.objects.create(payment=payment, invoice=invoice, ref_id=invoice.ref_id, amount=amount)
 
 
 def payment_unallocate(*, actor, allocation: PaymentAllocation) -> None:

@@ -124,7 +124,7 @@ def document_line_add(*, actor, document: CommercialDocument, kind: str = LineKi
     line.full_clean(exclude=[document.lines.field.name])
     document.lines.filter(position=position).delete()
     line.save()
-    return retotal(actor, document)
+    return retotal(actor, document, computed=True)
 
 
 def document_line_update(*, actor, document: CommercialDocument, position: int, **line) -> CommercialDocument:
@@ -138,7 +138,7 @@ def document_line_remove(*, actor, document: CommercialDocument, position: int) 
     write_check(actor, document, Action.EDIT)
     editable_check(document)
     _line_at(document, position).delete()
-    return retotal(actor, document)
+    return retotal(actor, document, computed=True)
 
 
 def _line_at(document: CommercialDocument, position: int):
@@ -168,8 +168,11 @@ def credit_note_create(*, actor, invoice: Invoice, reason: str = "", full: bool 
     credit_note = record_create(actor=actor, model=CreditNote, fields={
         "company": invoice.company, "account": invoice.account, "contact": invoice.contact, "invoice": invoice,
         "reason": (reason or "").strip()})
-    if full:
+    if full:  # the mirror of the invoice: its lines, and its VAT per rate as it shows it
         lines_copy(invoice, credit_note)
+        if invoice.vat_amounts:
+            credit_note = record_update(actor=actor, record=credit_note, version=credit_note.version,
+                                        fields={"vat_amounts": invoice.vat_amounts})
         credit_note = retotal(actor, credit_note)
     return credit_note
 
@@ -253,18 +256,35 @@ def _money_line(line) -> Line:
                 discount_percent=line.discount_percent)
 
 
-def retotal(actor, document: CommercialDocument) -> CommercialDocument:
-    totals = document_totals([_money_line(line) for line in document.lines.filter(kind=LineKind.ITEM)])
-    fields = {"total_excl_vat": totals.total_excl_vat, "total_vat": totals.total_vat,
-              "total_incl_vat": totals.total_incl_vat}
-    if all(getattr(document, name) == value for name, value in fields.items()):
+def retotal(actor, document: CommercialDocument, *, computed: bool = False) -> CommercialDocument:
+    """Store the document's totals from its lines. `computed`: its lines changed by hand, so VAT set per rate by
+    the order it completes no longer applies: every rate's VAT is computed again."""
+    fields = {}
+    if computed and getattr(document, "vat_amounts", None):
+        document.vat_amounts = fields["vat_amounts"] = None
+    breakdown = _breakdown(document, list(document.lines.filter(kind=LineKind.ITEM)))
+    total_excl_vat = sum((base for _rate, base, _vat in breakdown), Decimal("0.00"))
+    total_vat = sum((vat for _rate, _base, vat in breakdown), Decimal("0.00"))
+    fields |= {"total_excl_vat": total_excl_vat, "total_vat": total_vat, "total_incl_vat": total_excl_vat + total_vat}
+    if all(getattr(document, name) == value for name, value in fields.items()) and "vat_amounts" not in fields:
         return document
     return record_update(actor=actor, record=document, version=document.version, fields=fields)
 
 
+def vat_key(rate: Decimal) -> str:
+    """How a rate names its VAT in `vat_amounts`: "20.00", "5.50"."""
+    return f"{Decimal(rate):.2f}"
+
+
 def vat_breakdown(document: CommercialDocument) -> list[tuple[Decimal, Decimal, Decimal]]:
-    """`(rate, base, VAT)` per rate, as the document shows them (BT-116/117)."""
+    """`(rate, base, VAT)` per rate, as the document shows them (BT-116/117): VAT computed on each rate's base
+    (DOMAIN.md 1.5) unless the document sets it (`vat_amounts`, the invoice completing an order)."""
     # `.all()` then a Python filter: a list of documents prefetches their lines once (no query per document).
-    items = [line for line in document.lines.all() if line.kind == LineKind.ITEM]
+    return _breakdown(document, [line for line in document.lines.all() if line.kind == LineKind.ITEM])
+
+
+def _breakdown(document: CommercialDocument, items: list) -> list[tuple[Decimal, Decimal, Decimal]]:
     totals = document_totals([_money_line(line) for line in items])
-    return sorted(((rate, base, totals.vat[rate]) for rate, base in totals.bases.items()), reverse=True)
+    fixed = getattr(document, "vat_amounts", None) or {}
+    return sorted(((rate, base, Decimal(fixed.get(vat_key(rate), totals.vat[rate])))
+                   for rate, base in totals.bases.items()), reverse=True)

@@ -67,19 +67,60 @@ def test_a_payment_posts_to_the_bank_and_letters_what_it_settles(acme_admin_api,
                                      )["data"]["paymentRecord"]
     bank = in_journal(acme_admin_api, payment["id"], "BQ")
     assert bank["journal"]["code"] == "BQ"
+    # one customer line per invoice paid, one for the rest (the customer's credit)
     assert [(line["account"]["number"], line["debit"], line["credit"]) for line in bank["lines"]] == [
-        ("512100", "480.00", "0.00"), ("411100", "0.00", "480.00")]
-    # 480 received for one invoice of 240: nothing balances yet, nothing is lettered
-    assert in_journal(acme_admin_api, first, "VT")["lines"][0]["lettering"] == ""
+        ("512100", "480.00", "0.00"), ("411100", "0.00", "240.00"), ("411100", "0.00", "240.00")]
+    assert bank["lines"][1]["label"].endswith(number_of(acme_admin_api, first))
+    # the first invoice is settled: lettered at once, whatever the rest of the payment becomes
+    assert in_journal(acme_admin_api, first, "VT")["lines"][0]["lettering"] == bank["lines"][1]["lettering"] != ""
+    assert bank["lines"][2]["lettering"] == ""
     allocate = """mutation($p: ID!, $i: ID!) { paymentAllocate(paymentId: $p, invoiceId: $i, amount: "240") {
         __typename ... on Payment { allocations { id } } } }"""
     allocations = acme_admin_api.execute(allocate, {"p": payment["id"], "i": second})["data"]["paymentAllocate"]
-    letters = {in_journal(acme_admin_api, record, journal)["lines"][index]["lettering"]
-               for record, journal, index in ((first, "VT", 0), (second, "VT", 0), (payment["id"], "BQ", 1))}
-    assert letters == {"A"}
+    # allocated later: an entry moves the rest to a line of the second invoice, then both are lettered
+    [moved] = [entry for entry in entries_of(acme_admin_api, second) if entry["journal"]["code"] == "OD"
+               and {line["account"]["number"] for line in entry["lines"]} == {"411100"}]
+    assert [(line["account"]["number"], line["debit"], line["credit"]) for line in moved["lines"]] == [
+        ("411100", "240.00", "0.00"), ("411100", "0.00", "240.00")]
+    second_letter = in_journal(acme_admin_api, second, "VT")["lines"][0]["lettering"]
+    assert second_letter and moved["lines"][1]["lettering"] == second_letter
+    bank = in_journal(acme_admin_api, payment["id"], "BQ")
+    assert bank["lines"][2]["lettering"] == moved["lines"][0]["lettering"] != ""
     acme_admin_api.execute('mutation($id: ID!) { paymentUnallocate(allocationId: $id) { __typename } }',
                            {"id": allocations["allocations"][1]["id"]})
-    assert in_journal(acme_admin_api, first, "VT")["lines"][0]["lettering"] == ""
+    assert in_journal(acme_admin_api, second, "VT")["lines"][0]["lettering"] == ""
+    assert in_journal(acme_admin_api, first, "VT")["lines"][0]["lettering"] != ""
+
+
+def number_of(api, invoice) -> str:
+    return api.execute('query($id: ID!) { node(id: $id) { ... on Invoice { number } } }', {"id": invoice})[
+        "data"]["node"]["number"]
+
+
+def test_a_payment_of_several_invoices_letters_each_one_it_settles(acme_admin_api, customer):
+    first, second, third = (issued_invoice(acme_admin_api, customer) for _ in range(3))  # 240 each
+
+    def letters():
+        return [in_journal(acme_admin_api, invoice, "VT")["lines"][0]["lettering"]
+                for invoice in (first, second, third)]
+
+    payment = acme_admin_api.execute(PAY, {"input": {"accountId": gid(customer["account"]), "amount": "580", (
+        "allocations"): [{"invoiceId": first, "amount": "240"}, {"invoiceId": second, "amount": "240"},
+                         {"invoiceId": third, "amount": "100"}]}})["data"]["paymentRecord"]
+    bank = in_journal(acme_admin_api, payment["id"], "BQ")
+    assert [(line["credit"], line["lettering"] != "") for line in bank["lines"][1:]] == [
+        ("240.00", True), ("240.00", True), ("100.00", False)]
+    found = letters()
+    assert found[0] and found[1] and found[0] != found[1] and found[2] == ""
+    acme_admin_api.execute(PAY, {"input": {"accountId": gid(customer["account"]), "amount": "140",
+                                           "allocations": [{"invoiceId": third, "amount": "140"}]}})
+    completed = letters()
+    assert completed[:2] == found[:2] and completed[2] not in ("", *found[:2])
+    assert in_journal(acme_admin_api, payment["id"], "BQ")["lines"][3]["lettering"] == completed[2]
+    # removing an allocation unletters its invoice only
+    acme_admin_api.execute('mutation($id: ID!) { paymentUnallocate(allocationId: $id) { __typename } }',
+                           {"id": payment["allocations"][1]["id"]})
+    assert letters() == [found[0], "", completed[2]]
 
 
 def test_a_credit_note_mirrors_the_invoice(acme_admin_api, customer):

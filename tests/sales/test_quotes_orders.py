@@ -129,9 +129,47 @@ def test_deposit_then_final_invoice_deducts_it_per_vat_rate(acme_admin_api, cust
     assert [(line["vatRate"], line["lineNet"], line["depositInvoice"]["number"]) for line in deductions] == [
         ("20.00", "-405.00", issued["number"]), ("5.50", "-21.30", issued["number"])]
     assert final["totalExclVat"] == "994.70"  # 1421.00 − 426.30
-    # VAT is rounded per document: the two together may differ from the order's VAT by a cent per rate.
-    assert abs(Decimal(final["totalInclVat"]) + Decimal(deposit["totalInclVat"]) - Decimal("1694.91")) <= Decimal(
-        "0.02")
+    # The completing invoice takes the order's VAT less the deposit's: 5.5 % 3.91 − 1.17 = 2.74 (49.70 × 5.5 %
+    # would give 2.73), so the two add up to the order exactly.
+    assert Decimal(final["totalInclVat"]) + Decimal(deposit["totalInclVat"]) == Decimal("1694.91")
+
+
+VAT_PER_RATE = "... on Invoice { id number totalInclVat vatBreakdown { rate base amount } }"
+
+
+def test_the_deposits_and_the_final_invoice_add_up_to_the_order_per_rate(acme_admin_api, customer):
+    # given an order whose VAT rounded per invoice would differ from its own by a cent at each rate
+    api = acme_admin_api
+    order = call(api, "orderCreate", {"accountId": gid(customer["account"])}, ORDER)
+    for quantity, price, rate in (("3", "12.35", "5.5"), ("1", "7.77", "5.5"), ("2", "19.99", "20"),
+                                  ("1", "333.33", "20"), ("5", "2.03", "5.5")):
+        order = call(api, "orderLineAdd", {"orderId": order["id"], "input": {
+            "description": "Item", "quantity": quantity, "unitPrice": price, "vatRate": rate}}, ORDER)
+    order = call(api, "orderConfirm", {"id": order["id"]}, ORDER)
+    vat = "query($id: ID!) { node(id: $id) { ... on SalesOrder { totalInclVat vatBreakdown { rate base amount } } } }"
+    ordered = api.execute(vat, {"id": order["id"]})["data"]["node"]
+    assert ordered["vatBreakdown"] == [{"rate": "20.00", "base": "373.31", "amount": "74.66"},
+                                       {"rate": "5.50", "base": "54.97", "amount": "3.02"}]
+    # when a 30 % and a 33 % deposit are invoiced, then the rest
+    invoices = []
+    for percent in ("30", "33"):
+        deposit = call(api, "orderDepositInvoice", {"id": order["id"], "percent": percent}, VAT_PER_RATE)
+        invoices.append(call(api, "invoiceIssue", {"id": deposit["id"]}, VAT_PER_RATE))
+    last = call(api, "orderToInvoice", {"id": order["id"]}, VAT_PER_RATE)
+    invoices.append(call(api, "invoiceIssue", {"id": last["id"]}, VAT_PER_RATE))
+    # then they add up to the order, per rate and in total: the final invoice takes the difference
+    assert invoices[2]["vatBreakdown"] == [{"rate": "20.00", "base": "138.13", "amount": "27.62"},
+                                           {"rate": "5.50", "base": "20.34", "amount": "1.11"}]
+    for index, rate in enumerate(ordered["vatBreakdown"]):
+        assert sum(Decimal(invoice["vatBreakdown"][index]["amount"]) for invoice in invoices) == Decimal(
+            rate["amount"])
+        assert sum(Decimal(invoice["vatBreakdown"][index]["base"]) for invoice in invoices) == Decimal(rate["base"])
+    assert sum(Decimal(invoice["totalInclVat"]) for invoice in invoices) == Decimal(ordered["totalInclVat"])
+    # and a full credit note mirrors the final invoice's VAT: it cancels it exactly
+    cancel = api.execute('mutation($id: ID!) { invoiceCancel(id: $id) { __typename ... on CreditNote { totalInclVat '
+                         'vatBreakdown { rate amount } } } }', {"id": invoices[2]["id"]})["data"]["invoiceCancel"]
+    assert (cancel["totalInclVat"], cancel["vatBreakdown"]) == (invoices[2]["totalInclVat"], [
+        {"rate": "20.00", "amount": "27.62"}, {"rate": "5.50", "amount": "1.11"}])
 
 
 def test_progress_invoicing_with_cumulative_percentages(acme_admin_api, customer):
