@@ -13,6 +13,7 @@ from django.db.models import Q
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry_django.utils.typing import get_django_definition
 
 from saas.access.models import Team
 from saas.core.graph import IsMember, TenantNode, graphql_enum, local_pk
@@ -24,6 +25,7 @@ from saas.records.enums import ActivityStatus as ActivityStatusValues
 from saas.records.enums import CommentVisibility as CommentVisibilityValues
 from saas.records.enums import HistoryKind as HistoryKindValues
 from saas.records.enums import RecordSource as RecordSourceValues
+from saas.records.selectors import custom_fields as custom_field_selectors
 from saas.records.selectors import history as history_selectors
 from saas.records.selectors import layouts as layout_selectors
 from saas.records.selectors import records as selectors
@@ -38,9 +40,52 @@ ActivityKind = graphql_enum("ActivityKind", ActivityKindValues)
 ActivityPriority = graphql_enum("ActivityPriority", ActivityPriorityValues)
 
 
+@strawberry.input(description="A condition on one custom field of the list's module (`key`): values of the "
+                              "field's type (a number, `YYYY-MM-DD`, true/false, one of the choices); every "
+                              "lookup given must hold.")
+class CustomFieldFilter:
+    key: str
+    exact: JSON | None = strawberry.UNSET
+    gt: JSON | None = strawberry.UNSET
+    gte: JSON | None = strawberry.UNSET
+    lt: JSON | None = strawberry.UNSET
+    lte: JSON | None = strawberry.UNSET
+    i_contains: str | None = strawberry.UNSET
+    is_null: bool | None = strawberry.UNSET
+
+
+@strawberry.input(description="Sort by one custom field of the list's module (`key`), typed by its definition; "
+                              "records without a value come last.")
+class CustomFieldOrder:
+    key: str
+    direction: strawberry_django.Ordering = strawberry_django.Ordering.ASC
+
+
+def _model_of(input_type) -> type:
+    """The model of a list's filter or ordering input (it may be a link's, `account: {custom: …}`)."""
+    return get_django_definition(type(input_type), strict=True).model
+
+
+@strawberry.input(name="RecordOrderFields", description="The orderings every record list shares.")
+class RecordOrderFields:
+    """List ordering types inherit the orderings every record list shares."""
+
+    @strawberry_django.order_field(description="By a custom field of the module.")
+    def custom(self, value: CustomFieldOrder, prefix: str) -> list:
+        return [custom_field_selectors.custom_field_ordering(
+            _model_of(self), prefix=prefix, key=value.key, descending=value.direction.value.startswith("DESC"))]
+
+
 @strawberry.input(name="RecordFilterFields", description="The filters every record list shares.")
 class RecordFilterFields:
     """List filter types inherit the filters every record list shares."""
+
+    @strawberry_django.filter_field(description="Records whose custom field meets the condition.")
+    def custom(self, value: CustomFieldFilter, prefix: str) -> Q:
+        lookups = {name: getattr(value, name) for name in ("exact", "gt", "gte", "lt", "lte", "i_contains",
+                                                           "is_null") if getattr(value, name) is not strawberry.UNSET}
+        return custom_field_selectors.custom_field_condition(_model_of(self), prefix=prefix, key=value.key,
+                                                             lookups=lookups)
 
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
@@ -196,7 +241,8 @@ def history_event(entry: history_selectors.HistoryEntry, labels: dict | None = N
         return labels.get((entry.subject, column, value), str(value))
 
     changes = [
-        FieldChange(field=_field_name(name), label=_field_name(name).replace("_", " "),
+        FieldChange(field=_field_name(name),
+                    label=labels.get((entry.subject, name)) or _field_name(name).replace("_", " "),
                     old=shown(name, old), new=shown(name, new), old_raw=old, new_raw=new)
         for name, old, new in _one_change_per_field(entry.changes)
     ]
@@ -398,9 +444,15 @@ class Record(TenantNode):
         values = layout_selectors.field_values(root, layout.key_fields, actor=info.context.user)
         return [FieldValue(**vars(v)) for v in values]
 
-    @strawberry.field
-    def custom_fields(self, root) -> list[FieldValue]:
-        return [FieldValue(**vars(v)) for v in layout_selectors.custom_field_values(root, _record_type(root).key)]
+    @strawberry.field(description="The module's custom fields with this record's values (`custom.<key>`); "
+                                  "their definitions are read once per request, not per record.")
+    def custom_fields(self, root, info: Info) -> list[FieldValue]:
+        module = _record_type(root).key
+        definitions = info.context.extra.setdefault("custom_definitions", {})
+        if module not in definitions:
+            definitions[module] = {d.key: d for d in selectors.custom_field_definition_list(
+                actor=info.context.user, module=module)}
+        return [FieldValue(**vars(v)) for v in layout_selectors.custom_field_values(root, module, definitions[module])]
 
     @strawberry_django.field(prefetch_related=["ref__tag_links__tag"],
                              description="Prefetched for a whole list: no query per row.")

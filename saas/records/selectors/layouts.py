@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from saas.access.rights import field_access
 from saas.access.visibility import sees
 from saas.records import registry
 from saas.records.models import CustomFieldDefinition, Layout, Record
+
+CUSTOM_BLOCK = "custom"  # the block that holds the custom fields no other block places
 
 
 @dataclass
@@ -38,13 +41,28 @@ def layout_get(*, module: str) -> ModuleLayout:
     by_key = {t["key"]: t for t in default_tabs}
     tabs = [{**by_key[key], "visible": key not in hidden} for key in tabs_order if key in by_key]
     tabs += [{**t, "visible": t["key"] not in hidden} for t in default_tabs if t["key"] not in tabs_order]
+    blocks = stored.get("blocks") or [
+        {"key": b.key, "label": str(b.label), "fields": list(b.fields)} for b in record_type.blocks]
+    quick_create_fields = stored.get("quick_create_fields") or list(record_type.quick_create_fields)
+    # A custom field is on the record's page and in its forms from its definition on: the ones no block places
+    # yet go in a block of their own (the layout manager moves them), the required ones into the quick create.
+    definitions = list(CustomFieldDefinition.objects.filter(module=module).values_list("key", "required"))
+    placed = {name for block in blocks for name in block.get("fields", [])}
+    unplaced = [f"custom.{key}" for key, _required in definitions if f"custom.{key}" not in placed]
+    if unplaced:
+        block = next((block for block in blocks if block.get("key") == CUSTOM_BLOCK), None)
+        if block is None:
+            blocks = [*blocks, {"key": CUSTOM_BLOCK, "label": str(_("Custom fields")), "fields": unplaced}]
+        else:
+            blocks = [{**b, "fields": [*b["fields"], *unplaced]} if b is block else b for b in blocks]
+    quick_create_fields = [*quick_create_fields, *(
+        f"custom.{key}" for key, required in definitions if required and f"custom.{key}" not in quick_create_fields)]
     return ModuleLayout(
         module=module,
         header_fields=stored.get("header_fields") or list(record_type.header_fields),
         key_fields=stored.get("key_fields") or list(record_type.key_fields),
-        quick_create_fields=stored.get("quick_create_fields") or list(record_type.quick_create_fields),
-        blocks=stored.get("blocks") or [
-            {"key": b.key, "label": str(b.label), "fields": list(b.fields)} for b in record_type.blocks],
+        quick_create_fields=quick_create_fields,
+        blocks=blocks,
         tabs=tabs,
     )
 
