@@ -8,13 +8,14 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
-from strawberry_django.utils.typing import get_django_definition
 
+from graphql import GraphQLError
 from saas.access.models import Team
 from saas.core.graph import IsMember, TenantNode, graphql_enum, local_pk
 from saas.core.pagination import Connection, connection_from, page_bounds
@@ -61,9 +62,22 @@ class CustomFieldOrder:
     direction: strawberry_django.Ordering = strawberry_django.Ordering.ASC
 
 
-def _model_of(input_type) -> type:
-    """The model of a list's filter or ordering input (it may be a link's, `account: {custom: …}`)."""
-    return get_django_definition(type(input_type), strict=True).model
+def _model_at(model, prefix: str) -> type:
+    """The model a filter or an ordering applies to through its link path (`account__` from contacts)."""
+    for part in prefix.removesuffix("__").split("__") if prefix else ():
+        model = model._meta.get_field(part).related_model
+    return model
+
+
+def _coded(build):
+    """What `build()` answers; its refusal (an unknown custom field, a value of another type) as a coded
+    GraphQL error naming the field, since a list's filters and orderings are no mutation with a payload."""
+    try:
+        return build()
+    except ValidationError as refusal:
+        field, errors = next(iter(refusal.error_dict.items()))
+        raise GraphQLError(" ".join(errors[0].messages), extensions={"code": errors[0].code, "field": field}) \
+            from refusal
 
 
 @strawberry.input(name="RecordOrderFields", description="The orderings every record list shares.")
@@ -71,9 +85,11 @@ class RecordOrderFields:
     """List ordering types inherit the orderings every record list shares."""
 
     @strawberry_django.order_field(description="By a custom field of the module.")
-    def custom(self, value: CustomFieldOrder, prefix: str) -> list:
-        return [custom_field_selectors.custom_field_ordering(
-            _model_of(self), prefix=prefix, key=value.key, descending=value.direction.value.startswith("DESC"))]
+    def custom(self, value: CustomFieldOrder, prefix: str, queryset) -> list:
+        model = _model_at(queryset.model, prefix)
+        descending = value.direction.value.startswith("DESC")
+        return [_coded(lambda: custom_field_selectors.custom_field_ordering(
+            model, prefix=prefix, key=value.key, descending=descending))]
 
 
 @strawberry.input(name="RecordFilterFields", description="The filters every record list shares.")
@@ -81,11 +97,12 @@ class RecordFilterFields:
     """List filter types inherit the filters every record list shares."""
 
     @strawberry_django.filter_field(description="Records whose custom field meets the condition.")
-    def custom(self, value: CustomFieldFilter, prefix: str) -> Q:
+    def custom(self, value: CustomFieldFilter, prefix: str, queryset) -> Q:
         lookups = {name: getattr(value, name) for name in ("exact", "gt", "gte", "lt", "lte", "i_contains",
                                                            "is_null") if getattr(value, name) is not strawberry.UNSET}
-        return custom_field_selectors.custom_field_condition(_model_of(self), prefix=prefix, key=value.key,
-                                                             lookups=lookups)
+        model = _model_at(queryset.model, prefix)
+        return _coded(lambda: custom_field_selectors.custom_field_condition(model, prefix=prefix, key=value.key,
+                                                                            lookups=lookups))
 
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:

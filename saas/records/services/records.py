@@ -68,9 +68,10 @@ def records_create_many(*, actor, model: type[Record], rows: list[dict], source:
     the model's field validation and its custom values' (named `custom.<key>` in the row). The valid rows
     are written with a constant number of queries whatever their count: their ids, their numbers (one step of
     the gapless counter or the sequence), their central references and the records each take one statement,
-    and the history triggers record every insert with the caller's pghistory context. Links (foreign keys) are left to the database's constraints rather than
-    looked up row by row: pass records found through their selectors. Receivers hear of the batch once,
-    through `records_created`, not through `record_saved` per record.
+    and the history triggers record every insert with the caller's pghistory context. Links (foreign keys) are
+    left to the database's constraints rather than looked up row by row: pass records found through their
+    selectors. Receivers hear of the batch once, through `records_created`, not through `record_saved` per
+    record.
     """
     record_type = registry.for_model(model)
     if not record_type.bulk_create:
