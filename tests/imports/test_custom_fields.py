@@ -4,9 +4,8 @@ label), each cell read as a value of the field's type, bad cells reported on the
 import pytest
 from django.db import connection
 
-from saas.catalog.models import Product
 from saas.crm import services as crm
-from saas.crm.models import Contact
+from saas.crm.models import Contact, Deal
 from tests.imports.test_imports import UNDO, start
 
 DEFINE = """mutation($module: String!, $key: String!, $label: String!, $type: String!, $choices: [String!]) {
@@ -16,7 +15,7 @@ DEFINE = """mutation($module: String!, $key: String!, $label: String!, $type: St
 
 @pytest.fixture
 def defined(acme_admin_api):
-    for module in ("contacts", "products"):
+    for module in ("contacts", "deals"):
         for key, label, kind, choices in (("score", "Score", "number", None), ("budget", "Budget", "decimal", None),
                                           ("met", "Met on", "date", None), ("vip", "VIP", "boolean", None),
                                           ("tier", "Tier", "choice", ["gold", "silver"]),
@@ -28,7 +27,7 @@ def defined(acme_admin_api):
 
 def custom_of(model) -> dict:
     connection.set_schema("acme")
-    found = {record.name if model is Product else record.last_name: record.custom
+    found = {record.name if model is Deal else record.last_name: record.custom
              for record in model.objects.filter(deleted_at=None)}
     connection.set_schema_to_public()
     return found
@@ -56,12 +55,18 @@ def test_columns_mapped_to_custom_fields_fill_them_typed_and_bad_cells_are_repor
         "Petit": {"vip": False}}
 
 
-def test_a_record_type_created_one_by_one_gets_its_custom_fields_too(defined, django_capture_on_commit_callbacks):
-    csv = CSV.replace("Nom;", "name;")
-    result = start(defined, csv, django_capture_on_commit_callbacks, module="products",
-                   columns={"name": "name", **COLUMNS})
+def test_a_record_type_created_one_by_one_gets_its_custom_fields_too(defined, acme_admin,
+                                                                    django_capture_on_commit_callbacks):
+    connection.set_schema("acme")
+    crm.account_create(actor=acme_admin, fields={"name": "Dupont SA"})
+    connection.set_schema_to_public()
+    result = start(defined, CSV, django_capture_on_commit_callbacks, module="deals",
+                   columns={"Nom": "name", **COLUMNS}, defaults={"account": "Dupont SA"})
     assert (result["status"], result["created"], result["invalid"]) == ("DONE", 2, 1), result
-    assert custom_of(Product)["Martin"] == {"score": 12, "budget": "1234.50", "met": "2027-01-31", "vip": True,
+    assert {(e["row"], e["column"], e["code"]) for e in result["report"]} == {
+        (3, "Points", "invalid_number"), (3, "Rencontre", "invalid_date"), (3, "VIP", "invalid_boolean"),
+        (3, "Niveau", "invalid_choice")}
+    assert custom_of(Deal)["Martin"] == {"score": 12, "budget": "1234.50", "met": "2027-01-31", "vip": True,
                                             "tier": "gold", "note": "Met at the fair"}
 
 
