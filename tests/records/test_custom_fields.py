@@ -185,3 +185,23 @@ def test_history_labels_custom_fields_by_their_label(defined):
             if c["field"].startswith("custom.")] == [("custom.seats", "Seats", None, "4"),
                                                       ("custom.tier", "Tier", "gold", "silver")]
     connection.set_schema_to_public()
+
+
+def test_quotes_orders_and_invoices_take_custom_values_on_create_and_update(defined):
+    account = create(defined, "Buyer")
+    for module in ("quotes", "sales_orders", "invoices"):
+        defined.execute(DEFINE, {"module": module, "key": "channel", "label": "Channel", "type": "choice",
+                                 "choices": ["web", "phone"]})
+    for verb, update in (("quoteCreate", "quoteUpdate"), ("orderCreate", "orderUpdate"),
+                         ("invoiceCreate", "invoiceUpdate")):
+        create_document = f"""mutation($a: ID!, $custom: JSON) {{ {verb}(accountId: $a, custom: $custom) {{
+          __typename ... on Record {{ id version customFields {{ field raw }} }}
+          ... on OperationInfo {{ messages {{ field code }} }} }} }}"""
+        refused = defined.execute(create_document, {"a": account["id"], "custom": {"channel": "fax"}})["data"][verb]
+        assert messages(refused) == {"custom.channel": "custom_field_choice"}, verb
+        created = defined.execute(create_document, {"a": account["id"], "custom": {"channel": "web"}})["data"][verb]
+        assert created["customFields"] == [{"field": "custom.channel", "raw": "web"}], created
+        updated = defined.execute(f"""mutation($id: ID!, $v: Int!) {{ {update}(id: $id, version: $v,
+          input: {{custom: {{channel: "phone"}}}}) {{ ... on Record {{ customFields {{ raw }} }}
+          ... on OperationInfo {{ messages {{ field code }} }} }} }}""", {"id": created["id"], "v": created["version"]})
+        assert updated["data"][update]["customFields"] == [{"raw": "phone"}], updated

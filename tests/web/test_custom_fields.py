@@ -144,3 +144,14 @@ def test_a_column_of_the_import_maps_to_a_custom_field(member, defined):
     assert '<option value="custom.tier">Tier</option>' in html
     duplicates = html[html.index('name="duplicateFields"'):]
     assert 'value="custom.tier"' not in duplicates
+
+
+def test_a_quote_is_created_with_its_custom_fields(member, defined):
+    defined.execute(DEFINE, {"module": "quotes", "key": "channel", "label": "Channel", "type": "choice",
+                             "choices": ["web", "phone"]})
+    customer = data.account(defined, "Quoted")
+    assert 'name="custom.channel"' in member.get("/quotes/new/").content.decode()
+    created = member.post("/quotes/new/", {"accountId": customer["id"], "custom.channel": "phone"})
+    assert created.status_code == 302, created.content.decode()[:2000]
+    record_id = re.match(r"/records/([^/]+)/", created["Location"]).group(1)
+    assert custom_of(defined, record_id) == {"custom.channel": "phone"}

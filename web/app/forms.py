@@ -98,15 +98,15 @@ FORMS = {spec.module: spec for spec in (
     FormSpec("quotes", "QuoteCreate", "QuoteUpdate", {
         "account": _relation("accounts", "accountId", on="create", required=True),
         "contact": _relation("contacts", "contactId"), "valid_until": Field("date"), "notes": Field("textarea"),
-    }, flat=True, lines="quote", custom=False),
+    }, flat=True, lines="quote"),
     FormSpec("sales_orders", "OrderCreate", "OrderUpdate", {
         "account": _relation("accounts", "accountId", on="create", required=True),
         "contact": _relation("contacts", "contactId"), "customer_reference": Field(), "notes": Field("textarea"),
-    }, flat=True, lines="order", custom=False),
+    }, flat=True, lines="order"),
     FormSpec("invoices", "InvoiceCreate", "InvoiceUpdate", {
         "account": _relation("accounts", "accountId", on="create", required=True),
         "contact": _relation("contacts", "contactId"), "notes": Field("textarea"),
-    }, flat=True, lines="invoice", custom=False),
+    }, flat=True, lines="invoice"),
     FormSpec("credit_notes", "CreditNoteCreate", "", {
         "invoice": _relation("invoices", "invoiceId", on="create", required=True), "reason": Field(on="create"),
         "full": Field("bool", on="create", always=True),
