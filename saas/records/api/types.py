@@ -381,10 +381,12 @@ def _record_type(root) -> registry.RecordType:
 
 
 def _layout(info: Info, module: str) -> layout_selectors.ModuleLayout:
-    """A module's layout, read once per request whatever the number of records shown."""
+    """A module's layout for its header and key fields, read once per request whatever the number of records
+    shown (its blocks are not used here: no custom-field definitions read for them)."""
     layouts = info.context.extra.setdefault("layouts", {})
     if module not in layouts:
-        layouts[module] = layout_selectors.layout_for_actor(actor=info.context.user, module=module)
+        layouts[module] = layout_selectors.layout_for_actor(actor=info.context.user, module=module,
+                                                            custom_fields=False)
     return layouts[module]
 
 

@@ -32,7 +32,9 @@ class ModuleLayout:
     tabs: list[dict]  # {"key", "label", "visible"} in display order
 
 
-def layout_get(*, module: str) -> ModuleLayout:
+def layout_get(*, module: str, custom_fields: bool = True) -> ModuleLayout:
+    """A module's layout; without `custom_fields`, the stored one alone (enough for headers and key fields, which
+    name only what the layout manager put there, and one query less on every record page)."""
     record_type = registry.get(module)
     stored = Layout.objects.filter(module=module).values_list("config", flat=True).first() or {}
     default_tabs = [{"key": r.key, "label": str(r.label), "visible": True} for r in record_type.relations]
@@ -46,7 +48,8 @@ def layout_get(*, module: str) -> ModuleLayout:
     quick_create_fields = stored.get("quick_create_fields") or list(record_type.quick_create_fields)
     # A custom field is on the record's page and in its forms from its definition on: the ones no block places
     # yet go in a block of their own (the layout manager moves them), the required ones into the quick create.
-    definitions = list(CustomFieldDefinition.objects.filter(module=module).values_list("key", "required"))
+    definitions = list(CustomFieldDefinition.objects.filter(module=module).values_list("key", "required")) \
+        if custom_fields else []
     placed = {name for block in blocks for name in block.get("fields", [])}
     unplaced = [f"custom.{key}" for key, _required in definitions if f"custom.{key}" not in placed]
     if unplaced:
@@ -67,9 +70,9 @@ def layout_get(*, module: str) -> ModuleLayout:
     )
 
 
-def layout_for_actor(*, actor, module: str) -> ModuleLayout:
+def layout_for_actor(*, actor, module: str, custom_fields: bool = True) -> ModuleLayout:
     """A module's layout without the fields the actor's profile hides (header, key fields, blocks, quick create)."""
-    layout = layout_get(module=module)
+    layout = layout_get(module=module, custom_fields=custom_fields)
     hidden, _locked = field_access(actor, module)
     if not hidden:
         return layout
