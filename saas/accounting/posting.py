@@ -38,6 +38,7 @@ from saas.records.enums import RecordSource
 from saas.sales import signals
 from saas.sales.models import CreditNote, Invoice, InvoiceKind, LineKind, Payment, PaymentAllocation
 from saas.sales.services import vat_breakdown
+from tenants.language import in_tenant_language
 
 # The bank account a payment being recorded arrived on, when its caller knows it (a bank statement line):
 # its ledger account and journal win over the posting rules.
@@ -81,6 +82,7 @@ def rule_account(kind: str, *, family_id=None, nature: str = "", vat_rate: Decim
     return max(matching, key=lambda pair: (pair[0], -pair[1].pk))[1].ledger_account
 
 
+@in_tenant_language  # the labels it stores are the tenant's, whoever issues or pays
 def document_entry(*, actor, document: Invoice | CreditNote):
     """The sales-journal entry of an issued invoice or credit note: the customer's total on 411 with its sub-ledger
     account, revenue per account, VAT collected per rate; a credit note mirrors it."""
@@ -128,6 +130,7 @@ def services_vat(document: Invoice | CreditNote) -> dict[Decimal, Decimal]:
             for rate, _base, amount in vat_breakdown(document) if services[rate] and bases[rate]}
 
 
+@in_tenant_language  # the labels it stores are the tenant's, whoever issues or pays
 def vat_on_receipt_transfer(*, actor, invoice: Invoice, payment: Payment):
     """Once (part of) an invoice is paid, the matching share of its services VAT becomes due: moved from 445740 to
     the collected VAT accounts, so that what was paid so far has exactly its share transferred."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from saas.accounting import error_codes
@@ -31,6 +31,7 @@ from saas.accounting.reports import PROFIT_AND_LOSS, opening_at, posted_lines
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, record_update
+from tenants.language import tenant_language
 
 ZERO = Decimal("0.00")
 
@@ -92,8 +93,11 @@ def entry_reverse(*, actor, entry: JournalEntry, date: dt.date | None = None, la
     lines = [LineSpec(account=line.ledger_account, auxiliary=line.auxiliary, label=line.label, debit=line.credit,
                       credit=line.debit) for line in entry.lines.select_related("ledger_account", "auxiliary")]
     links = {name: getattr(entry, name) for name in ("party", "invoice", "credit_note", "payment")}
+    if not label:
+        with translation.override(tenant_language()):  # a stored label: the tenant's language
+            label = _("Reversal of %(number)s") % {"number": entry.number}
     return entry_create(actor=actor, journal=entry.journal, date=date or timezone.localdate(), company=entry.company,
-                        label=label or _("Reversal of %(number)s") % {"number": entry.number},
+                        label=label,
                         piece_ref=entry.piece_ref, lines=lines, reversal_of=entry, **links)
 
 
@@ -168,7 +172,8 @@ def fiscal_year_carry_forward(*, actor, fiscal_year: FiscalYear) -> JournalEntry
                                                  .values_list("pk", flat=True)))
     by_number = {account.number: account for account in accounts.values()}
     auxiliaries = AuxiliaryAccount.objects.in_bulk({row["auxiliary"] for row in balances} - {None})
-    label = _("Opening balances from %(name)s") % {"name": fiscal_year.name}
+    with translation.override(tenant_language()):  # a stored label: the tenant's language
+        label = _("Opening balances from %(name)s") % {"name": fiscal_year.name}
     specs = [LineSpec(account=accounts[row["ledger_account"]], auxiliary=auxiliaries.get(row["auxiliary"]),
                       label=label, debit=row["balance"]) for row in balances]
     year_result = -(lines.filter(PROFIT_AND_LOSS, entry__date__gte=fiscal_year.start)

@@ -21,6 +21,8 @@ from functools import lru_cache
 from django.conf import settings
 from django_tenants.utils import get_public_schema_name
 from strawberry.extensions import SchemaExtension
+from strawberry.relay import from_base64
+from strawberry.relay.types import PREFIX as RELAY_CURSOR_PREFIX
 
 from graphql import (
     DocumentNode,
@@ -46,10 +48,13 @@ from graphql import (
     value_from_ast_untyped,
 )
 from saas.api import rate_limit
-from saas.core.pagination import DEFAULT_PAGE, Connection
+from saas.core.database import regex_error
+from saas.core.pagination import DEFAULT_PAGE, Connection, cursor_offset
 
 # Arguments that say how many items a field returns.
 PAGE_ARGUMENTS = ("first", "last", "limit")
+CURSOR_ARGUMENTS = ("after", "before")
+REGEX_LOOKUPS = ("regex", "iRegex")
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
 
@@ -104,6 +109,7 @@ class Measure:
         self.fragments = {definition.name.value: definition for definition in document.definitions
                           if isinstance(definition, FragmentDefinitionNode)}
         self.measured: dict[str, Shape] = {}
+        self.patterns: set[str] = set()  # the regular expressions its list filters give
         self.variables = dict(variables or {}) if isinstance(variables, dict) else {}
         for definition in operation.variable_definitions or ():
             name = definition.variable.name.value
@@ -163,6 +169,8 @@ class Measure:
                 return value_from_ast_untyped(given[name], self.variables)
             return definition.args[name].default_value if name in definition.args else None
 
+        if "filters" in given:
+            self.patterns.update(regex_lookups(value_from_ast_untyped(given["filters"], self.variables)))
         sizes = []
         for name in PAGE_ARGUMENTS:
             if name not in definition.args:
@@ -177,6 +185,11 @@ class Measure:
             if value < 0:
                 raise refused(f"`{name}` on `{node.name.value}` must not be negative.", "BAD_USER_INPUT")
             sizes.append(value)
+        for name in CURSOR_ARGUMENTS:
+            value = argument(name) if name in definition.args else None
+            if value is not None and not is_cursor(value, named):
+                raise refused(f"`{name}` on `{node.name.value}` is not a cursor of this list: give the `cursor` "
+                              "(or `endCursor`) it answered.", "BAD_USER_INPUT")
         if sizes:
             return min(sizes)
         if "first" in definition.args or "last" in definition.args:
@@ -185,13 +198,50 @@ class Measure:
         return len(ids) if isinstance(ids, list) else 1
 
 
+def is_cursor(value, connection: GraphQLNamedType) -> bool:
+    """Whether `value` is a cursor the connection could have answered: the offset of an item, in base64 with the
+    prefix of its kind (ours, or strawberry's relay connections)."""
+    if not isinstance(value, str):
+        return True  # a wrong type is graphql-core's to refuse, with its own message
+    if _is_offset_connection(connection):
+        return cursor_offset(value) is not None
+    try:
+        prefix, offset = from_base64(value)
+    except ValueError:
+        return False
+    return prefix == RELAY_CURSOR_PREFIX and offset.isascii() and offset.isdigit()
+
+
+def _is_offset_connection(connection: GraphQLNamedType) -> bool:
+    definition = connection.extensions.get("strawberry-definition") if connection.extensions else None
+    origin = getattr(definition, "origin", None)
+    return isinstance(origin, type) and issubclass(origin, Connection)
+
+
 def default_page_size(connection: GraphQLNamedType) -> int:
     """A connection's page without `first`: our offset connections give 20, strawberry's relay ones their max."""
-    definition = connection.extensions.get("strawberry-definition")
-    origin = getattr(definition, "origin", None)
-    if isinstance(origin, type) and issubclass(origin, Connection):
-        return DEFAULT_PAGE
-    return settings.GRAPHQL_MAX_PAGE_SIZE
+    return DEFAULT_PAGE if _is_offset_connection(connection) else settings.GRAPHQL_MAX_PAGE_SIZE
+
+
+def regex_lookups(filters) -> Iterator[str]:
+    """The patterns of the `regex` and `iRegex` lookups anywhere in a list's filters."""
+    if isinstance(filters, dict):
+        for name, value in filters.items():
+            if name in REGEX_LOOKUPS and isinstance(value, str):
+                yield value
+            else:
+                yield from regex_lookups(value)
+    elif isinstance(filters, list):
+        for value in filters:
+            yield from regex_lookups(value)
+
+
+def check_patterns(patterns: set[str]) -> None:
+    """Refuse a regular expression PostgreSQL cannot compile before the list runs it: the failed query would
+    leave an enclosing transaction unusable."""
+    for pattern in sorted(patterns):
+        if (reason := regex_error(pattern)) is not None:
+            raise refused(f"This regular expression is not valid: {reason}.", "BAD_USER_INPUT", pattern=pattern)
 
 
 def check_shape(shape: Shape, operation: OperationDefinitionNode) -> None:
@@ -229,12 +279,13 @@ class QueryLimits(SchemaExtension):
         operation = get_operation_ast(execution.graphql_document, execution.operation_name)
         if operation is not None:
             root = execution.schema._schema.get_root_type(operation.operation)
-            shape = Measure(execution.schema._schema, execution.graphql_document, operation,
-                            execution.variables).selection_set(root, operation.selection_set, root=True)
+            measure = Measure(execution.schema._schema, execution.graphql_document, operation, execution.variables)
+            shape = measure.selection_set(root, operation.selection_set, root=True)
             if shape.introspection and not may_introspect(execution.context):
                 raise refused("Introspection is for authenticated members: log in or send an API token.",
                               "UNAUTHENTICATED")
             check_shape(shape, operation)
+            check_patterns(measure.patterns)
             self.cost = {"requested": shape.cost, "limit": settings.GRAPHQL_MAX_COST}
             if getattr(execution.context, "extra", {}).get("rate_limited"):
                 remaining = rate_limit.charge(execution.context, shape.cost)

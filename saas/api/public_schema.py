@@ -7,7 +7,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from saas.api.authority import AccessAuthority
-from saas.api.errors import mask_errors
+from saas.api.errors import InputErrors, mask_errors
 from saas.api.limits import QueryLimits
 from saas.core.graph import install_authority
 from tenants.api.public import PublicMutation, PublicQuery
@@ -17,6 +17,6 @@ install_authority(AccessAuthority())
 schema = strawberry.Schema(
     query=PublicQuery,
     mutation=PublicMutation,
-    extensions=[DjangoOptimizerExtension, mask_errors, QueryLimits, ValidationCache],
+    extensions=[DjangoOptimizerExtension, mask_errors, InputErrors, QueryLimits, ValidationCache],
     config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE),
 )

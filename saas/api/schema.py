@@ -17,7 +17,7 @@ from saas.accounting.api.schema import AccountingMutation, AccountingQuery, Acco
 from saas.api.authority import AccessAuthority
 from saas.api.compiled import compiled_node
 from saas.api.dashboard import DashboardQuery
-from saas.api.errors import mask_errors
+from saas.api.errors import InputErrors, mask_errors
 from saas.api.extensions import (
     ColumnReadingExecutionContext,
     FieldQuerysetOptimizer,
@@ -112,7 +112,7 @@ schema = strawberry.Schema(
     # `.only()` the columns a selection names; a resolver reading others gets whole rows (see
     # computed_fields_read_whole_rows).
     # QueryLimits parses (cached) and refuses operations past the limits before ValidationCache validates.
-    extensions=[FieldQuerysetOptimizer, HistoryContext, mask_errors, QueryLimits, ValidationCache],
+    extensions=[FieldQuerysetOptimizer, HistoryContext, mask_errors, InputErrors, QueryLimits, ValidationCache],
     config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE, scalar_map={Upload: UploadDefinition}),
     execution_context_class=ColumnReadingExecutionContext,
 )

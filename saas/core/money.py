@@ -10,13 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import formats
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 
 def plain_number(number: Decimal) -> str:
-    """80, 5.5 or 2.25: a percentage or quantity as people write it (no trailing zeros, no exponent)."""
-    return format(number.normalize(), "f")
+    """80, 5.5 or 2.25: a percentage or quantity as people write it in the active language (5,5 in French), no
+    trailing zeros, no exponent, no grouping. For texts people read (labels, messages), not for files."""
+    return formats.number_format(format(number.normalize(), "f"), use_l10n=True)
 
 
 def round2(amount: Decimal) -> Decimal:

@@ -20,11 +20,19 @@ def page_bounds(first: int | None, after: str | None) -> tuple[int, int]:
         raise GraphQLError(f"`first` must be between 0 and {MAX_PAGE}.", extensions={"code": "BAD_USER_INPUT"})
     offset = 0
     if after:
-        try:
-            offset = int(base64.b64decode(after).decode().removeprefix("offset:")) + 1
-        except (ValueError, UnicodeDecodeError) as error:
-            raise GraphQLError("Invalid cursor.", extensions={"code": "BAD_USER_INPUT"}) from error
+        if (position := cursor_offset(after)) is None:
+            raise GraphQLError("Invalid cursor.", extensions={"code": "BAD_USER_INPUT"})
+        offset = position + 1
     return offset, limit
+
+
+def cursor_offset(cursor: str) -> int | None:
+    """The offset a cursor of `cursor_for` holds, or None for anything else (a negative offset included)."""
+    try:
+        offset = base64.b64decode(cursor, validate=True).decode().removeprefix("offset:")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return int(offset) if offset.isascii() and offset.isdigit() else None
 
 
 def cursor_for(offset: int) -> str:

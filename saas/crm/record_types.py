@@ -23,7 +23,7 @@ def register_record_types() -> None:
                                                    "billing_country")),
             Block("shipping", _("Shipping address"), ("shipping_street", "shipping_postal_code", "shipping_city",
                                                      "shipping_country")),
-            Block("terms", _("Terms"), ("payment_terms_days",)),
+            Block("terms", _("Terms"), ("payment_terms_days", "language")),
         ),
         relations=(
             Relation("contacts", _("Contacts"), "crm.Contact", "account"),

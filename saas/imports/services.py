@@ -518,11 +518,18 @@ def _automatic(header: list[str], fields: dict) -> dict:
 
 
 def _checked_columns(columns: dict, fields: dict) -> dict:
+    if not isinstance(columns, dict) or not all(isinstance(field, str | None) for field in columns.values()):
+        raise ValidationError({"columns": ValidationError(
+            _("Columns are an object: each CSV column's name → the field it fills (or null to skip it)."),
+            code=error_codes.INVALID)})
     _checked_names({field: None for field in columns.values() if field}, fields, "columns")
     return {column: field for column, field in columns.items() if field}
 
 
 def _checked_names(values: dict, fields: dict, where: str) -> dict:
+    if not isinstance(values, dict) or any(isinstance(value, dict | list) for value in values.values()):
+        raise ValidationError({where: ValidationError(
+            _("%(where)s is an object: field name → one value.") % {"where": where}, code=error_codes.INVALID)})
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise ValidationError({where: ValidationError(

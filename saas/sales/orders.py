@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, Sum
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from saas.companies.models import Company
@@ -26,6 +27,7 @@ from saas.sales.models import (
     SalesOrderLine,
 )
 from saas.sales.services import default_company, retotal, vat_breakdown
+from tenants.language import tenant_language
 
 INVOICEABLE = (OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_INVOICED)
 HUNDRED = Decimal("100")
@@ -134,6 +136,13 @@ def order_progress_invoice(*, actor, order: SalesOrder, percents: dict[int, Deci
                               code=error_codes.NOTHING_TO_INVOICE)
     billed = _progress_billed(order)
     invoice = _invoice_for(actor, order, InvoiceKind.PROGRESS)
+    # The lines' descriptions are printed on the invoice: written in the tenant's language, as it is.
+    with translation.override(tenant_language()):
+        _progress_lines(invoice, lines, percents, invoiced, billed)
+    return _invoice_finish(actor, order, invoice)
+
+
+def _progress_lines(invoice: Invoice, lines: dict, percents: dict, invoiced: dict, billed: dict) -> None:
     for position, percent in sorted(percents.items()):
         line = lines[position]
         previous = invoiced.get(line.pk, (0, None))[1] or Decimal("0")
@@ -143,7 +152,6 @@ def order_progress_invoice(*, actor, order: SalesOrder, percents: dict[int, Deci
                      description=_("%(description)s — progress %(percent)s %% (previously %(previous)s %%)")
                      % {"description": line.description, "percent": plain_number(percent),
                         "previous": plain_number(previous)})
-    return _invoice_finish(actor, order, invoice)
 
 
 def order_deposit_invoice(*, actor, order: SalesOrder, percent: Decimal) -> Invoice:
@@ -157,10 +165,11 @@ def order_deposit_invoice(*, actor, order: SalesOrder, percent: Decimal) -> Invo
         status=InvoiceStatus.CANCELLED).aggregate(total=Sum("total_excl_vat"))["total"] or Decimal("0")
     invoice = _invoice_for(actor, order, InvoiceKind.DEPOSIT)
     for position, (rate, base, _vat) in enumerate(vat_breakdown(order), start=1):
+        with translation.override(tenant_language()):  # printed on the invoice: the tenant's language
+            description = _("Deposit of %(percent)s %% on order %(number)s (VAT %(rate)s %%)") % {
+                "percent": plain_number(percent), "number": order.number, "rate": plain_number(rate)}
         _line_create(invoice, None, position=position, quantity=Decimal("1"),
-                     unit_price=round2(base * percent / HUNDRED), vat_rate=rate,
-                     description=_("Deposit of %(percent)s %% on order %(number)s (VAT %(rate)s %%)")
-                     % {"percent": plain_number(percent), "number": order.number, "rate": plain_number(rate)})
+                     unit_price=round2(base * percent / HUNDRED), vat_rate=rate, description=description)
     invoice = retotal(actor, invoice)
     if deposited + invoice.total_excl_vat > order.total_excl_vat:
         raise ValidationError({"percent": ValidationError(
@@ -233,8 +242,9 @@ def _deposits_deduct(order: SalesOrder, invoice: Invoice) -> None:
             per_rate[line.vat_rate] += line.line_net
         for rate, amount in sorted(per_rate.items(), reverse=True):
             position += 1
+            with translation.override(tenant_language()):  # printed on the invoice: the tenant's language
+                description = _("Deposit invoice %(number)s of %(date)s (VAT %(rate)s %%)") % {
+                    "number": deposit.number, "rate": plain_number(rate),
+                    "date": formats.date_format(deposit.issue_date, "SHORT_DATE_FORMAT")}
             _line_create(invoice, None, position=position, quantity=Decimal("1"), unit_price=-amount, vat_rate=rate,
-                         deposit_invoice=deposit,
-                         description=_("Deposit invoice %(number)s of %(date)s (VAT %(rate)s %%)")
-                         % {"number": deposit.number, "date": deposit.issue_date.isoformat(),
-                            "rate": plain_number(rate)})
+                         deposit_invoice=deposit, description=description)

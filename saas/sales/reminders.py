@@ -21,8 +21,8 @@ from saas.mailing.selectors import recipient_of
 from saas.mailing.services import email_template_save, record_email_send
 from saas.records.enums import RecordSource
 from saas.sales.models import Invoice, InvoiceReminder, InvoiceStatus
-from saas.sales.rendering import tenant_language
 from saas.sales.selectors import invoices_with_amounts
+from tenants.language import tenant_language
 
 logger = logging.getLogger(__name__)
 

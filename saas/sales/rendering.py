@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
@@ -33,7 +33,7 @@ from saas.records.services.records import write_check
 from saas.sales import output_codes, quotes
 from saas.sales.models import CommercialDocument, CreditNote, Invoice, InvoiceKind, LineKind, Quote, QuoteStatus
 from saas.sales.services import vat_breakdown
-from tenants.selectors import tenant_get
+from tenants.language import tenant_language
 
 # EN 16931 document type (BT-3) of the documents that carry Factur-X; quotes and orders are plain PDF/A-3b.
 FACTURX_TYPE_CODES: dict[type[CommercialDocument], str] = {Invoice: "380", CreditNote: "381"}
@@ -47,13 +47,10 @@ XMP_LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 MAX_RECIPIENTS = 10
 
 
-def tenant_language() -> str:
-    """The tenant's language, which its documents speak whoever renders them; French by default."""
-    language = getattr(getattr(connection, "tenant", None), "language", None)
-    if language is None:  # a schema set by hand (task, shell) carries no Tenant row
-        tenant = tenant_get(slug=connection.schema_name)
-        language = tenant.language if tenant else None
-    return language or "fr"
+def document_language(document: CommercialDocument) -> str:
+    """The language the document speaks, in its PDF, its Factur-X notes and its email: its customer's, else the
+    tenant's."""
+    return document.account.language or tenant_language()
 
 
 def document_html(document: CommercialDocument, language: str) -> str:
@@ -64,7 +61,7 @@ def document_html(document: CommercialDocument, language: str) -> str:
 
 def document_pdf(document: CommercialDocument) -> bytes:
     """PDF/A-3b of the document; an invoice or a credit note also embeds its Factur-X XML (issued only)."""
-    language = tenant_language()
+    language = document_language(document)
     xml = facturx_xml(document) if type(document) in FACTURX_TYPE_CODES else None
     pdf = html_pdf(document_html(document, language))
     if xml is None:
@@ -98,9 +95,8 @@ def facturx_xml(document: CommercialDocument) -> bytes:
     preceding = [document.invoice] if isinstance(document, CreditNote) else list(
         {line.deposit_invoice_id: line.deposit_invoice for line in items if getattr(line, "deposit_invoice_id", None)
          }.values())
-    goods = any(line.product_id for line in items)
-    services = any(not line.product_id and not getattr(line, "deposit_invoice_id", None) for line in items)
-    with translation.override(tenant_language()):
+    goods, services = _natures(items)
+    with translation.override(document_language(document)):
         notes = [{"BT-21": "PMT", "BT-22": _indemnity_text(account)},
                  {"BT-21": "PMD", "BT-22": _penalty_text(company)},
                  {"BT-21": "AAB", "BT-22": _("No discount for early payment.")},
@@ -189,7 +185,7 @@ def document_send(*, actor, document: CommercialDocument, to: list[str] | None =
         document = quotes.quote_send(actor=actor, quote=document)  # emailing a quote sends it
     pdf = document_render(actor=actor, document=document)
     company = document.company
-    with translation.override(tenant_language()):
+    with translation.override(document_language(document)):
         names = {"document": str(_title(document)), "number": document.number or "", "company": company.name}
         subject = _("%(document)s %(number)s from %(company)s") % names
         body = (message or "").strip() or _(
@@ -268,6 +264,22 @@ def _recipients(actor, document: CommercialDocument, to: list[str] | None) -> li
                 _("%(address)s is not an email address.") % {"address": address},
                 code=output_codes.INVALID_RECIPIENT)}) from error
     return recipients
+
+
+def _natures(items) -> tuple[bool, bool]:
+    """(goods, services): whether the item lines sell goods (a product), services (anything else but a deducted
+    deposit), or both — the nature of the operations a document must state (decree 2022-1299)."""
+    goods = any(line.product_id for line in items)
+    services = any(not line.product_id and not getattr(line, "deposit_invoice_id", None) for line in items)
+    return goods, services
+
+
+def _nature_text(goods: bool, services: bool) -> str:
+    if goods and services:
+        return _("Nature of the operations: deliveries of goods and services.")
+    if goods:
+        return _("Nature of the operations: deliveries of goods.")
+    return _("Nature of the operations: services.") if services else ""
 
 
 def _is_business(account) -> bool:
@@ -382,6 +394,10 @@ def _context(document: CommercialDocument) -> dict:
     def money(value) -> str:
         return f"{_number(value, 2, minimum=2)} {symbol}"
 
+    items = [line for line in document.lines.all() if line.kind == LineKind.ITEM]
+    goods, services = _natures(items)
+    delivery = [account.shipping_street, account.shipping_postal_code, account.shipping_city]
+    billing = [account.billing_street, account.billing_postal_code, account.billing_city]
     lines = [{
         "kind": line.kind, "description": line.description, "unit": line.unit,
         "quantity": _number(line.quantity, 4), "unit_price": money(line.unit_price),
@@ -404,7 +420,12 @@ def _context(document: CommercialDocument) -> dict:
         "total_excl_vat": money(document.total_excl_vat), "total_vat": money(document.total_vat),
         "total_incl_vat": money(document.total_incl_vat),
         "credited_invoice": document.invoice if isinstance(document, CreditNote) else None,
-        "exempt": any(not line.vat_rate for line in document.lines.all() if line.kind == LineKind.ITEM),
+        "exempt": any(not line.vat_rate for line in items),
+        "nature": _nature_text(goods, services),
+        # The option for the debits concerns services: without it their VAT is due on payment (CGI 269-2-c).
+        "vat_on_debits": company.vat_on_debits and services,
+        # Shown when it differs from the billing address (decree 2022-1299, mention 7 bis).
+        "delivery_address": bool(account.shipping_street.strip()) and delivery != billing,
     }
 
 

@@ -1,11 +1,13 @@
 """The role tree, profiles and their administration through the GraphQL API."""
 
 from django.db import connection
+from django_tenants.utils import schema_context
 
-from saas.access.models import Role, UserRole
+from saas.access.models import Profile, Role, UserRole
+from tenants import services as tenant_services
 from tenants.models import User
 from tests.access.helpers import ROLES, role_ids
-from tests.conftest import messages
+from tests.conftest import PASSWORD, messages
 
 ROLE_CREATE = """mutation($input: RoleInput!) { roleCreate(input: $input) {
   __typename ... on Role { id name depth parent { name } profiles { name } }
@@ -36,6 +38,20 @@ def test_seeded_tree_profiles_and_creator_role(acme, acme_admin_api, acme_admin)
     # the company's creator holds the administrators' role
     connection.set_schema("acme")
     assert UserRole.objects.get(user=acme_admin).role.name == "Administrator"
+
+
+def test_a_french_company_starts_with_roles_and_profiles_named_in_french(db):
+    # when
+    signed_up = tenant_services.signup(company_name="Dupont", slug="dupont", email="marie@dupont.example.com",
+                                       password=PASSWORD, language="fr")
+    # then
+    with schema_context("dupont"):
+        assert sorted(Role.objects.values_list("name", flat=True)) == [
+            "Administrateur", "Commercial", "Comptable", "Lecture seule", "Responsable"]
+        assert Role.objects.get(is_default=True).name == "Commercial"
+        assert UserRole.objects.get(user=signed_up.user).role.name == "Administrateur"
+        assert dict(Profile.objects.values_list("name", "description"))["Lecture seule"] == (
+            "Voit tous les modules, ne modifie rien.")
 
 
 def test_only_admins_read_and_change_roles(sales):

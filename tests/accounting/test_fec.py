@@ -15,6 +15,7 @@ from saas.accounting import fec
 from saas.accounting.models import FiscalYear, JournalLine
 from saas.companies.models import Company
 from saas.records.models import Document
+from tenants.models import Tenant
 from tests.accounting.test_posting import domain_example
 from tests.accounting.test_reports import TODAY, manual, pay
 from tests.conftest import messages
@@ -55,7 +56,8 @@ def test_the_fec_of_the_domain_example(acme_admin_api, customer, acme_admin):
     document, data = exported(acme_admin_api)
     assert re.match(r"^\d{9}FEC\d{8}\.txt$", document["fileName"])
     assert document["fileName"] == f"{SIREN}FEC{TODAY.year}1231.txt"
-    assert (document["contentType"], document["folder"], document["size"]) == ("text/plain", "FEC", len(data))
+    assert (document["contentType"], document["folder"], document["size"]) == ("text/plain; charset=utf-8", "FEC",
+                                                                                len(data))
     assert not data.endswith(b"\r\n") and not data.endswith(b"\n")
     text = data.decode("utf-8")
     lines = text.split("\r\n")
@@ -135,3 +137,24 @@ def test_a_fec_larger_than_the_upload_limit_is_still_stored(acme_admin_api, cust
     domain_example(acme_admin_api, customer)
     result, content = exported(acme_admin_api)
     assert result["size"] == len(content) > 100
+
+
+def test_a_french_tenant_s_entries_and_fec_are_french_and_downloaded_as_utf8(acme_admin_api, customer):
+    # given a French tenant whose administrator's requests run in English, and an invoice of goods issued
+    Tenant.objects.filter(schema_name="acme").update(language="fr")
+    domain_example(acme_admin_api, customer)
+    set_siren(SIREN)
+    # when
+    document, data = exported(acme_admin_api)
+    # then the labels were written in French when the entry was posted, and the FEC carries them
+    rows = [dict(zip(fec.COLUMNS, line.split("|"), strict=True)) for line in data.decode("utf-8").split("\r\n")[1:]]
+    labels = [row["EcritureLib"] for row in rows]
+    assert labels[1:] == ["Ventes de marchandises 20 %", "Ventes de marchandises 5,5 %", "TVA collectée 20 %",
+                          "TVA collectée 5,5 %"]
+    # goods: no VAT waiting for a payment, nothing said of services
+    assert not any("prestations" in label or "VAT" in label for label in labels)
+    # and its download says its encoding
+    pk = from_base64(document["id"])[1].rsplit(".", 1)[1]
+    download = acme_admin_api.client.get(f"/documents/{pk}/download/", HTTP_HOST=acme_admin_api.host)
+    assert download.status_code == 200 and download["Content-Type"] == "text/plain; charset=utf-8"
+    assert b"".join(download.streaming_content).decode("utf-8") == data.decode("utf-8")

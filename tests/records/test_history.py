@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from saas.crm.models import Account
+from tenants.models import Tenant
 from tests.conftest import GraphQLClient
 
 HISTORY = """query($id: ID!) { node(id: $id) { ... on Record { history(first: 50) { totalCount edges { node {
@@ -101,3 +102,17 @@ def test_history_names_the_related_records_instead_of_their_ids(world, acme_admi
     assert {"field": "tag", "old": None, "new": "Premium"} in changes
     owner = next(change for change in changes if change["field"] == "owner_user")
     assert "@" in owner["new"]  # the owner's email, not a number
+
+
+def test_the_changed_fields_are_named_in_the_tenant_s_language(world, acme_admin_api):
+    # given a French tenant; the administrator's requests run in English
+    Tenant.objects.filter(schema_name="acme").update(language="fr")
+    account = world.gid(world.account)
+    # when
+    acme_admin_api.execute('mutation($id: ID!) { accountUpdate(id: $id, version: 1, input: {billingCity: "Paris"}) '
+                           '{ __typename } }', {"id": account})
+    # then
+    changes = acme_admin_api.execute("""query($id: ID!) { node(id: $id) { ... on Record { history(first: 5) {
+      edges { node { kind changes { field label new } } } } } } }""", {"id": account})["data"]["node"]["history"]
+    [update] = [edge["node"] for edge in changes["edges"] if edge["node"]["kind"] == "UPDATED"]
+    assert update["changes"] == [{"field": "billing_city", "label": "ville de facturation", "new": "Paris"}]

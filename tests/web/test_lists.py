@@ -197,8 +197,9 @@ def test_list_page_sql_queries_do_not_grow_with_rows(member, acme_admin_api):
     assert few <= 23
 
 
-@pytest.mark.parametrize("params", [{"owner": "x"}, {"q": "\x00"}, {"tag": "\x00"}, {"owner": "\x00"}],
-                         ids=["malformed owner", "NUL in text", "NUL in tag", "NUL in owner"])
+@pytest.mark.parametrize("params", [{"owner": "x"}, {"q": "\x00"}, {"tag": "\x00"}, {"owner": "\x00"},
+                                    {"after": "garbage"}],
+                         ids=["malformed owner", "NUL in text", "NUL in tag", "NUL in owner", "not a cursor"])
 def test_malformed_list_parameters_answer_the_400_page(member, params):
     response = member.get("/accounts/", params)
     assert response.status_code == 400

@@ -74,7 +74,7 @@ FORMS = {spec.module: spec for spec in (
         "vat_number": Field(), "industry": Field(), "parent": _relation("accounts", "parentId"),
         "phone": Field(), "email": Field("email"), "website": Field("url"),
         **{f"{kind}_{part}": Field() for kind in ("billing", "shipping") for part in ADDRESS},
-        "payment_terms_days": Field("int"),
+        "payment_terms_days": Field("int"), "language": Field("choice", choices=("FR", "EN")),
     }),
     FormSpec("contacts", "ContactCreate", "ContactUpdate", {
         "first_name": Field(), "last_name": Field(required=True), "job_title": Field(),

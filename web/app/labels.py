@@ -32,6 +32,8 @@ ENUM_LABELS = {
     "PLANNED": _("Planned"), "IN_PROGRESS": _("In progress"), "DONE": _("Done"),
     "LOW": _("Low"), "NORMAL": _("Normal"), "HIGH": _("High"), "URGENT": _("Urgent"),
     "INTERNAL": _("Internal"), "SHARED": _("Shared"),
+    # languages of documents
+    "FR": _("French"), "EN": _("English"),
 }
 
 TONES = {

@@ -20,6 +20,7 @@ from saas.crm.api.types import (
     ContactType,
     DealStage,
     DealType,
+    DocumentLanguage,
     LeadConversionFields,
     LeadConversionMapping,
     LeadConversionRule,
@@ -52,6 +53,8 @@ class AccountInput:
     website: str | None = UNSET
     industry: str | None = UNSET
     payment_terms_days: int | None = UNSET
+    language: DocumentLanguage | None = strawberry.field(
+        default=UNSET, description="The language of its documents and their emails; null: the company's.")
     parent_id: relay.GlobalID | None = UNSET
     custom: JSON | None = UNSET
 
@@ -79,6 +82,8 @@ def _fields(data, *, actor, skip=("custom", "new_account")) -> dict:
             continue
         if name == "parent_id":
             fields["parent"] = _account(actor, value, field="parentId") if value else None
+        elif name == "language":
+            fields["language"] = value.value if value else ""
         elif name == "account_id":
             fields["account"] = _account(actor, value, field="accountId") if value else None
         else:

@@ -14,6 +14,9 @@ from strawberry_django.relay import DjangoListConnection
 from saas.core.graph import graphql_enum, lazy_connection
 from saas.crm import models, selectors
 from saas.records.api.types import Record, RecordFilterFields, RecordOrderFields
+from tenants.enums import Language
+
+DocumentLanguage = graphql_enum("DocumentLanguage", Language)
 
 
 def sales_connection(type_name: str):
@@ -102,6 +105,11 @@ class AccountType(Record):
     industry: str
     payment_terms_days: int
     parent: "AccountType | None"
+
+    @strawberry_django.field(only=["language"],
+                             description="The language of its documents and their emails; null: the company's.")
+    def language(self, root: models.Account) -> DocumentLanguage | None:
+        return DocumentLanguage(root.language) if root.language else None
     contacts: DjangoListConnection[ContactType] = strawberry_django.connection()
     subsidiaries: DjangoListConnection["AccountType"] = strawberry_django.connection()
     deals: DjangoListConnection[Annotated["DealType", strawberry.lazy("saas.crm.api.types")]] = \

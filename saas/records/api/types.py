@@ -257,11 +257,13 @@ def history_event(entry: history_selectors.HistoryEntry, labels: dict | None = N
             return json.dumps(value, ensure_ascii=False)
         return labels.get((entry.subject, column, value), str(value))
 
+    one_per_field = list(_one_change_per_field(entry.changes))
+    field_labels = history_selectors.field_labels(entry.subject, [_field_name(name) for name, _o, _n in one_per_field])
     changes = [
         FieldChange(field=_field_name(name),
-                    label=labels.get((entry.subject, name)) or _field_name(name).replace("_", " "),
+                    label=labels.get((entry.subject, name)) or field_labels[_field_name(name)],
                     old=shown(name, old), new=shown(name, new), old_raw=old, new_raw=new)
-        for name, old, new in _one_change_per_field(entry.changes)
+        for name, old, new in one_per_field
     ]
     return HistoryEventType(at=entry.at, kind=HistoryKind(entry.kind), source=RecordSource(entry.source),
                             changes=changes, entry=entry)

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
+from django.utils import translation
 
 from saas.access.visibility import visible
 from saas.records import registry
 from saas.records.enums import HistoryKind, RecordSource
 from saas.records.models import CustomFieldDefinition
+from tenants.language import tenant_language
 
 IGNORED_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id", "version",
                   "updated_at", "updated_by_id", "ref_id", "id", "created_at", "created_by_id", "deleted_by_id"}
@@ -230,4 +233,19 @@ def change_labels(entries: list[HistoryEntry], *, actor) -> dict[tuple, str]:
         for module, key, label in CustomFieldDefinition.objects.filter(module__in=custom_modules).values_list(
                 "module", "key", "label"):
             labels[(custom_modules[module], f"custom.{key}")] = label
+    return labels
+
+
+def field_labels(subject: str, names: list[str]) -> dict[str, str]:
+    """`{field: label}` of changed fields of a tracked model ("crm.Account"): each field's verbose name in the
+    tenant's language ("Ville de facturation"), the bare name for what the model does not name (a custom field
+    `custom.<key>`, whose label `change_labels` gives)."""
+    model = apps.get_model(subject)
+    labels = {}
+    with translation.override(tenant_language()):
+        for name in names:
+            try:
+                labels[name] = str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                labels[name] = name.replace("_", " ")
     return labels

@@ -21,10 +21,11 @@ from saas.records.services.tags import tag_get_or_create
 
 def document_upload(*, actor, upload: File, records: list[Record] = (), title: str = "",
                     folder_name: str | None = None, tags: list[str] = (), field: str = "file",
-                    generated: bool = False) -> Document:
+                    generated: bool = False, charset: str = "") -> Document:
     """Store an uploaded file (size and type checked, sha256 computed) in a top-level folder (created on
     first use) and link it to records. A file the product `generated` itself (a year's FEC) is not held to the
-    upload size limit. Linking a file to a record changes it: the actor must be allowed to."""
+    upload size limit; when it knows the `charset` of a text it wrote, the type says it, and so does the download.
+    Linking a file to a record changes it: the actor must be allowed to."""
     for record in records:
         write_check(actor, record, Action.EDIT)
     name = get_valid_filename(getattr(upload, "name", "") or "file") or "file"
@@ -40,6 +41,8 @@ def document_upload(*, actor, upload: File, records: list[Record] = (), title: s
         raise ValidationError({field: ValidationError(
             _("Files of type %(type)s are not accepted.") % {"type": content_type},
             code=error_codes.FILE_TYPE_REFUSED)})
+    if charset:
+        content_type = f"{content_type}; charset={charset}"
     folder = None
     if folder_name and folder_name.strip():
         folder = DocumentFolder.objects.filter(name=folder_name.strip(), parent=None).first() or \
