@@ -28,7 +28,8 @@ from saas.imports.enums import ImportMode, ImportStatus, OnDuplicate, RowAction
 from saas.imports.models import Import, ImportMapping, ImportRow
 from saas.imports.parsing import CellError, LinkResolver, convert, decode, delimiter_of, reader
 from saas.records import registry
-from saas.records.enums import RecordSource
+from saas.records.enums import CustomFieldType, RecordSource
+from saas.records.services.custom_fields import PREFIX, custom_definitions, custom_split, custom_values_clean
 from saas.records.services.records import (
     record_create,
     record_update,
@@ -42,13 +43,28 @@ BATCH = 1000
 REPORT_MAX = 1000
 
 
+CUSTOM_FIELDS = {  # what a cell of a custom field is read as (parsing.convert), by the field's type
+    CustomFieldType.NUMBER: lambda d: models.IntegerField(d.label, null=True),
+    CustomFieldType.DECIMAL: lambda d: models.DecimalField(d.label, null=True),
+    CustomFieldType.DATE: lambda d: models.DateField(d.label, null=True),
+    CustomFieldType.BOOLEAN: lambda d: models.BooleanField(d.label, null=True),
+    CustomFieldType.CHOICE: lambda d: models.CharField(d.label, null=True, choices=[(c, c) for c in d.choices]),
+}
+
+
 def importable_fields(module: str) -> dict[str, models.Field]:
-    """The fields a file may fill: the module's editable business fields (those rights are given on)."""
+    """The fields a file may fill: the module's editable business fields (those rights are given on), and its
+    custom fields (`custom.<key>`), each read from its cell as a model field of its type would be."""
     record_type = registry.get(module)
     definition = modules.get(module)
     if record_type is None or definition is None:
         raise ValidationError({"module": ValidationError(_("Unknown module."), code=error_codes.UNKNOWN_MODULE)})
-    return {name: record_type.model._meta.get_field(name) for name in definition.fields}
+    fields = {name: record_type.model._meta.get_field(name) for name in definition.fields}
+    for key, custom in custom_definitions(module).items():
+        field = CUSTOM_FIELDS.get(custom.field_type, lambda d: models.TextField(d.label, null=True))(custom)
+        field.name = f"{PREFIX}{key}"
+        fields[field.name] = field
+    return fields
 
 
 def import_prepare(*, actor, module: str, data: bytes, file_name: str, mode: str, columns: dict | None = None,
@@ -76,7 +92,9 @@ def import_prepare(*, actor, module: str, data: bytes, file_name: str, mode: str
         columns, defaults = saved.columns, {**saved.defaults, **(defaults or {})}
     columns = _checked_columns(columns if columns is not None else _automatic(header, fields), fields)
     defaults = _checked_names(defaults or {}, fields, "defaults")
-    _checked_names(dict.fromkeys(duplicate_fields), fields, "duplicateFields")
+    # Duplicates are looked up by model fields (an index can serve them), not by custom values.
+    _checked_names(dict.fromkeys(duplicate_fields), {name: field for name, field in fields.items()
+                                                      if not name.startswith(PREFIX)}, "duplicateFields")
     if save_mapping_as.strip():
         ImportMapping.objects.update_or_create(module=module, name=save_mapping_as.strip()[:100], defaults={
             "columns": columns, "defaults": defaults, "created_by": actor})
@@ -328,7 +346,8 @@ def _progress_elsewhere(job: Import) -> None:
 def _write(job, actor, model, fields, values, target, number) -> ImportRow:
     if target is None:
         # A record type whose creation is more than the engine's work (see RecordType.bulk_create).
-        record = record_create(actor=actor, model=model, fields=values, source=RecordSource.IMPORT)
+        plain, custom = custom_split(values)
+        record = record_create(actor=actor, model=model, fields=plain, custom=custom, source=RecordSource.IMPORT)
         job.created += 1
         return ImportRow(job=job, row=number, object_id=record.pk, action=RowAction.CREATED)
     record = model.objects.get(pk=target)
@@ -336,7 +355,8 @@ def _write(job, actor, model, fields, values, target, number) -> ImportRow:
         # A merge fills what the record leaves empty and never overwrites what it holds.
         values = {name: value for name, value in values.items() if _stored(fields[name], record) in (None, "")}
     previous = {name: _stored(fields[name], record) for name in values}
-    record_update(actor=actor, record=record, version=record.version, fields=values)
+    plain, custom = custom_split(values)
+    record_update(actor=actor, record=record, version=record.version, fields=plain, custom=custom)
     job.updated += 1
     return ImportRow(job=job, row=number, object_id=record.pk, action=RowAction.UPDATED, previous=previous)
 
@@ -422,15 +442,24 @@ def _row_values(job: Import, fields: dict, cells: list[str], links: LinkResolver
 
 
 def _model_errors(job, fields, values, number) -> list[dict]:
-    """The model's own validation of the row's values (lengths, emails, required fields)."""
+    """The model's own validation of the row's values (lengths, emails, required fields), and the custom
+    fields' (the definitions read once per import)."""
     model = registry.get(job.module).model
-    instance = model(**values)
+    plain, custom = custom_split(values)
+    instance = model(**plain)
+    errors: dict = {}
     try:
         instance.full_clean(exclude=[f.name for f in model._meta.fields if f.name not in fields],
                             validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        return _errors(number, error, job.columns)
-    return []
+        error.update_error_dict(errors)
+    if not hasattr(job, "custom_definitions"):
+        job.custom_definitions = custom_definitions(job.module)
+    try:
+        custom_values_clean(module=job.module, values=custom, definitions=job.custom_definitions)
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    return _errors(number, ValidationError(errors), job.columns) if errors else []
 
 
 def _errors(number: int, error: ValidationError, columns: dict) -> list[dict]:
@@ -518,13 +547,16 @@ def _report(job: Import, *entries: dict) -> None:
 
 
 def _stored(field: models.Field, record) -> str | None:
+    """A field's value as an import's row keeps it to undo the update (a custom field's: as stored)."""
+    if field.name.startswith(PREFIX):
+        return record.custom.get(field.name.removeprefix(PREFIX))
     value = field.value_from_object(record)
     return None if value is None else field.value_to_string(record)
 
 
 def _restored(field: models.Field, value: str | None):
-    if value is None:
-        return None
+    if value is None or field.name.startswith(PREFIX):
+        return value
     if isinstance(field, models.ForeignKey):
         return field.related_model(pk=field.target_field.to_python(value))
     return field.to_python(value)

@@ -34,10 +34,10 @@ HUNDRED = Decimal("100")
 
 
 def order_create(*, actor, account, contact=None, company: Company | None = None, customer_reference: str = "",
-                 notes: str = "", source: str = RecordSource.MANUAL) -> SalesOrder:
+                 notes: str = "", source: str = RecordSource.MANUAL, custom: dict | None = None) -> SalesOrder:
     return record_create(actor=actor, model=SalesOrder, source=source, fields={
         "company": company or default_company(), "account": account, "contact": contact,
-        "customer_reference": (customer_reference or "").strip(), "notes": notes or ""})
+        "customer_reference": (customer_reference or "").strip(), "notes": notes or ""}, custom=custom)
 
 
 def order_confirm(*, actor, order: SalesOrder) -> SalesOrder:

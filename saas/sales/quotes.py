@@ -18,7 +18,8 @@ QUOTE_VALIDITY_DAYS = 30
 
 
 def quote_create(*, actor, account, contact=None, company: Company | None = None, date: dt.date | None = None,
-                 valid_until: dt.date | None = None, notes: str = "", source: str = RecordSource.MANUAL) -> Quote:
+                 valid_until: dt.date | None = None, notes: str = "", source: str = RecordSource.MANUAL,
+                 custom: dict | None = None) -> Quote:
     """A draft quote, valid 30 days unless told otherwise."""
     date = date or timezone.localdate()
     valid_until = valid_until or date + dt.timedelta(days=QUOTE_VALIDITY_DAYS)
@@ -27,7 +28,7 @@ def quote_create(*, actor, account, contact=None, company: Company | None = None
                                                              code=error_codes.SCHEDULE)})
     return record_create(actor=actor, model=Quote, source=source, fields={
         "company": company or default_company(), "account": account, "contact": contact, "date": date,
-        "valid_until": valid_until, "notes": notes or ""})
+        "valid_until": valid_until, "notes": notes or ""}, custom=custom)
 
 
 def quote_send(*, actor, quote: Quote) -> Quote:

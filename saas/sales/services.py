@@ -55,19 +55,20 @@ def default_company() -> Company | None:
 
 
 def invoice_create(*, actor, account, contact=None, company: Company | None = None, notes: str = "",
-                   source: str = RecordSource.MANUAL) -> Invoice:
+                   source: str = RecordSource.MANUAL, custom: dict | None = None) -> Invoice:
     """A draft invoice for a customer, from the tenant's default company unless another is given."""
     company = company or default_company()
     return record_create(actor=actor, model=Invoice, source=source, fields={
-        "company": company, "account": account, "contact": contact, "notes": notes or ""})
+        "company": company, "account": account, "contact": contact, "notes": notes or ""}, custom=custom)
 
 
 HEADER_FIELDS = {"contact", "notes", "valid_until", "customer_reference", "currency"}
 
 
-def document_update(*, actor, document: CommercialDocument, version: int, fields: dict) -> CommercialDocument:
-    """Change the header of an editable document: contact, notes, validity, the customer's reference.
-    Amounts come from the lines, numbers and dates from the verbs (issue, send, accept…)."""
+def document_update(*, actor, document: CommercialDocument, version: int, fields: dict,
+                    custom: dict | None = None) -> CommercialDocument:
+    """Change the header of an editable document: contact, notes, validity, the customer's reference, its custom
+    fields. Amounts come from the lines, numbers and dates from the verbs (issue, send, accept…)."""
     editable_check(document)
     columns = {field.name for field in document._meta.concrete_fields}
     errors = {name: ValidationError(_("This field cannot be changed here."), code=error_codes.NOT_EDITABLE)
@@ -81,7 +82,7 @@ def document_update(*, actor, document: CommercialDocument, version: int, fields
     if "notes" in fields or "customer_reference" in fields:
         fields = {**fields, **{name: (fields[name] or "").strip() for name in ("notes", "customer_reference")
                                if name in fields}}
-    return record_update(actor=actor, record=document, version=version, fields=fields)
+    return record_update(actor=actor, record=document, version=version, fields=fields, custom=custom)
 
 
 def document_line_add(*, actor, document: CommercialDocument, kind: str = LineKind.ITEM, item=None,

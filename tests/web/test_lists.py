@@ -193,7 +193,8 @@ def test_list_page_sql_queries_do_not_grow_with_rows(member, acme_admin_api):
     for _ in range(3):
         data.issued_invoice(acme_admin_api, customer["id"])
     assert count() == few
-    assert few <= 20
+    # The module's custom-field definitions are read for the columns and for the rows' values: once each.
+    assert few <= 23
 
 
 @pytest.mark.parametrize("params", [{"owner": "x"}, {"q": "\x00"}, {"tag": "\x00"}, {"owner": "\x00"},

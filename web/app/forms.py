@@ -35,6 +35,7 @@ class Field:
     on: str = "both"  # create | both: a create-only field (a quote's customer) is shown, not edited, later
     required: bool = False  # the mutation cannot run without it (a non-null argument)
     always: bool = False  # shown even when the layout's blocks do not name it (an argument of the verb only)
+    label: str = ""  # a custom field's label (the others are named after their model field)
 
     def input_name(self, name: str) -> str:
         return self.input or to_camel_case(name)
@@ -50,6 +51,7 @@ class FormSpec:
     lines: str = ""  # prefix of the document's line mutations (quote → quoteLineAdd)
     removable_lines: bool = True
     quick_variables: dict = field(default_factory=dict)  # what a quick create adds to the create mutation
+    custom: bool = True  # the mutations take the module's custom fields (`input.custom`)
 
 
 def _relation(module: str, input: str, **options) -> Field:
@@ -108,12 +110,12 @@ FORMS = {spec.module: spec for spec in (
     FormSpec("credit_notes", "CreditNoteCreate", "", {
         "invoice": _relation("invoices", "invoiceId", on="create", required=True), "reason": Field(on="create"),
         "full": Field("bool", on="create", always=True),
-    }, flat=True, lines="creditNote", removable_lines=False),
+    }, flat=True, lines="creditNote", removable_lines=False, custom=False),
     FormSpec("payments", "PaymentRecord", "", {
         "account": _relation("accounts", "accountId", on="create", required=True),
         "date": Field("date", on="create"), "amount": Field("decimal", on="create", required=True),
         "method": Field("choice", choices=PAYMENT_METHODS, on="create"), "reference": Field(on="create"),
-    }),
+    }, custom=False),
 )}
 
 LABELS = {"full": gettext_lazy("Credit every line of the invoice")}
@@ -133,18 +135,34 @@ def _list_spec(key: str):
     return spec
 
 
-def _editable(spec: FormSpec, creating: bool) -> dict[str, Field]:
-    return {name: f for name, f in spec.fields.items() if creating or f.on == "both"}
+CUSTOM = "custom."
+CUSTOM_KINDS = {"text": "text", "number": "int", "decimal": "decimal", "date": "date", "boolean": "bool",
+                "choice": "choice"}
+
+
+def custom_fields(spec: FormSpec, layout: dict) -> dict[str, Field]:
+    """The module's custom fields as form fields (`custom.<key>`), when its mutations take them."""
+    if not spec.custom:
+        return {}
+    return {f"{CUSTOM}{d['key']}": Field(CUSTOM_KINDS.get(d["fieldType"], "text"), input=f"{CUSTOM}{d['key']}",
+                                         choices=tuple(d["choices"] or ()), required=d["required"],
+                                         label=d["label"]) for d in layout["customFieldDefinitions"]}
+
+
+def _editable(spec: FormSpec, creating: bool, layout: dict) -> dict[str, Field]:
+    return {**{name: f for name, f in spec.fields.items() if creating or f.on == "both"},
+            **custom_fields(spec, layout)}
 
 
 # ---- values: from the record, from the form, to the mutation ---------------------------------------------
 
 
-def values_of(spec: FormSpec, node: dict) -> dict:
+def values_of(fields: dict[str, Field], node: dict) -> dict:
     """The form's values from a record (RecordEdit): relations as {id, label}, the rest as the inputs show them."""
     values = {}
-    for name, f in spec.fields.items():
-        value = node.get(to_camel_case(name))
+    custom = {value["field"]: value["raw"] for value in node.get("customFields") or ()}
+    for name, f in fields.items():
+        value = custom.get(name) if name.startswith(CUSTOM) else node.get(to_camel_case(name))
         if f.kind == "relation":
             values[name] = {"id": value["id"], "label": value["displayName"]} if value else None
         elif f.kind in ("vat_rate", "unit"):
@@ -227,6 +245,10 @@ def to_variables(fields: dict[str, Field], values: dict) -> tuple[dict, dict]:
         if f.required and parsed in (None, ""):
             errors[name] = [_("This field is required.")]
             continue
+        if name.startswith(CUSTOM):
+            # Into the mutation's `custom` object; an emptied field is sent as null, which clears it.
+            found.setdefault("custom", {})[name.removeprefix(CUSTOM)] = None if parsed == "" else parsed
+            continue
         if parsed is None and f.kind == "choice":
             continue  # not chosen: the API's default (a lead keeps its source, a payment is a transfer)
         found[f.input_name(name)] = parsed
@@ -246,7 +268,8 @@ def payload_errors(fields: dict[str, Field], payload: dict) -> tuple[dict, list[
         if message.get("code") == CONFLICT:
             conflict = True
             continue
-        name = by_input.get((message.get("field") or "").split(".")[-1] if message.get("field") else "")
+        field_name = message.get("field") or ""
+        name = by_input.get(field_name) or by_input.get(field_name.split(".")[-1] if field_name else "")
         if name:
             errors.setdefault(name, []).append(message["message"])
         else:
@@ -268,10 +291,10 @@ def run_mutation(request, operation: str, variables: dict) -> dict:
 
 
 def layout_of(request, spec: FormSpec) -> dict:
-    layout = gql.run(request, "FormLayout", {"module": spec.module})["layout"]
-    if layout is None:
+    data = gql.run(request, "FormLayout", {"module": spec.module})
+    if data["layout"] is None:
         raise Http404
-    return layout
+    return {**data["layout"], "customFieldDefinitions": data["customFieldDefinitions"]}
 
 
 def form_blocks(request, spec: FormSpec, layout: dict, fields: dict[str, Field], values: dict, errors: dict, *,
@@ -313,10 +336,13 @@ def _choices(request, fields: dict[str, Field]) -> dict:
 
 def _widget(spec: FormSpec, name: str, f: Field, value, errors, choices: dict, prefix: str) -> dict:
     widget = {"name": name, "input": f.input_name(name), "id": f"{prefix}id_{f.input_name(name)}",
-              "box": f"{prefix}field-{f.input_name(name)}", "label": LABELS.get(name) or field_label(name),
+              "box": f"{prefix}field-{f.input_name(name)}",
+              "label": f.label or LABELS.get(name) or field_label(name),
               "kind": f.kind, "value": value, "errors": errors or [], "required": f.required, "module": f.module}
     if f.kind == "choice":
-        widget["choices"] = [{"value": choice, "label": enum_label(choice)} for choice in f.choices]
+        # A custom field's choices are the tenant's own words, shown as written.
+        widget["choices"] = [{"value": choice, "label": choice if f.label else enum_label(choice)}
+                             for choice in f.choices]
     elif f.kind in choices:
         widget["choices"] = choices[f.kind]
     if f.kind == "relation":
@@ -342,7 +368,7 @@ def record_new(request, key: str):
     """The "+ Add <record>" form."""
     spec = FORMS[_list_spec(key).module_key]
     layout = layout_of(request, spec)
-    fields = _editable(spec, creating=True)
+    fields = _editable(spec, creating=True, layout=layout)
     values, errors, general = {name: _initial(request, name, f) for name, f in fields.items()}, {}, []
     if request.method == "POST":
         values = posted_values(request, fields)
@@ -376,6 +402,8 @@ def _create(request, spec: FormSpec, fields: dict[str, Field], values: dict, ext
         return None, errors, []
     # Left empty: the record's defaults (a country, a validity) rather than a blank value.
     variables = {name: value for name, value in variables.items() if value not in ("", None)}
+    if "custom" in variables:
+        variables["custom"] = {key: value for key, value in variables["custom"].items() if value is not None}
     arguments = {**variables, **(extra or {})} if spec.flat else {"input": variables, **(extra or {})}
     payload = run_mutation(request, spec.create, arguments)
     if gql.failed(payload):
@@ -394,8 +422,9 @@ def record_edit(request, record_id: str):
     spec = spec_for(node["module"]["key"])
     if not spec.update and not spec.lines:
         raise Http404
-    fields = _editable(spec, creating=False) if spec.update else {}
-    values, errors, general, conflict = values_of(spec, node), {}, [], False
+    layout = layout_of(request, spec)
+    fields = _editable(spec, creating=False, layout=layout) if spec.update else {}
+    values, errors, general, conflict = values_of({**spec.fields, **fields}, node), {}, [], False
     version = node["version"]
     if request.method == "POST" and spec.update:
         # What the form sent (a checkbox sends nothing when unticked); the other fields keep their value.
@@ -409,9 +438,8 @@ def record_edit(request, record_id: str):
                 return HttpResponseRedirect(reverse("record", args=[node["id"]]))
             errors, general, conflict = payload_errors(fields, payload)
     read_only = {name: (value or {}).get("label") if isinstance(value, dict) or value is None else value
-                 for name, value in values_of(spec, node).items() if name not in fields}
+                 for name, value in values_of(spec.fields, node).items() if name not in fields}
     title = _("Edit %(record)s") % {"record": node["displayName"]}
-    layout = layout_of(request, spec)
     return render_page(request, "web/app/form.html", {
         "spec": spec, "record": node, "version": version, "conflict": conflict, "general": general,
         "blocks": form_blocks(request, spec, layout, fields, values, errors, read_only=read_only) if fields else [],
@@ -437,7 +465,7 @@ def quick_create(request, key: str):
     spec = FORMS[_list_spec(key).module_key]
     layout = layout_of(request, spec)
     target = request.GET.get("field", "")
-    creatable = _editable(spec, creating=True)
+    creatable = _editable(spec, creating=True, layout=layout)
     names = [name for name in layout["quickCreateFields"] if name in creatable]
     names += [name for name, f in creatable.items() if f.required and name not in names]
     fields = {name: creatable[name] for name in names}

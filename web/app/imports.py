@@ -115,8 +115,12 @@ def record_import(request, key: str):
     if fields is None:
         raise Http404
     mappings = setup["importMappings"]
+    # A column may fill a custom field too (not a duplicate check: records are matched on their own fields).
+    custom = [{"name": f"custom.{d['key']}", "label": d["label"], "custom": True}
+              for d in setup["customFieldDefinitions"]]
     context = {"spec": spec, "modes": MODES, "on_duplicate": ON_DUPLICATE, "mappings": mappings,
-               "fields": [{"name": name, "label": field_label(name)} for name in fields]}
+               "fields": [*({"name": name, "label": field_label(name)} for name in fields), *custom]}
+    fields = [*fields, *(field["name"] for field in custom)]
     if request.method != "POST":
         return render_page(request, "web/app/import_upload.html", {**context, "errors": {}},
                            title=_("Import into %(list)s") % {"list": spec.title})

@@ -17,7 +17,17 @@ from django.views.decorators.http import require_POST
 
 from web import gql
 from web.app.labels import enum_label
-from web.app.lists import chosen_columns, list_spec, owner_name, value_at, variables, view_params, view_query
+from web.app.lists import (
+    chosen_columns,
+    list_spec,
+    owner_name,
+    value_at,
+    variables,
+    view_params,
+    view_query,
+    with_custom_fields,
+    with_custom_values,
+)
 from web.app.pages import member_page
 
 EXPORT_PAGE = 100
@@ -45,7 +55,7 @@ def _report_failure(request, payload: dict) -> None:
 @member_page
 def saved_filter_save(request, key: str):
     """Save the list's current view (filters, columns, sort) under a name; back to it."""
-    spec = list_spec(key)
+    spec = with_custom_fields(request, list_spec(key))
     params = request.POST
     view = view_params(spec, params)
     payload = gql.run(request, "SavedFilterSave", {"module": spec.module_key, "name": params.get("name", ""),
@@ -132,7 +142,7 @@ def _inert(value):
 @member_page
 def export_csv(request, key: str):
     """The filtered list as CSV, with the chosen columns and headers in the user's language."""
-    spec = list_spec(key)
+    spec = with_custom_fields(request, list_spec(key))
     rights = {right["module"]: right["actions"] for right in gql.run(request, "MyRights")["myRights"]}
     if "EXPORT" not in rights.get(spec.module_key, ()):
         raise PermissionDenied
@@ -155,7 +165,7 @@ def export_csv(request, key: str):
         page = first
         while True:
             for edge in page["edges"]:
-                node = edge["node"]
+                node = with_custom_values(edge["node"])
                 yield writer.writerow([_csv_value(column.kind, value_at(node, column.path)) for column in columns])
             if not page["pageInfo"]["hasNextPage"]:
                 return

@@ -6,7 +6,9 @@ text filter as `iContains` lookups joined by OR, the tag filter, the ordering an
 
 import base64
 import binascii
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.core.exceptions import BadRequest
@@ -22,11 +24,13 @@ PAGE_SIZE = 25
 
 @dataclass(frozen=True)
 class Column:
-    path: str  # in the node, dotted: "account.name"
+    path: str  # in the node, dotted: "account.name"; a custom field: "custom.<key>"
     label: str
     kind: str = "text"  # title | text | ref | date | money | enum | bool | percent
     sort: str = ""  # the ordering field of the GraphQL type, when the list sorts on this column
     default: bool = True  # shown until the user picks the columns
+    field_type: str = ""  # a custom field's type (text, number, decimal, date, boolean, choice)
+    choices: tuple[str, ...] = ()  # a custom choice field's values
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,13 @@ class RecordList:
 
     def sorts(self) -> set[str]:
         return {column.sort for column in self.columns if column.sort} | ({self.default_sort.lstrip("-")} - {""})
+
+    def custom_columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.path.startswith(CUSTOM))
+
+    def filter_params(self) -> tuple[str, ...]:
+        """The page's filter parameters: text, tag, owner, and one per custom field (`custom.<key>=value`)."""
+        return (*FILTER_PARAMS, *(column.path for column in self.custom_columns()))
 
 
 def _title(sort="number"):
@@ -143,6 +154,25 @@ ADD_LABELS = {
 }
 
 
+CUSTOM = "custom."
+CUSTOM_KINDS = {"date": "date", "boolean": "bool"}  # how a custom field's values show in a cell
+
+
+def with_custom_fields(request, spec: RecordList) -> RecordList:
+    """The list with its module's custom fields as columns (offered in the picker, sortable, filterable)."""
+    definitions = gql.run(request, "CustomFieldColumns", {"module": spec.module_key})["customFieldDefinitions"]
+    custom = tuple(Column(f"{CUSTOM}{d['key']}", d["label"], CUSTOM_KINDS.get(d["fieldType"], "text"),
+                          f"{CUSTOM}{d['key']}", default=False, field_type=d["fieldType"],
+                          choices=tuple(d["choices"] or ())) for d in definitions)
+    return replace(spec, columns=(*spec.columns, *custom)) if custom else spec
+
+
+def with_custom_values(node: dict) -> dict:
+    """The node with its custom values under `custom` (`{key: value}`), where the columns' paths find them."""
+    node["custom"] = {value["field"].removeprefix(CUSTOM): value["raw"] for value in node.get("customFields") or ()}
+    return node
+
+
 def list_url(module_key: str) -> str:
     """The list page of a record engine's module, or the home page when it has none yet."""
     spec = next((spec for spec in LISTS.values() if spec.module_key == module_key), None)
@@ -193,8 +223,34 @@ def _is_global_id(value: str) -> bool:
     return ":" in decoded
 
 
+YES, NO = "yes", "no"
+
+
+def _custom_condition(column: Column, text: str) -> dict:
+    """A custom field's filter from the page's text: contains for text, equals for the others, of the field's
+    type; a value the type cannot hold is a malformed address (400), as the API would refuse it."""
+    key = column.path.removeprefix(CUSTOM)
+    if column.field_type == "text":
+        return {"custom": {"key": key, "iContains": text}}
+    if column.field_type == "boolean":
+        if text not in (YES, NO):
+            raise BadRequest("A yes/no filter is yes or no.")
+        return {"custom": {"key": key, "exact": text == YES}}
+    try:
+        if column.field_type == "number":
+            text = int(text)
+        elif column.field_type == "decimal":
+            text = str(Decimal(text.replace(",", ".")))
+        elif column.field_type == "date":
+            text = dt.date.fromisoformat(text).isoformat()
+    except (ValueError, InvalidOperation):
+        raise BadRequest("The filter's value is not of its field's type.") from None
+    return {"custom": {"key": key, "exact": text}}
+
+
 def conditions(spec: RecordList, params) -> dict | None:
-    """The operation's `filters` from the page's parameters: text (OR over the searchable fields), tag, owner."""
+    """The operation's `filters` from the page's parameters: text (OR over the searchable fields), tag, owner,
+    and the custom fields'."""
     found = []
     text, tag, owner = (params.get(name, "").strip() for name in FILTER_PARAMS)
     if text and spec.search:
@@ -205,6 +261,9 @@ def conditions(spec: RecordList, params) -> dict | None:
         if not _is_global_id(owner):
             raise BadRequest("The owner filter names no user or team.")
         found.append({"owner": owner})
+    for column in spec.custom_columns():
+        if value := params.get(column.path, "").strip():
+            found.append(_custom_condition(column, value))
     combined = None
     for condition in reversed(found):
         combined = condition if combined is None else {**condition, "AND": combined}
@@ -218,8 +277,10 @@ def variables(spec: RecordList, params, *, page_size: int | None = None) -> dict
     else:
         found.update(first=page_size or PAGE_SIZE, after=params.get("after") or None)
     sort = params.get("sort") or spec.default_sort
-    if sort.lstrip("-") in spec.sorts():
-        found["ordering"] = [{sort.lstrip("-"): "DESC" if sort.startswith("-") else "ASC"}]
+    field, direction = sort.lstrip("-"), "DESC" if sort.startswith("-") else "ASC"
+    if field in spec.sorts():
+        found["ordering"] = [{"custom": {"key": field.removeprefix(CUSTOM), "direction": direction}}
+                             if field.startswith(CUSTOM) else {field: direction}]
     return found
 
 
@@ -259,7 +320,7 @@ def list_spec(key: str) -> RecordList:
 def view_params(spec: RecordList, params) -> dict:
     """The parameters that make a view of the list (filters, sort, columns), as a saved filter stores them."""
     picked = params.getlist("cols")
-    return {"filters": {name: params[name].strip() for name in FILTER_PARAMS if params.get(name, "").strip()},
+    return {"filters": {name: params[name].strip() for name in spec.filter_params() if params.get(name, "").strip()},
             "columns": [column.path for column in spec.visible(picked)[1:]] if picked else [],
             "sort": params.get("sort", "")}
 
@@ -280,8 +341,10 @@ def can_import(request, module: str) -> bool:
 
 @member_page
 def record_list(request, key: str):
-    spec = list_spec(key)
+    spec = with_custom_fields(request, list_spec(key))
     page = gql.run(request, spec.operation, variables(spec, request.GET))["list"]
+    for edge in page["edges"]:
+        with_custom_values(edge["node"])
     sort = request.GET.get("sort") or spec.default_sort
     info = page["pageInfo"]
     start = _offset(info["startCursor"])
@@ -307,5 +370,8 @@ def record_list(request, key: str):
                     for owner in gql.run(request, "Owners")["owners"]],
             saved_filters=[{**filter_, "query": view_query(filter_), "active": view_query(filter_) == current}
                            for filter_ in saved],
-            optional_columns=spec.columns[1:], can_import=can_import(request, spec.module_key))
+            optional_columns=spec.columns[1:], can_import=can_import(request, spec.module_key),
+            custom_filters=[{"name": column.path, "label": column.label, "type": column.field_type,
+                             "choices": column.choices, "value": request.GET.get(column.path, "")}
+                            for column in spec.custom_columns()])
     return render_page(request, "web/app/list.html", context, title=spec.title)

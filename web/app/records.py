@@ -152,15 +152,29 @@ def _value(name: str, value) -> dict:
     return {"kind": "text", "value": value}
 
 
+def _custom_value(field: dict) -> dict:
+    """A custom field's value and how to show it (its type says; a decimal stays as written, without currency)."""
+    raw = field["raw"]
+    if field["type"] == "boolean" and raw is not None:
+        return {"kind": "bool", "value": raw}
+    if field["type"] == "date" and raw is not None:
+        return {"kind": "date", "value": raw}
+    return {"kind": "text", "value": raw}
+
+
 def details_blocks(node: dict, blocks: list[dict]) -> list[dict]:
     """The layout's blocks with the record's values; a field the operation does not read is left out."""
     type_prefix = node["__typename"][:1].lower() + node["__typename"][1:]
     # The API labels the header and key fields (verbose names); the others are named after the model field.
     labels = {field["field"]: capfirst(field["label"]) for field in node.get("header", []) + node.get("keyFields", [])}
+    custom = {field["field"]: field for field in node.get("customFields") or ()}
     found = []
     for block in blocks:
         fields = []
         for name in block.get("fields", []):
+            if name in custom:
+                fields.append({"name": name, "label": custom[name]["label"], **_custom_value(custom[name])})
+                continue
             camel = to_camel_case(name)
             key = camel if camel in node else f"{type_prefix}{camel[:1].upper()}{camel[1:]}"
             if key in node:

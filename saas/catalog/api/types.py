@@ -13,7 +13,7 @@ from strawberry_django.relay import DjangoListConnection
 from saas.access.enums import Action
 from saas.catalog import models, selectors
 from saas.core.graph import IsMember, TenantNode, needs
-from saas.records.api.types import Record, RecordFilterFields
+from saas.records.api.types import Record, RecordFilterFields, RecordOrderFields
 
 
 @strawberry_django.type(models.VatRate, name="VatRate")
@@ -58,7 +58,7 @@ class ProductFamilyFilter:
 
 
 @strawberry_django.order_type(models.Product)
-class ProductOrdering:
+class ProductOrdering(RecordOrderFields):
     sku: auto
     name: auto
     sale_price: auto
@@ -66,7 +66,7 @@ class ProductOrdering:
 
 
 @strawberry_django.order_type(models.Service)
-class ServiceOrdering:
+class ServiceOrdering(RecordOrderFields):
     sku: auto
     name: auto
     sale_price: auto
@@ -74,7 +74,7 @@ class ServiceOrdering:
 
 
 @strawberry_django.order_type(models.ProductFamily)
-class ProductFamilyOrdering:
+class ProductFamilyOrdering(RecordOrderFields):
     name: auto
 
 

@@ -13,7 +13,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from saas.core.graph import graphql_enum, lazy_connection
 from saas.crm import models, selectors
-from saas.records.api.types import Record, RecordFilterFields
+from saas.records.api.types import Record, RecordFilterFields, RecordOrderFields
 from tenants.enums import Language
 
 DocumentLanguage = graphql_enum("DocumentLanguage", Language)
@@ -35,7 +35,7 @@ class ContactFilter(RecordFilterFields):
 
 
 @strawberry_django.order_type(models.Contact)
-class ContactOrdering:
+class ContactOrdering(RecordOrderFields):
     last_name: auto
     first_name: auto
     created_at: auto
@@ -57,7 +57,7 @@ class AccountFilter(RecordFilterFields):
 
 
 @strawberry_django.order_type(models.Account)
-class AccountOrdering:
+class AccountOrdering(RecordOrderFields):
     name: auto
     number: auto
     created_at: auto
@@ -143,7 +143,7 @@ class LeadFilter(RecordFilterFields):
 
 
 @strawberry_django.order_type(models.Lead)
-class LeadOrdering:
+class LeadOrdering(RecordOrderFields):
     last_name: auto
     company: auto
     created_at: auto
@@ -160,7 +160,7 @@ class DealFilter(RecordFilterFields):
 
 
 @strawberry_django.order_type(models.Deal)
-class DealOrdering:
+class DealOrdering(RecordOrderFields):
     name: auto
     amount: auto
     expected_close_date: auto

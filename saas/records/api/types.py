@@ -8,12 +8,14 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from graphql import GraphQLError
 from saas.access.models import Team
 from saas.core.graph import IsMember, TenantNode, graphql_enum, local_pk
 from saas.core.pagination import Connection, connection_from, page_bounds
@@ -24,6 +26,7 @@ from saas.records.enums import ActivityStatus as ActivityStatusValues
 from saas.records.enums import CommentVisibility as CommentVisibilityValues
 from saas.records.enums import HistoryKind as HistoryKindValues
 from saas.records.enums import RecordSource as RecordSourceValues
+from saas.records.selectors import custom_fields as custom_field_selectors
 from saas.records.selectors import history as history_selectors
 from saas.records.selectors import layouts as layout_selectors
 from saas.records.selectors import records as selectors
@@ -38,9 +41,68 @@ ActivityKind = graphql_enum("ActivityKind", ActivityKindValues)
 ActivityPriority = graphql_enum("ActivityPriority", ActivityPriorityValues)
 
 
+@strawberry.input(description="A condition on one custom field of the list's module (`key`): values of the "
+                              "field's type (a number, `YYYY-MM-DD`, true/false, one of the choices); every "
+                              "lookup given must hold.")
+class CustomFieldFilter:
+    key: str
+    exact: JSON | None = strawberry.UNSET
+    gt: JSON | None = strawberry.UNSET
+    gte: JSON | None = strawberry.UNSET
+    lt: JSON | None = strawberry.UNSET
+    lte: JSON | None = strawberry.UNSET
+    i_contains: str | None = strawberry.UNSET
+    is_null: bool | None = strawberry.UNSET
+
+
+@strawberry.input(description="Sort by one custom field of the list's module (`key`), typed by its definition; "
+                              "records without a value come last.")
+class CustomFieldOrder:
+    key: str
+    direction: strawberry_django.Ordering = strawberry_django.Ordering.ASC
+
+
+def _model_at(model, prefix: str) -> type:
+    """The model a filter or an ordering applies to through its link path (`account__` from contacts)."""
+    for part in prefix.removesuffix("__").split("__") if prefix else ():
+        model = model._meta.get_field(part).related_model
+    return model
+
+
+def _coded(build):
+    """What `build()` answers; its refusal (an unknown custom field, a value of another type) as a coded
+    GraphQL error naming the field, since a list's filters and orderings are no mutation with a payload."""
+    try:
+        return build()
+    except ValidationError as refusal:
+        field, errors = next(iter(refusal.error_dict.items()))
+        raise GraphQLError(" ".join(errors[0].messages), extensions={"code": errors[0].code, "field": field}) \
+            from refusal
+
+
+@strawberry.input(name="RecordOrderFields", description="The orderings every record list shares.")
+class RecordOrderFields:
+    """List ordering types inherit the orderings every record list shares."""
+
+    @strawberry_django.order_field(description="By a custom field of the module.")
+    def custom(self, value: CustomFieldOrder, prefix: str, queryset) -> list:
+        model = _model_at(queryset.model, prefix)
+        descending = value.direction.value.startswith("DESC")
+        return [_coded(lambda: custom_field_selectors.custom_field_ordering(
+            model, prefix=prefix, key=value.key, descending=descending))]
+
+
 @strawberry.input(name="RecordFilterFields", description="The filters every record list shares.")
 class RecordFilterFields:
     """List filter types inherit the filters every record list shares."""
+
+    @strawberry_django.filter_field(description="Records whose custom field meets the condition.")
+    def custom(self, value: CustomFieldFilter, prefix: str, queryset) -> Q:
+        lookups = {name: getattr(value, name) for name in ("exact", "gt", "gte", "lt", "lte", "i_contains",
+                                                           "is_null") if getattr(value, name) is not strawberry.UNSET}
+        model = _model_at(queryset.model, prefix)
+        return _coded(lambda: custom_field_selectors.custom_field_condition(model, prefix=prefix, key=value.key,
+                                                                            lookups=lookups))
 
     @strawberry_django.filter_field(description="Records carrying this tag (case-insensitive).")
     def tag(self, value: str, prefix: str) -> Q:
@@ -198,7 +260,8 @@ def history_event(entry: history_selectors.HistoryEntry, labels: dict | None = N
     one_per_field = list(_one_change_per_field(entry.changes))
     field_labels = history_selectors.field_labels(entry.subject, [_field_name(name) for name, _o, _n in one_per_field])
     changes = [
-        FieldChange(field=_field_name(name), label=field_labels[_field_name(name)],
+        FieldChange(field=_field_name(name),
+                    label=labels.get((entry.subject, name)) or field_labels[_field_name(name)],
                     old=shown(name, old), new=shown(name, new), old_raw=old, new_raw=new)
         for name, old, new in one_per_field
     ]
@@ -320,10 +383,12 @@ def _record_type(root) -> registry.RecordType:
 
 
 def _layout(info: Info, module: str) -> layout_selectors.ModuleLayout:
-    """A module's layout, read once per request whatever the number of records shown."""
+    """A module's layout for its header and key fields, read once per request whatever the number of records
+    shown (its blocks are not used here: no custom-field definitions read for them)."""
     layouts = info.context.extra.setdefault("layouts", {})
     if module not in layouts:
-        layouts[module] = layout_selectors.layout_for_actor(actor=info.context.user, module=module)
+        layouts[module] = layout_selectors.layout_for_actor(actor=info.context.user, module=module,
+                                                            custom_fields=False)
     return layouts[module]
 
 
@@ -400,9 +465,15 @@ class Record(TenantNode):
         values = layout_selectors.field_values(root, layout.key_fields, actor=info.context.user)
         return [FieldValue(**vars(v)) for v in values]
 
-    @strawberry.field
-    def custom_fields(self, root) -> list[FieldValue]:
-        return [FieldValue(**vars(v)) for v in layout_selectors.custom_field_values(root, _record_type(root).key)]
+    @strawberry.field(description="The module's custom fields with this record's values (`custom.<key>`); "
+                                  "their definitions are read once per request, not per record.")
+    def custom_fields(self, root, info: Info) -> list[FieldValue]:
+        module = _record_type(root).key
+        definitions = info.context.extra.setdefault("custom_definitions", {})
+        if module not in definitions:
+            definitions[module] = {d.key: d for d in selectors.custom_field_definition_list(
+                actor=info.context.user, module=module)}
+        return [FieldValue(**vars(v)) for v in layout_selectors.custom_field_values(root, module, definitions[module])]
 
     @strawberry_django.field(prefetch_related=["ref__tag_links__tag"],
                              description="Prefetched for a whole list: no query per row.")

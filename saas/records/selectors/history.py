@@ -19,6 +19,7 @@ from django.utils import translation
 from saas.access.visibility import visible
 from saas.records import registry
 from saas.records.enums import HistoryKind, RecordSource
+from saas.records.models import CustomFieldDefinition
 from tenants.language import tenant_language
 
 IGNORED_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id", "version",
@@ -200,14 +201,18 @@ def related_keys(entry: HistoryEntry) -> list[tuple[str, int]]:
     return keys
 
 
-def change_labels(entries: list[HistoryEntry], *, actor) -> dict[tuple[str, str, object], str]:
+def change_labels(entries: list[HistoryEntry], *, actor) -> dict[tuple, str]:
     """What the ids in these events' changes stand for — `{(subject, column, id): "Acme SA"}` — one query per
     related model, so the Updates tab reads "Owner: jane@… → paul@…", not "4 → 7". A record the actor may not
-    see keeps its bare id: its name stays out."""
+    see keeps its bare id: its name stays out. The custom fields' labels come with them, `{(subject,
+    "custom.<key>"): "Budget"}` (one query), so a change reads "Budget", not its key."""
     wanted: dict[type, set] = {}
     columns: dict[tuple[str, str], type] = {}
+    custom_modules: dict[str, str] = {}
     for entry in entries:
         model = apps.get_model(entry.subject)
+        if "custom" in entry.changes and (record_type := registry.find_for_model(model)) is not None:
+            custom_modules[record_type.key] = entry.subject
         for column, values in entry.changes.items():
             field = next((f for f in model._meta.concrete_fields if f.attname == column and f.is_relation), None)
             if field is None:
@@ -221,14 +226,20 @@ def change_labels(entries: list[HistoryEntry], *, actor) -> dict[tuple[str, str,
             rows = visible(rows, actor=actor, module=record_type.key)
         for row in rows:
             names[(related, row.pk)] = str(row)
-    return {(subject, column, pk): names[(related, pk)] for (subject, column), related in columns.items()
-            for (model, pk) in names if model is related}
+    labels: dict[tuple, str] = {
+        (subject, column, pk): names[(related, pk)] for (subject, column), related in columns.items()
+        for (model, pk) in names if model is related}
+    if custom_modules:
+        for module, key, label in CustomFieldDefinition.objects.filter(module__in=custom_modules).values_list(
+                "module", "key", "label"):
+            labels[(custom_modules[module], f"custom.{key}")] = label
+    return labels
 
 
 def field_labels(subject: str, names: list[str]) -> dict[str, str]:
     """`{field: label}` of changed fields of a tracked model ("crm.Account"): each field's verbose name in the
     tenant's language ("Ville de facturation"), the bare name for what the model does not name (a custom field
-    `custom.<key>`)."""
+    `custom.<key>`, whose label `change_labels` gives)."""
     model = apps.get_model(subject)
     labels = {}
     with translation.override(tenant_language()):

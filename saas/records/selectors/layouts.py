@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from saas.access.rights import field_access
 from saas.access.visibility import sees
 from saas.records import registry
 from saas.records.models import CustomFieldDefinition, Layout, Record
+
+CUSTOM_BLOCK = "custom"  # the block that holds the custom fields no other block places
 
 
 @dataclass
@@ -29,7 +32,9 @@ class ModuleLayout:
     tabs: list[dict]  # {"key", "label", "visible"} in display order
 
 
-def layout_get(*, module: str) -> ModuleLayout:
+def layout_get(*, module: str, custom_fields: bool = True) -> ModuleLayout:
+    """A module's layout; without `custom_fields`, the stored one alone (enough for headers and key fields, which
+    name only what the layout manager put there, and one query less on every record page)."""
     record_type = registry.get(module)
     stored = Layout.objects.filter(module=module).values_list("config", flat=True).first() or {}
     default_tabs = [{"key": r.key, "label": str(r.label), "visible": True} for r in record_type.relations]
@@ -38,20 +43,36 @@ def layout_get(*, module: str) -> ModuleLayout:
     by_key = {t["key"]: t for t in default_tabs}
     tabs = [{**by_key[key], "visible": key not in hidden} for key in tabs_order if key in by_key]
     tabs += [{**t, "visible": t["key"] not in hidden} for t in default_tabs if t["key"] not in tabs_order]
+    blocks = stored.get("blocks") or [
+        {"key": b.key, "label": str(b.label), "fields": list(b.fields)} for b in record_type.blocks]
+    quick_create_fields = stored.get("quick_create_fields") or list(record_type.quick_create_fields)
+    # A custom field is on the record's page and in its forms from its definition on: the ones no block places
+    # yet go in a block of their own (the layout manager moves them), the required ones into the quick create.
+    definitions = list(CustomFieldDefinition.objects.filter(module=module).values_list("key", "required")) \
+        if custom_fields else []
+    placed = {name for block in blocks for name in block.get("fields", [])}
+    unplaced = [f"custom.{key}" for key, _required in definitions if f"custom.{key}" not in placed]
+    if unplaced:
+        block = next((block for block in blocks if block.get("key") == CUSTOM_BLOCK), None)
+        if block is None:
+            blocks = [*blocks, {"key": CUSTOM_BLOCK, "label": str(_("Custom fields")), "fields": unplaced}]
+        else:
+            blocks = [{**b, "fields": [*b["fields"], *unplaced]} if b is block else b for b in blocks]
+    quick_create_fields = [*quick_create_fields, *(
+        f"custom.{key}" for key, required in definitions if required and f"custom.{key}" not in quick_create_fields)]
     return ModuleLayout(
         module=module,
         header_fields=stored.get("header_fields") or list(record_type.header_fields),
         key_fields=stored.get("key_fields") or list(record_type.key_fields),
-        quick_create_fields=stored.get("quick_create_fields") or list(record_type.quick_create_fields),
-        blocks=stored.get("blocks") or [
-            {"key": b.key, "label": str(b.label), "fields": list(b.fields)} for b in record_type.blocks],
+        quick_create_fields=quick_create_fields,
+        blocks=blocks,
         tabs=tabs,
     )
 
 
-def layout_for_actor(*, actor, module: str) -> ModuleLayout:
+def layout_for_actor(*, actor, module: str, custom_fields: bool = True) -> ModuleLayout:
     """A module's layout without the fields the actor's profile hides (header, key fields, blocks, quick create)."""
-    layout = layout_get(module=module)
+    layout = layout_get(module=module, custom_fields=custom_fields)
     hidden, _locked = field_access(actor, module)
     if not hidden:
         return layout

@@ -1,6 +1,7 @@
 """Custom fields: defined per tenant and module, stored in each record's `custom` JSONB, validated on write."""
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from saas.audit.services import settings_change_record
 from saas.records import error_codes, registry
 from saas.records.enums import CustomFieldType
 from saas.records.models import CustomFieldDefinition, Layout
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def custom_field_define(*, actor, module: str, key: str, label: str, field_type: str,
@@ -85,9 +88,22 @@ def custom_definitions(module: str) -> dict[str, CustomFieldDefinition]:
     return {d.key: d for d in CustomFieldDefinition.objects.filter(module=module)}
 
 
-def custom_values_clean(*, module: str, values: dict | None, current: dict | None = None) -> dict:
-    """Merge `values` into `current`, each checked against its definition; None clears a value."""
-    definitions = custom_definitions(module)
+PREFIX = "custom."
+
+
+def custom_split(values: dict) -> tuple[dict, dict]:
+    """`{name: value}` where custom fields are named `custom.<key>` (as layouts, lists and imports name them):
+    the model's fields, and the custom values by key."""
+    fields = {name: value for name, value in values.items() if not name.startswith(PREFIX)}
+    custom = {name.removeprefix(PREFIX): value for name, value in values.items() if name.startswith(PREFIX)}
+    return fields, custom
+
+
+def custom_values_clean(*, module: str, values: dict | None, current: dict | None = None,
+                        definitions: dict[str, CustomFieldDefinition] | None = None) -> dict:
+    """Merge `values` into `current`, each checked against its definition; None clears a value. A caller
+    checking many records passes the module's `definitions` (read once)."""
+    definitions = custom_definitions(module) if definitions is None else definitions
     merged = dict(current or {})
     errors: dict[str, ValidationError] = {}
     for key, value in (values or {}).items():
@@ -99,7 +115,7 @@ def custom_values_clean(*, module: str, values: dict | None, current: dict | Non
             merged.pop(key, None)
             continue
         try:
-            merged[key] = _coerce(definition, value)
+            merged[key] = custom_value_clean(definition, value)
         except ValidationError as refusal:
             errors[f"custom.{key}"] = refusal
     for key, definition in definitions.items():
@@ -110,7 +126,9 @@ def custom_values_clean(*, module: str, values: dict | None, current: dict | Non
     return merged
 
 
-def _coerce(definition: CustomFieldDefinition, value):
+def custom_value_clean(definition: CustomFieldDefinition, value):
+    """A value as the field stores it (a number as an integer, a decimal and a date as text), or a coded
+    refusal: `custom_field_type`, or `custom_field_choice` for a value that is none of a choice field's."""
     kind = definition.field_type
     wrong = ValidationError(_("Expected a value of type %(type)s.") % {"type": kind},
                             code=error_codes.CUSTOM_FIELD_TYPE)
@@ -126,15 +144,23 @@ def _coerce(definition: CustomFieldDefinition, value):
         except ValueError as error:
             raise wrong from error
     if kind == CustomFieldType.DECIMAL:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
             raise wrong
         try:
-            return str(Decimal(str(value)))
+            number = Decimal(str(value).strip())
         except InvalidOperation as error:
             raise wrong from error
+        if not number.is_finite():  # NaN and Infinity are no amounts, and no list could sort them
+            raise wrong
+        return str(number)
     if kind == CustomFieldType.DATE:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        # YYYY-MM-DD only: fromisoformat also reads 20260131 and 2026-W05-6, which no one means by a date.
+        if not isinstance(value, str) or not DATE.fullmatch(value.strip()):
+            raise wrong
         try:
-            return dt.date.fromisoformat(str(value)).isoformat()
+            return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError as error:
             raise wrong from error
     if kind == CustomFieldType.BOOLEAN:

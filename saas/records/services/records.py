@@ -18,7 +18,7 @@ from saas.access.visibility import every_row, may_write, visible
 from saas.records import error_codes, registry
 from saas.records.enums import RecordSource
 from saas.records.models import Record, RecordRef
-from saas.records.services.custom_fields import custom_values_clean
+from saas.records.services.custom_fields import custom_definitions, custom_split, custom_values_clean
 from saas.records.services.numbering import number_next, numbers_next
 from saas.records.signals import record_saved, records_created
 
@@ -64,13 +64,14 @@ def records_create_many(*, actor, model: type[Record], rows: list[dict], source:
     """Create many records of a type at once (an import's batch); answers, row by row, the record created or
     the ValidationError that refused the row (the other rows are created all the same).
 
-    Each row gets the checks of `record_create`: the actor's rights on its fields, the type's `create_clean`
-    and the model's field validation. The valid rows are written with a constant number of queries whatever
-    their count: their ids, their numbers (one step of the gapless counter or the sequence), their central
-    references and the records each take one statement, and the history triggers record every insert with
-    the caller's pghistory context. Links (foreign keys) are left to the database's constraints rather than
-    looked up row by row: pass records found through their selectors. Receivers hear of the batch once,
-    through `records_created`, not through `record_saved` per record.
+    Each row gets the checks of `record_create`: the actor's rights on its fields, the type's `create_clean`,
+    the model's field validation and its custom values' (named `custom.<key>` in the row). The valid rows
+    are written with a constant number of queries whatever their count: their ids, their numbers (one step of
+    the gapless counter or the sequence), their central references and the records each take one statement,
+    and the history triggers record every insert with the caller's pghistory context. Links (foreign keys) are
+    left to the database's constraints rather than looked up row by row: pass records found through their
+    selectors. Receivers hear of the batch once, through `records_created`, not through `record_saved` per
+    record.
     """
     record_type = registry.for_model(model)
     if not record_type.bulk_create:
@@ -90,10 +91,7 @@ def records_check(*, actor, model: type[Record], rows: list[dict], source: str =
     """What `records_create_many` would answer row by row (unsaved records or refusals), writing nothing."""
     record_type = registry.for_model(model)
     _hidden, locked = rights.field_access(actor, record_type.key)
-    try:
-        custom, custom_refusal = custom_values_clean(module=record_type.key, values=None), None
-    except ValidationError as refusal:  # a required custom field: no row can fill it
-        custom, custom_refusal = {}, refusal
+    definitions = custom_definitions(record_type.key)  # once for the batch: each row's custom values checked
     owner_user, owner_team = owner or _owner(actor, None, None)
     now = timezone.now()
     # The engine's own fields are set here and links are checked by the database: validating them row by row
@@ -106,8 +104,14 @@ def records_check(*, actor, model: type[Record], rows: list[dict], source: str =
                      "owner_team_id": getattr(owner_team, "pk", None), "created_by_id": getattr(actor, "pk", None),
                      "updated_by_id": getattr(actor, "pk", None), "created_at": now, "updated_at": now}
     results = []
-    for fields in rows:
-        errors: dict[str, list] = custom_refusal.update_error_dict({}) if custom_refusal else {}
+    for row in rows:
+        fields, custom_values = custom_split(row)  # a row names its custom fields `custom.<key>`
+        errors: dict[str, list] = {}
+        try:
+            custom = custom_values_clean(module=record_type.key, values=custom_values, definitions=definitions)
+        except ValidationError as refusal:
+            custom = {}
+            refusal.update_error_dict(errors)
         try:
             if locked and locked & (written := {name for name, value in fields.items() if value not in (
                     None, "", model._meta.get_field(name).get_default())}):
@@ -116,7 +120,7 @@ def records_check(*, actor, model: type[Record], rows: list[dict], source: str =
                 fields = record_type.create_clean(fields)
         except ValidationError as refusal:
             refusal.update_error_dict(errors)
-        record = model(**fields, **engine_values, custom=dict(custom))
+        record = model(**fields, **engine_values, custom=custom)
         try:
             record.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
         except ValidationError as refusal:
@@ -268,7 +272,15 @@ def records_update_many(*, actor, model: type[Record], changes: dict[int, dict])
     groups: dict[tuple[str, ...], list[Record]] = {}
     for record in targets.select_for_update().order_by("pk"):
         changed = []
-        for name, value in changes[record.pk].items():
+        fields, custom = custom_split(changes[record.pk])
+        if custom:
+            # A custom value put back as it was stored (None: the record had none).
+            restored = {**record.custom, **custom}
+            restored = {key: value for key, value in restored.items() if value is not None}
+            if restored != record.custom:
+                record.custom = restored
+                changed.append("custom")
+        for name, value in fields.items():
             field = model._meta.get_field(name)
             stored = getattr(record, field.attname)
             wanted = value.pk if isinstance(value, Model) else value
@@ -277,7 +289,7 @@ def records_update_many(*, actor, model: type[Record], changes: dict[int, dict])
                 changed.append(name)
         if changed:
             groups.setdefault(tuple(sorted(changed)), []).append(record)
-    rights.require_fields_writable(actor, record_type.key, {name for names in groups for name in names})
+    rights.require_fields_writable(actor, record_type.key, {name for names in groups for name in names} - {"custom"})
     now = timezone.now()
     refs = []
     for names, records in groups.items():

@@ -9,6 +9,7 @@ import strawberry_django
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from strawberry import UNSET, relay
+from strawberry.scalars import JSON
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
@@ -78,6 +79,7 @@ class DocumentUpdateInput:
     notes: str | None = UNSET
     valid_until: date | None = strawberry.field(default=UNSET, description="Quotes only.")
     customer_reference: str | None = strawberry.field(default=UNSET, description="Orders only.")
+    custom: JSON | None = strawberry.field(default=UNSET, description="Custom field values by key (null clears).")
 
 
 def _update(info: Info, document, version: int, input: DocumentUpdateInput):
@@ -87,7 +89,8 @@ def _update(info: Info, document, version: int, input: DocumentUpdateInput):
     if input.contact_id is not UNSET:
         fields["contact"] = record_of(info, input.contact_id, field="contactId",
                                       types=("Contact",)) if input.contact_id else None
-    return services.document_update(actor=info.context.user, document=document, version=version, fields=fields)
+    return services.document_update(actor=info.context.user, document=document, version=version, fields=fields,
+                                    custom=input.custom or None)
 
 
 @strawberry.input(description="A quantity to invoice on the order line at `position`.")
@@ -141,11 +144,11 @@ class SalesQuery:
 class QuoteMutation:
     @verb(needs("quotes", Action.CREATE), "A draft quote, valid 30 days unless `validUntil` says otherwise.")
     def quote_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
-                     valid_until: date | None = None, notes: str = "") -> QuoteType:
+                     valid_until: date | None = None, notes: str = "", custom: JSON | None = None) -> QuoteType:
         account = record_of(info, account_id, field="accountId", types=("Account",))
         contact = record_of(info, contact_id, field="contactId", types=("Contact",)) if contact_id else None
         return quotes.quote_create(actor=info.context.user, account=account, contact=contact,
-                                   valid_until=valid_until, notes=notes, source=request_source(info))
+                                   valid_until=valid_until, notes=notes, source=request_source(info), custom=custom)
 
     @verb(needs("quotes", Action.EDIT),
           "Change a draft or sent quote's header; `version` guards against concurrent edits.")
@@ -187,11 +190,11 @@ class QuoteMutation:
 class OrderMutation:
     @verb(needs("sales_orders", Action.CREATE), "A draft sales order.")
     def order_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
-                     customer_reference: str = "", notes: str = "") -> SalesOrderType:
+                     customer_reference: str = "", notes: str = "", custom: JSON | None = None) -> SalesOrderType:
         account = record_of(info, account_id, field="accountId", types=("Account",))
         contact = record_of(info, contact_id, field="contactId", types=("Contact",)) if contact_id else None
         return orders.order_create(actor=info.context.user, account=account, contact=contact, notes=notes,
-                                   customer_reference=customer_reference, source=request_source(info))
+                                   customer_reference=customer_reference, source=request_source(info), custom=custom)
 
     @verb(needs("sales_orders", Action.EDIT), "Change an order's header until it is invoiced.")
     def order_update(self, info: Info, id: relay.GlobalID, version: int,
@@ -269,11 +272,11 @@ class SalesMutation:
                                 description="A draft invoice (no number until it is issued).")
     @mutation
     def invoice_create(self, info: Info, account_id: relay.GlobalID, contact_id: relay.GlobalID | None = None,
-                       notes: str = "") -> InvoiceType:
+                       notes: str = "", custom: JSON | None = None) -> InvoiceType:
         account = record_of(info, account_id, field="accountId", types=("Account",))
         contact = record_of(info, contact_id, field="contactId", types=("Contact",)) if contact_id else None
         return services.invoice_create(actor=info.context.user, account=account, contact=contact, notes=notes,
-                                       source=request_source(info))
+                                       source=request_source(info), custom=custom)
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("invoices", Action.EDIT)])
     @mutation

@@ -14,7 +14,7 @@ from strawberry_django.relay import DjangoListConnection
 from saas.access.enums import Action
 from saas.core.graph import TenantNode, graphql_enum, lazy_connection, needs
 from saas.crm.api.types import AccountFilter, AccountType, ContactType
-from saas.records.api.types import Record, RecordFilterFields
+from saas.records.api.types import Record, RecordFilterFields, RecordOrderFields
 from saas.sales import models, orders, payments, selectors, services
 
 InvoiceStatus = graphql_enum("InvoiceStatus", models.InvoiceStatus)
@@ -54,7 +54,7 @@ class QuoteFilter(RecordFilterFields):
 
 
 @strawberry_django.order_type(models.Quote)
-class QuoteOrdering:
+class QuoteOrdering(RecordOrderFields):
     number: auto
     date: auto
     total_incl_vat: auto
@@ -73,7 +73,7 @@ class SalesOrderFilter(RecordFilterFields):
 
 
 @strawberry_django.order_type(models.SalesOrder)
-class SalesOrderOrdering:
+class SalesOrderOrdering(RecordOrderFields):
     number: auto
     date: auto
     total_incl_vat: auto
@@ -102,7 +102,7 @@ class InvoiceFilter(RecordFilterFields):
 
 
 @strawberry_django.order_type(models.Invoice)
-class InvoiceOrdering:
+class InvoiceOrdering(RecordOrderFields):
     number: auto
     issue_date: auto
     total_incl_vat: auto
@@ -289,7 +289,7 @@ class CreditNoteFilter(RecordFilterFields):
 
 
 @strawberry_django.order_type(models.CreditNote)
-class CreditNoteOrdering:
+class CreditNoteOrdering(RecordOrderFields):
     number: auto
     issue_date: auto
     total_incl_vat: auto
@@ -306,7 +306,7 @@ class PaymentFilter(RecordFilterFields):
 
 
 @strawberry_django.order_type(models.Payment)
-class PaymentOrdering:
+class PaymentOrdering(RecordOrderFields):
     number: auto
     date: auto
     amount: auto
