@@ -25,10 +25,24 @@ from strawberry_django.relay import resolve_model_nodes
 
 from graphql import GraphQLError
 
+_enums: dict[type, type[Enum]] = {}
+
 
 def graphql_enum(name: str, choices) -> type[Enum]:
-    """A GraphQL enum from Django `TextChoices`: `IN_PROGRESS` for the stored `in_progress`."""
-    return strawberry.enum(Enum(name, {value.upper(): value for value in choices.values}), name=name)
+    """A GraphQL enum from Django `TextChoices`: `IN_PROGRESS` for the stored `in_progress`; one per choices class,
+    so a type derived from a model (saas.records.api.derived) and a hand-written argument share it."""
+    existing = _enums.get(choices)
+    if existing is None:
+        existing = _enums[choices] = strawberry.enum(Enum(name, {value.upper(): value for value in choices.values}),
+                                                     name=name)
+    elif existing.__name__ != name:
+        raise ValueError(f"{choices.__name__} is already the GraphQL enum {existing.__name__}, not {name}")
+    return existing
+
+
+def enum_of_choices(choices) -> type[Enum] | None:
+    """The GraphQL enum already made for a model field's `choices`, if any."""
+    return next((enum for cls, enum in _enums.items() if list(cls.choices) == list(choices)), None)
 
 
 class TenantNode(relay.Node):

@@ -28,9 +28,9 @@ class Account(Record):
     website = models.URLField(_("website"), blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
-    # The language its quotes, invoices and their emails speak; blank: the company's.
     language = models.CharField(_("document language"), max_length=5, blank=True, default="", db_default="",
-                                choices=Language.choices)
+                                choices=Language.choices,
+                                help_text=_("The language of its documents and their emails; null: the company's."))
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="subsidiaries", verbose_name=_("parent account"))
 

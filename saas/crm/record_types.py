@@ -32,6 +32,9 @@ def register_record_types() -> None:
             Relation("subsidiaries", _("Subsidiaries"), "crm.Account", "parent"),
         ),
         search_fields=("name", "siren", "vat_number", "email", "billing_city", "phone"),
+        filter_fields=("name", "number", "siren", "vat_number", "industry", "billing_city", "billing_country",
+                       "created_at", "parent"),
+        ordering_fields=("name", "number", "created_at", "updated_at", "billing_city"),
     ))
     register(RecordType(
         key="contacts", create_clean=contact_fields_clean, bulk_create=True, list_selector=selectors.contact_list,
@@ -50,6 +53,8 @@ def register_record_types() -> None:
             Relation("leads", _("Converted leads"), "crm.Lead", "converted_contact"),
         ),
         search_fields=("first_name", "last_name", "email", "phone", "mobile", "job_title"),
+        filter_fields=("last_name", "first_name", "email", "job_title", "portal_access", "number", "account"),
+        ordering_fields=("last_name", "first_name", "created_at", "updated_at", "number"),
     ))
     register(RecordType(
         key="leads", create_clean=lead_fields_clean, bulk_create=True, list_selector=selectors.lead_list,
@@ -74,6 +79,9 @@ def register_record_types() -> None:
             LeadStatus.CONVERTED: [],
         }},
         search_fields=("first_name", "last_name", "company", "email", "phone", "city"),
+        filter_fields=("last_name", "company", "email", "city", "status", "lead_source", "created_at"),
+        ordering_fields=("last_name", "company", "created_at", "status"),
+        read_only_fields=("converted_at", "converted_account", "converted_contact", "converted_deal"),
     ))
     register(RecordType(
         key="deals", list_selector=selectors.deal_list,
@@ -93,4 +101,6 @@ def register_record_types() -> None:
             DealStage.LOST: [DealStage.PROSPECTING],
         }},
         search_fields=("name",),
+        filter_fields=("name", "stage", "amount", "expected_close_date", "account"),
+        ordering_fields=("name", "amount", "expected_close_date", "created_at"),
     ))

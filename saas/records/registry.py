@@ -49,6 +49,11 @@ class RecordType:
     blocks: tuple[Block, ...] = ()
     relations: tuple[Relation, ...] = ()
     search_fields: tuple[str, ...] = ()
+    # What its GraphQL list may filter and sort on (saas.records.api.derived); empty: every plain field.
+    filter_fields: tuple[str, ...] = ()
+    ordering_fields: tuple[str, ...] = ()
+    # Fields only the type's verbs set (a lead's conversion): left out of its create and update inputs.
+    read_only_fields: tuple[str, ...] = ()
     # The type's list selector, `(actor=, include_deleted=) -> QuerySet`: generic lookups (node ids in
     # mutations, roll-up targets) read through it, so access rules written there apply everywhere.
     list_selector: object = None

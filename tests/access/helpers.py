@@ -2,7 +2,7 @@
 
 ACCOUNT_CREATE = """mutation($input: AccountInput!) { accountCreate(input: $input) {
   __typename ... on Account { id version } ... on OperationInfo { messages { field code } } } }"""
-ACCOUNT_UPDATE = """mutation($id: ID!, $version: Int!, $input: AccountInput!) {
+ACCOUNT_UPDATE = """mutation($id: ID!, $version: Int!, $input: AccountUpdateInput!) {
   accountUpdate(id: $id, version: $version, input: $input) {
   __typename ... on Account { id name } ... on OperationInfo { messages { field code } } } }"""
 ACCOUNTS = "{ accounts(first: 100) { totalCount edges { node { name } } } }"

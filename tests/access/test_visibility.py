@@ -20,7 +20,7 @@ NODE = """query($id: ID!) { node(id: $id) { __typename ... on Account { name
 SEARCH = """query($text: String!) { search(text: $text) { record { displayName } } }"""
 CONTACT_CREATE = """mutation($input: ContactInput!) { contactCreate(input: $input) {
   __typename ... on Contact { id version } ... on OperationInfo { messages { field code } } } }"""
-CONTACT_UPDATE = """mutation($id: ID!, $version: Int!, $input: ContactInput!) {
+CONTACT_UPDATE = """mutation($id: ID!, $version: Int!, $input: ContactUpdateInput!) {
   contactUpdate(id: $id, version: $version, input: $input) {
   __typename ... on Contact { jobTitle } ... on OperationInfo { messages { field code } } } }"""
 ASSIGN = """mutation($ids: [ID!]!, $owner: ID!) { recordsAssign(ids: $ids, owner: $owner) {

@@ -12,7 +12,7 @@ CREATE = """mutation($input: AccountInput!) {
     ... on OperationInfo { messages { field code message } }
   }
 }"""
-UPDATE = """mutation($id: ID!, $version: Int!, $input: AccountInput!) {
+UPDATE = """mutation($id: ID!, $version: Int!, $input: AccountUpdateInput!) {
   accountUpdate(id: $id, version: $version, input: $input) {
     __typename
     ... on Account { id name version }

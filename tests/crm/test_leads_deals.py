@@ -7,7 +7,7 @@ from tests.conftest import messages
 
 LEAD = """mutation($input: LeadInput!) { leadCreate(input: $input) { __typename
   ... on Lead { id number status leadSource displayName } ... on OperationInfo { messages { field code } } } }"""
-CONVERT = """mutation($id: ID!, $account: ID, $deal: Boolean!, $dealInput: DealInput) {
+CONVERT = """mutation($id: ID!, $account: ID, $deal: Boolean!, $dealInput: DealUpdateInput) {
   leadConvert(id: $id, accountId: $account, createDeal: $deal, deal: $dealInput) { __typename
     ... on Lead { status convertedAt convertedAccount { id name billingCity phone }
                   convertedContact { firstName lastName email account { name } }

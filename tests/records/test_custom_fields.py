@@ -15,7 +15,7 @@ DEFINE = """mutation($module: String!, $key: String!, $label: String!, $type: St
 CREATE = """mutation($input: AccountInput!) { accountCreate(input: $input) {
   __typename ... on Account { id version name customFields { field label type value raw } }
   ... on OperationInfo { messages { field code } } } }"""
-UPDATE = """mutation($id: ID!, $version: Int!, $input: AccountInput!) {
+UPDATE = """mutation($id: ID!, $version: Int!, $input: AccountUpdateInput!) {
   accountUpdate(id: $id, version: $version, input: $input) {
     __typename ... on Account { id version customFields { field raw } }
     ... on OperationInfo { messages { field code } } } }"""

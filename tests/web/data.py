@@ -2,7 +2,7 @@
 
 ACCOUNT_CREATE = """mutation($input: AccountInput!) { accountCreate(input: $input) {
   ... on Account { id version } ... on OperationInfo { messages { field code } } } }"""
-ACCOUNT_UPDATE = """mutation($id: ID!, $version: Int!, $input: AccountInput!) {
+ACCOUNT_UPDATE = """mutation($id: ID!, $version: Int!, $input: AccountUpdateInput!) {
   accountUpdate(id: $id, version: $version, input: $input) { ... on Account { id version } } }"""
 TAG_ADD = 'mutation($id: ID!, $name: String!) { tagAdd(recordId: $id, name: $name) { __typename } }'
 COMMENT_ADD = 'mutation($id: ID!, $body: String!) { commentAdd(recordId: $id, body: $body) { __typename } }'

@@ -1,21 +1,22 @@
-"""GraphQL types, filters and orderings of accounts, contacts, leads and deals."""
+"""GraphQL types of accounts, contacts, leads and deals: fields, filters and orderings derived from their models
+and record types (saas.records.api.derived); here only what they add — drill-down connections, visibility."""
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 import strawberry
 import strawberry_django
 from django.db.models import QuerySet
-from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.core.graph import graphql_enum, lazy_connection
 from saas.crm import models, selectors
-from saas.records.api.types import Record, RecordFilterFields, RecordOrderFields
+from saas.records.api.derived import enum_for, filter_type, record_type
+from saas.records.api.types import Record
 from tenants.enums import Language
 
+# Named after what it is for rather than after its choices class (tenants' Language).
 DocumentLanguage = graphql_enum("DocumentLanguage", Language)
 
 
@@ -23,94 +24,10 @@ def sales_connection(type_name: str):
     return lazy_connection(type_name, "saas.sales.api.types")
 
 
-@strawberry_django.filter_type(models.Contact, lookups=True)
-class ContactFilter(RecordFilterFields):
-    last_name: auto
-    first_name: auto
-    email: auto
-    job_title: auto
-    portal_access: auto
-    number: auto
-    account: "AccountFilter | None"
-
-
-@strawberry_django.order_type(models.Contact)
-class ContactOrdering(RecordOrderFields):
-    last_name: auto
-    first_name: auto
-    created_at: auto
-    updated_at: auto
-    number: auto
-
-
-@strawberry_django.filter_type(models.Account, lookups=True)
-class AccountFilter(RecordFilterFields):
-    name: auto
-    number: auto
-    siren: auto
-    vat_number: auto
-    industry: auto
-    billing_city: auto
-    billing_country: auto
-    created_at: auto
-    parent: "AccountFilter | None"
-
-
-@strawberry_django.order_type(models.Account)
-class AccountOrdering(RecordOrderFields):
-    name: auto
-    number: auto
-    created_at: auto
-    updated_at: auto
-    billing_city: auto
-
-
-@strawberry_django.type(models.Contact, name="Contact", filters=ContactFilter, ordering=ContactOrdering)
-class ContactType(Record):
-    first_name: str
-    last_name: str
-    job_title: str
-    email: str
-    secondary_email: str
-    phone: str
-    mobile: str
-    portal_access: bool
-    account: "AccountType | None"
-    deals: DjangoListConnection[Annotated["DealType", strawberry.lazy("saas.crm.api.types")]] = \
-        strawberry_django.connection()
-
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
-        return queryset & selectors.contact_list(actor=info.context.user)
-
-
-@strawberry_django.type(models.Account, name="Account", filters=AccountFilter, ordering=AccountOrdering)
+@record_type(models.Account)
 class AccountType(Record):
-    name: str
-    legal_form: str
-    siren: str
-    siret: str
-    vat_number: str
-    billing_street: str
-    billing_postal_code: str
-    billing_city: str
-    billing_country: str
-    shipping_street: str
-    shipping_postal_code: str
-    shipping_city: str
-    shipping_country: str
-    phone: str
-    email: str
-    website: str
-    industry: str
-    payment_terms_days: int
-    parent: "AccountType | None"
-
-    @strawberry_django.field(only=["language"],
-                             description="The language of its documents and their emails; null: the company's.")
-    def language(self, root: models.Account) -> DocumentLanguage | None:
-        return DocumentLanguage(root.language) if root.language else None
-    contacts: DjangoListConnection[ContactType] = strawberry_django.connection()
+    contacts: DjangoListConnection[Annotated["ContactType", strawberry.lazy("saas.crm.api.types")]] = \
+        strawberry_django.connection()
     subsidiaries: DjangoListConnection["AccountType"] = strawberry_django.connection()
     deals: DjangoListConnection[Annotated["DealType", strawberry.lazy("saas.crm.api.types")]] = \
         strawberry_django.connection()
@@ -126,97 +43,34 @@ class AccountType(Record):
         return queryset & selectors.account_list(actor=info.context.user)
 
 
-LeadStatus = graphql_enum("LeadStatus", models.LeadStatus)
-LeadSource = graphql_enum("LeadSource", models.LeadSource)
-DealStage = graphql_enum("DealStage", models.DealStage)
+@record_type(models.Contact)
+class ContactType(Record):
+    deals: DjangoListConnection[Annotated["DealType", strawberry.lazy("saas.crm.api.types")]] = \
+        strawberry_django.connection()
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        return queryset & selectors.contact_list(actor=info.context.user)
 
 
-@strawberry_django.filter_type(models.Lead, lookups=True)
-class LeadFilter(RecordFilterFields):
-    last_name: auto
-    company: auto
-    email: auto
-    city: auto
-    status: auto
-    lead_source: auto
-    created_at: auto
-
-
-@strawberry_django.order_type(models.Lead)
-class LeadOrdering(RecordOrderFields):
-    last_name: auto
-    company: auto
-    created_at: auto
-    status: auto
-
-
-@strawberry_django.filter_type(models.Deal, lookups=True)
-class DealFilter(RecordFilterFields):
-    name: auto
-    stage: auto
-    amount: auto
-    expected_close_date: auto
-    account: AccountFilter | None
-
-
-@strawberry_django.order_type(models.Deal)
-class DealOrdering(RecordOrderFields):
-    name: auto
-    amount: auto
-    expected_close_date: auto
-    created_at: auto
-
-
-@strawberry_django.type(models.Deal, name="Deal", filters=DealFilter, ordering=DealOrdering)
+@record_type(models.Deal)
 class DealType(Record):
-    name: str
-    amount: Decimal
-    probability: int
-    expected_close_date: date | None
-    account: AccountType
-    contact: ContactType | None
-
-    @strawberry.field
-    def stage(self, root: models.Deal) -> DealStage:
-        return DealStage(root.stage)
-
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset & selectors.deal_list(actor=info.context.user)
 
 
-@strawberry_django.type(models.Lead, name="Lead", filters=LeadFilter, ordering=LeadOrdering)
+@record_type(models.Lead)
 class LeadType(Record):
-    first_name: str
-    last_name: str
-    company: str
-    job_title: str
-    email: str
-    phone: str
-    mobile: str
-    street: str
-    postal_code: str
-    city: str
-    country: str
-    website: str
-    industry: str
-    description: str
-    converted_at: datetime | None
-    converted_account: AccountType | None
-    converted_contact: ContactType | None
-    converted_deal: DealType | None
-
-    @strawberry.field
-    def status(self, root: models.Lead) -> LeadStatus:
-        return LeadStatus(root.status)
-
-    @strawberry.field
-    def lead_source(self, root: models.Lead) -> LeadSource:
-        return LeadSource(root.lead_source)
-
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset & selectors.lead_list(actor=info.context.user)
+
+
+AccountFilter = filter_type(models.Account)
+LeadStatus = enum_for(models.Lead._meta.get_field("status"))
+LeadSource = enum_for(models.Lead._meta.get_field("lead_source"))
+DealStage = enum_for(models.Deal._meta.get_field("stage"))
 
 
 @strawberry.type
