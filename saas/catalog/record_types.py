@@ -24,6 +24,7 @@ def register_record_types() -> None:
             Relation("children", _("Sub-families"), "catalog.ProductFamily", "parent"),
         ),
         search_fields=("name",),
+        filter_fields=("name", "parent"), ordering_fields=("name",),
     ))
     register(RecordType(
         key="products", list_selector=selectors.product_list,
@@ -34,6 +35,8 @@ def register_record_types() -> None:
         quick_create_fields=("sku", "name", "sale_price", "vat_rate", "unit"),
         blocks=(*ITEM_BLOCKS, Block("stock", _("Stock"), ("stock_managed",))),
         search_fields=("sku", "name", "description"),
+        filter_fields=("sku", "name", "active", "stock_managed", "sale_price", "family"),
+        ordering_fields=("sku", "name", "sale_price", "created_at"),
     ))
     register(RecordType(
         key="services", list_selector=selectors.service_list,
@@ -44,4 +47,6 @@ def register_record_types() -> None:
         quick_create_fields=("sku", "name", "sale_price", "vat_rate", "unit"),
         blocks=ITEM_BLOCKS,
         search_fields=("sku", "name", "description"),
+        filter_fields=("sku", "name", "active", "sale_price", "family"),
+        ordering_fields=("sku", "name", "sale_price", "created_at"),
     ))

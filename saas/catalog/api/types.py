@@ -1,4 +1,5 @@
-"""GraphQL types, filters and orderings of the catalog."""
+"""GraphQL types of the catalog; the record types' fields, filters and orderings derived from their models and
+record types (saas.records.api.derived)."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,14 +7,14 @@ from decimal import Decimal
 import strawberry
 import strawberry_django
 from django.db.models import QuerySet
-from strawberry import auto
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.access.enums import Action
 from saas.catalog import models, selectors
 from saas.core.graph import IsMember, TenantNode, needs
-from saas.records.api.types import Record, RecordFilterFields, RecordOrderFields
+from saas.records.api.derived import record_type
+from saas.records.api.types import Record
 
 
 @strawberry_django.type(models.VatRate, name="VatRate")
@@ -32,92 +33,28 @@ class UnitType:
     label: str
 
 
-@strawberry_django.filter_type(models.Product, lookups=True)
-class ProductFilter(RecordFilterFields):
-    sku: auto
-    name: auto
-    active: auto
-    stock_managed: auto
-    sale_price: auto
-    family: "ProductFamilyFilter | None"
-
-
-@strawberry_django.filter_type(models.Service, lookups=True)
-class ServiceFilter(RecordFilterFields):
-    sku: auto
-    name: auto
-    active: auto
-    sale_price: auto
-    family: "ProductFamilyFilter | None"
-
-
-@strawberry_django.filter_type(models.ProductFamily, lookups=True)
-class ProductFamilyFilter:
-    name: auto
-    parent: "ProductFamilyFilter | None"
-
-
-@strawberry_django.order_type(models.Product)
-class ProductOrdering(RecordOrderFields):
-    sku: auto
-    name: auto
-    sale_price: auto
-    created_at: auto
-
-
-@strawberry_django.order_type(models.Service)
-class ServiceOrdering(RecordOrderFields):
-    sku: auto
-    name: auto
-    sale_price: auto
-    created_at: auto
-
-
-@strawberry_django.order_type(models.ProductFamily)
-class ProductFamilyOrdering(RecordOrderFields):
-    name: auto
-
-
-@strawberry_django.type(models.Product, name="Product", filters=ProductFilter, ordering=ProductOrdering)
+@record_type(models.Product)
 class ProductType(Record):
-    sku: str
-    name: str
-    description: str
-    sale_price: Decimal
-    purchase_price: Decimal | None
-    active: bool
-    stock_managed: bool
     unit: UnitType
     vat_rate: VatRateType
-    family: "ProductFamilyType | None"
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset & selectors.product_list(actor=info.context.user)
 
 
-@strawberry_django.type(models.Service, name="Service", filters=ServiceFilter, ordering=ServiceOrdering)
+@record_type(models.Service)
 class ServiceType(Record):
-    sku: str
-    name: str
-    description: str
-    sale_price: Decimal
-    purchase_price: Decimal | None
-    active: bool
     unit: UnitType
     vat_rate: VatRateType
-    family: "ProductFamilyType | None"
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset & selectors.service_list(actor=info.context.user)
 
 
-@strawberry_django.type(models.ProductFamily, name="ProductFamily", filters=ProductFamilyFilter,
-                        ordering=ProductFamilyOrdering)
+@record_type(models.ProductFamily)
 class ProductFamilyType(Record):
-    name: str
-    parent: "ProductFamilyType | None"
     products: DjangoListConnection[ProductType] = strawberry_django.connection()
     services: DjangoListConnection[ServiceType] = strawberry_django.connection()
     children: DjangoListConnection["ProductFamilyType"] = strawberry_django.connection()

@@ -20,6 +20,7 @@ from saas.access.models import Team
 from saas.core.graph import IsMember, TenantNode, graphql_enum, local_pk
 from saas.core.pagination import Connection, connection_from, page_bounds
 from saas.records import models, registry
+from saas.records.api import field_values as by_name
 from saas.records.enums import ActivityKind as ActivityKindValues
 from saas.records.enums import ActivityPriority as ActivityPriorityValues
 from saas.records.enums import ActivityStatus as ActivityStatusValues
@@ -474,6 +475,14 @@ class Record(TenantNode):
             definitions[module] = {d.key: d for d in selectors.custom_field_definition_list(
                 actor=info.context.user, module=module)}
         return [FieldValue(**vars(v)) for v in layout_selectors.custom_field_values(root, module, definitions[module])]
+
+    @strawberry_django.field(description="Fields by name (model fields, `owner`, `custom.<key>`) in the request's "
+                                         "language; those the reader's profile hides are left out; an unknown name "
+                                         "answers BAD_USER_INPUT.")
+    def field_values(self, root, info: Info, names: list[str]) -> list[FieldValue]:
+        return [FieldValue(**vars(v)) for v in by_name.field_values(root, info, names)]
+
+    field_values.store = by_name.NamedLinks()  # its links prefetched with the list
 
     @strawberry_django.field(prefetch_related=["ref__tag_links__tag"],
                              description="Prefetched for a whole list: no query per row.")
