@@ -17,7 +17,8 @@ ACCOUNT_UPDATE = """mutation($id: ID!, $version: Int!, $input: AccountUpdateInpu
   accountUpdate(id: $id, version: $version, input: $input) {
   __typename ... on Account { name phone language } ... on OperationInfo { messages { field code } } } }"""
 DEAL_CREATE = """mutation($input: DealInput!) { dealCreate(input: $input) {
-  __typename ... on Deal { id name amount stage account { name } } ... on OperationInfo { messages { field code } } } }"""
+  __typename ... on Deal { id name amount stage account { name } }
+  ... on OperationInfo { messages { field code } } } }"""
 DEALS = """query($filters: DealFilter, $ordering: [DealOrdering!]! = []) {
   deals(filters: $filters, ordering: $ordering, first: 50) { edges { node { name amount } } } }"""
 LEADS = """query($filters: LeadFilter, $ordering: [LeadOrdering!]! = []) {
