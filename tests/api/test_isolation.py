@@ -54,7 +54,7 @@ def world(api) -> None:
     contact = run('mutation($a: ID) { contactCreate(input: {lastName: "Doe", accountId: $a}) '
                   '{ ... on Contact { id } } }', a=account)["id"]
     run('mutation { leadCreate(input: {lastName: "Lee", company: "Lead SA"}) { __typename } }')
-    run('mutation($a: ID, $c: ID) { dealCreate(input: {name: "Deal", accountId: $a, contactId: $c}) { __typename } }',
+    run('mutation($a: ID!, $c: ID) { dealCreate(input: {name: "Deal", accountId: $a, contactId: $c}) { __typename } }',
         a=account, c=contact)
     family = run('mutation { productFamilyCreate(input: {name: "Tools"}) { ... on ProductFamily { id } } }')["id"]
     item = run('mutation($f: ID) { productCreate(input: {sku: "SAW", name: "Saw", salePrice: "10", familyId: $f}) '
