@@ -145,7 +145,8 @@ class SalesOrder(CommercialDocument):
                               verbose_name=_("quote"))
     customer_reference = models.CharField(_("customer's order reference"), max_length=60, blank=True)
     billing_frequency = models.CharField(_("billing frequency"), max_length=10, choices=BillingFrequency.choices,
-                                         blank=True)
+                                         blank=True,
+                                         help_text=_("Set when the order is a subscription billed every period."))
     billing_start = models.DateField(_("billing start"), null=True, blank=True)
     billing_end = models.DateField(_("billing end"), null=True, blank=True)
     next_billing_date = models.DateField(_("next billing date"), null=True, blank=True)
@@ -179,7 +180,8 @@ class SalesDocument(CommercialDocument):
 
 @tracked("invoice")
 class Invoice(SalesDocument):
-    kind = models.CharField(_("kind"), max_length=10, choices=InvoiceKind.choices, default=InvoiceKind.STANDARD)
+    kind = models.CharField(_("kind"), max_length=10, choices=InvoiceKind.choices, default=InvoiceKind.STANDARD,
+                            help_text=_("A deposit invoice (386), a progress invoice or a standard one."))
     order = models.ForeignKey(SalesOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices",
                               verbose_name=_("order"))
     customer_reference = models.CharField(_("customer's order reference"), max_length=60, blank=True)

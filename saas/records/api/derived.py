@@ -98,9 +98,10 @@ def _enum_field(field: models.Field, enum: type[Enum]):
     return strawberry_django.field(resolver=resolve, only=[field.attname], description=field.help_text or None)
 
 
-def record_type(model: type[models.Model]):
+def record_type(model: type[models.Model], *, filters: type | None = None, ordering: type | None = None):
     """Decorate a class implementing `Record` into the strawberry-django type of `model`'s record type, with its
-    derived fields, filter and ordering."""
+    derived fields, filter and ordering (or the `filters` and `ordering` given, where they are more than lookups
+    on fields: a derived payment status, typed status lookups)."""
     declared = registry.for_model(model)
 
     def decorate(cls):
@@ -116,8 +117,8 @@ def record_type(model: type[models.Model]):
             else:
                 annotations[field.name] = _scalar(field) | None if field.null else _scalar(field)
         cls.__annotations__ = {**annotations, **own}
-        return strawberry_django.type(model, name=declared.graphql_type, filters=filter_type(model),
-                                      ordering=ordering_type(model))(cls)
+        return strawberry_django.type(model, name=declared.graphql_type, filters=filters or filter_type(model),
+                                      ordering=ordering or ordering_type(model))(cls)
 
     return decorate
 

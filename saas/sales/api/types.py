@@ -1,6 +1,6 @@
 """GraphQL types of sales documents."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -13,7 +13,8 @@ from strawberry_django.relay import DjangoListConnection
 
 from saas.access.enums import Action
 from saas.core.graph import TenantNode, graphql_enum, lazy_connection, needs
-from saas.crm.api.types import AccountFilter, AccountType, ContactType
+from saas.crm.api.types import AccountFilter, AccountType
+from saas.records.api.derived import record_type
 from saas.records.api.types import Record, RecordFilterFields, RecordOrderFields
 from saas.sales import models, orders, payments, selectors, services
 
@@ -155,26 +156,11 @@ class VatAmount:
     amount: Decimal
 
 
-@strawberry_django.type(models.Quote, name="Quote", filters=QuoteFilter, ordering=QuoteOrdering)
+@record_type(models.Quote, filters=QuoteFilter, ordering=QuoteOrdering)
 class QuoteType(Record):
-    date: date
-    valid_until: date | None
-    sent_at: datetime | None
-    decided_at: datetime | None
-    currency: str
-    total_excl_vat: Decimal
-    total_vat: Decimal
-    total_incl_vat: Decimal
-    notes: str
-    account: AccountType
-    contact: ContactType | None
     lines: list[QuoteLineType]
     orders: DjangoListConnection[Annotated["SalesOrderType", strawberry.lazy("saas.sales.api.types")]] = \
         strawberry_django.connection()
-
-    @strawberry.field
-    def status(self, root: models.Quote) -> QuoteStatus:
-        return QuoteStatus(root.status)
 
     @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate.")
     def vat_breakdown(self, root: models.Quote) -> list[VatAmount]:
@@ -191,33 +177,11 @@ class RemainingLine:
     quantity: Decimal
 
 
-@strawberry_django.type(models.SalesOrder, name="SalesOrder", filters=SalesOrderFilter, ordering=SalesOrderOrdering)
+@record_type(models.SalesOrder, filters=SalesOrderFilter, ordering=SalesOrderOrdering)
 class SalesOrderType(Record):
-    date: date
-    currency: str
-    customer_reference: str
-    total_excl_vat: Decimal
-    total_vat: Decimal
-    total_incl_vat: Decimal
-    notes: str
-    account: AccountType
-    contact: ContactType | None
-    quote: QuoteType | None
     lines: list[SalesOrderLineType]
-    billing_start: date | None
-    billing_end: date | None
-    next_billing_date: date | None
-    billing_auto_issue: bool
     invoices: DjangoListConnection[Annotated["InvoiceType", strawberry.lazy("saas.sales.api.types")]] = \
         strawberry_django.connection()
-
-    @strawberry.field
-    def status(self, root: models.SalesOrder) -> OrderStatus:
-        return OrderStatus(root.status)
-
-    @strawberry.field(description="Set when the order is a subscription billed every period.")
-    def billing_frequency(self, root: models.SalesOrder) -> BillingFrequency | None:
-        return BillingFrequency(root.billing_frequency) if root.billing_frequency else None
 
     @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate.")
     def vat_breakdown(self, root: models.SalesOrder) -> list[VatAmount]:
@@ -233,34 +197,13 @@ class SalesOrderType(Record):
         return queryset & selectors.order_list(actor=info.context.user)
 
 
-@strawberry_django.type(models.Invoice, name="Invoice", filters=InvoiceFilter, ordering=InvoiceOrdering)
+@record_type(models.Invoice, filters=InvoiceFilter, ordering=InvoiceOrdering)
 class InvoiceType(Record):
-    issue_date: date | None
-    due_date: date | None
-    currency: str
-    total_excl_vat: Decimal
-    total_vat: Decimal
-    total_incl_vat: Decimal
-    notes: str
-    account: AccountType
-    contact: ContactType | None
-    order: Annotated["SalesOrderType", strawberry.lazy("saas.sales.api.types")] | None
-    customer_reference: str
-    period_start: date | None
-    period_end: date | None
     lines: list[InvoiceLineType]
     credit_notes: DjangoListConnection[Annotated["CreditNoteType", strawberry.lazy("saas.sales.api.types")]] = \
         strawberry_django.connection()
     entries: accounting_connection("JournalEntryType") = strawberry_django.connection(
         description="The accounting entries the invoice posted.")
-
-    @strawberry.field
-    def status(self, root: models.Invoice) -> InvoiceStatus:
-        return InvoiceStatus(root.status)
-
-    @strawberry.field(description="A deposit invoice (386), a progress invoice or a standard one.")
-    def kind(self, root: models.Invoice) -> InvoiceKind:
-        return InvoiceKind(root.kind)
 
     @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate (BT-116, BT-117).")
     def vat_breakdown(self, root: models.Invoice) -> list[VatAmount]:
@@ -313,22 +256,10 @@ class PaymentOrdering(RecordOrderFields):
     created_at: auto
 
 
-@strawberry_django.type(models.CreditNote, name="CreditNote", filters=CreditNoteFilter, ordering=CreditNoteOrdering)
+@record_type(models.CreditNote, filters=CreditNoteFilter, ordering=CreditNoteOrdering)
 class CreditNoteType(Record):
-    issue_date: date | None
-    currency: str
-    reason: str
-    total_excl_vat: Decimal
-    total_vat: Decimal
-    total_incl_vat: Decimal
-    account: AccountType
-    invoice: InvoiceType
     lines: list[CreditNoteLineType]
     entries: accounting_connection("JournalEntryType") = strawberry_django.connection()
-
-    @strawberry.field
-    def status(self, root: models.CreditNote) -> InvoiceStatus:
-        return InvoiceStatus(root.status)
 
     @strawberry_django.field(prefetch_related=["lines"], description="Base and VAT per rate (BT-116, BT-117).")
     def vat_breakdown(self, root: models.CreditNote) -> list[VatAmount]:
@@ -347,18 +278,10 @@ class PaymentAllocationType(TenantNode):
     invoice: InvoiceType
 
 
-@strawberry_django.type(models.Payment, name="Payment", filters=PaymentFilter, ordering=PaymentOrdering)
+@record_type(models.Payment, filters=PaymentFilter, ordering=PaymentOrdering)
 class PaymentType(Record):
-    date: date
-    amount: Decimal
-    reference: str
-    account: AccountType
     allocations: list[PaymentAllocationType]
     entries: accounting_connection("JournalEntryType") = strawberry_django.connection()
-
-    @strawberry.field
-    def method(self, root: models.Payment) -> PaymentMethod:
-        return PaymentMethod(root.method)
 
     @strawberry.field(description="What is left for other invoices: the customer's credit.")
     def unallocated(self, root: models.Payment) -> Decimal:
