@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from strawberry.types import Info
 from strawberry_django.optimizer import OptimizerStore
 
-from graphql import GraphQLError, get_argument_values
+from graphql import GraphQLError, value_from_ast
 from saas.access.rights import field_access
 from saas.records import registry
 from saas.records.selectors import layouts as layout_selectors
@@ -82,9 +82,10 @@ class NamedLinks(OptimizerStore):
         record_type = next((t for t in registry.all_types() if t.graphql_type == raw.parent_type.name), None)
         links = []
         if record_type is not None:  # read through the interface alone, the model is not known: nothing to add
-            arguments = get_argument_values(raw.parent_type.fields[raw.field_name], raw.field_nodes[0],
-                                            raw.variable_values)
-            links = _links(record_type.model, arguments.get("names") or [])
+            argument = raw.parent_type.fields[raw.field_name].args["names"]
+            given = next((node.value for node in raw.field_nodes[0].arguments if node.name.value == "names"), None)
+            names = value_from_ast(given, argument.type, raw.variable_values) if given is not None else None
+            links = _links(record_type.model, names if isinstance(names, list) else [])
         return OptimizerStore(only=list(self.only), select_related=list(self.select_related),
                               prefetch_related=[*self.prefetch_related, *links], annotate=dict(self.annotate))
 
