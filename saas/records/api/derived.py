@@ -95,7 +95,7 @@ def _enum_field(field: models.Field, enum: type[Enum]):
 
     resolve.__annotations__["return"] = enum | None if _nullable(field) else enum
     resolve.__name__ = field.name
-    return strawberry_django.field(resolver=resolve, only=[field.attname], description=field.help_text or None)
+    return strawberry_django.field(resolver=resolve, only=[field.attname], description=str(field.help_text) or None)
 
 
 def record_type(model: type[models.Model], *, filters: type | None = None, ordering: type | None = None):
@@ -188,14 +188,12 @@ def _input_class(name: str, model, *, create: bool, extra: dict) -> type:
     return strawberry.input(name=name)(type(name, (), namespace))
 
 
-def inputs(model: type[models.Model], *, extra: dict | None = None, update_extra: dict | None = None) \
-        -> tuple[type, type]:
+def inputs(model: type[models.Model], *, extra: dict | None = None) -> tuple[type, type]:
     """The create input `<Type>Input` and the update input `<Type>UpdateInput` of a record type; `extra` adds
-    fields of its own verbs to the create input (`{name: (annotation, strawberry.field(...))}`), `update_extra`
-    to the update input."""
+    fields of the type's own to the create input (`{name: (annotation, strawberry.field(...))}`)."""
     name = registry.for_model(model).graphql_type
     return (_input_class(f"{name}Input", model, create=True, extra=extra or {}),
-            _input_class(f"{name}UpdateInput", model, create=False, extra=update_extra or {}))
+            _input_class(f"{name}UpdateInput", model, create=False, extra={}))
 
 
 def input_fields(info: Info, model: type[models.Model], data) -> dict:
