@@ -1,9 +1,11 @@
-"""Reads of accounts and contacts, always for an actor (access rights plug in here)."""
+"""Reads of accounts, contacts, leads and deals, always for an actor (access rights plug in here)."""
 
-from django.db.models import QuerySet
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 
 from saas.access.visibility import visible
-from saas.crm.models import Account, Contact
+from saas.crm.models import Account, Contact, Deal, DealStage, Lead
 
 
 def account_list(*, actor, include_deleted: bool = False) -> QuerySet[Account]:
@@ -12,49 +14,23 @@ def account_list(*, actor, include_deleted: bool = False) -> QuerySet[Account]:
     return accounts if include_deleted else accounts.filter(deleted_at__isnull=True)
 
 
-def account_get_for_actor(*, actor, account_id, include_deleted: bool = False) -> Account | None:
-    return account_list(actor=actor, include_deleted=include_deleted).filter(pk=account_id).first()
-
-
 def contact_list(*, actor, include_deleted: bool = False) -> QuerySet[Contact]:
     contacts = visible(Contact.objects.all(), actor=actor, module="contacts")
     return contacts if include_deleted else contacts.filter(deleted_at__isnull=True)
 
 
-def contact_get_for_actor(*, actor, contact_id, include_deleted: bool = False) -> Contact | None:
-    return contact_list(actor=actor, include_deleted=include_deleted).filter(pk=contact_id).first()
-
-
-def lead_list(*, actor, include_deleted: bool = False):
-    from saas.crm.models import Lead
-
+def lead_list(*, actor, include_deleted: bool = False) -> QuerySet[Lead]:
     leads = visible(Lead.objects.all(), actor=actor, module="leads")
     return leads if include_deleted else leads.filter(deleted_at__isnull=True)
 
 
-def lead_get_for_actor(*, actor, lead_id):
-    return lead_list(actor=actor).filter(pk=lead_id).first() if lead_id is not None else None
-
-
-def deal_list(*, actor, include_deleted: bool = False):
-    from saas.crm.models import Deal
-
+def deal_list(*, actor, include_deleted: bool = False) -> QuerySet[Deal]:
     deals = visible(Deal.objects.all(), actor=actor, module="deals")
     return deals if include_deleted else deals.filter(deleted_at__isnull=True)
 
 
-def deal_get_for_actor(*, actor, deal_id):
-    return deal_list(actor=actor).filter(pk=deal_id).first() if deal_id is not None else None
-
-
 def deal_pipeline(*, actor) -> list[dict]:
     """Per stage: number of open deals, total amount and amount weighted by probability, in one query."""
-    from decimal import Decimal
-
-    from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
-
-    from saas.crm.models import DealStage
-
     weighted = ExpressionWrapper(F("amount") * F("probability") / 100,
                                  output_field=DecimalField(max_digits=16, decimal_places=2))
     rows = {row["stage"]: row for row in deal_list(actor=actor).order_by().values("stage").annotate(

@@ -26,6 +26,7 @@ from saas.crm.models import Account, Contact, Deal, Lead
 from saas.records.api.derived import custom_values, input_fields, inputs
 from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
+from saas.records.selectors.lookup import record_get_for_actor
 
 AccountInput, AccountUpdateInput = inputs(Account)
 ContactInput, ContactUpdateInput = inputs(Contact, extra={"new_account": (AccountInput | None, strawberry.field(
@@ -48,11 +49,11 @@ class CrmQuery:
 
     @strawberry.field(permission_classes=[needs("accounts", Action.VIEW)])
     def account(self, info: Info, id: relay.GlobalID) -> AccountType | None:
-        return selectors.account_get_for_actor(actor=info.context.user, account_id=global_pk(id, "Account"))
+        return record_get_for_actor(actor=info.context.user, type_name="Account", pk=global_pk(id, "Account"))
 
     @strawberry.field(permission_classes=[needs("contacts", Action.VIEW)])
     def contact(self, info: Info, id: relay.GlobalID) -> ContactType | None:
-        return selectors.contact_get_for_actor(actor=info.context.user, contact_id=global_pk(id, "Contact"))
+        return record_get_for_actor(actor=info.context.user, type_name="Contact", pk=global_pk(id, "Contact"))
 
 
 @strawberry.type
