@@ -13,6 +13,7 @@ from saas.access.enums import Action
 from saas.accounting import models, selectors
 from saas.core.graph import TenantNode, graphql_enum, needs
 from saas.crm.api.types import AccountType
+from saas.records.api.derived import record_type
 from saas.records.api.types import Record, RecordFilterFields
 
 AccountKind = graphql_enum("AccountKind", models.AccountKind)
@@ -115,22 +116,11 @@ class JournalEntryOrdering:
     created_at: auto
 
 
-@strawberry_django.type(models.JournalEntry, name="JournalEntry", filters=JournalEntryFilter,
-                        ordering=JournalEntryOrdering)
+@record_type(models.JournalEntry, filters=JournalEntryFilter, ordering=JournalEntryOrdering)
 class JournalEntryType(Record):
     journal: JournalType
     fiscal_year: FiscalYearType
-    date: date
-    label: str
-    piece_ref: str
-    posted_at: datetime | None
-    party: AccountType | None
-    reversal_of: "JournalEntryType | None"
     lines: list[JournalLineType]
-
-    @strawberry.field
-    def status(self, root: models.JournalEntry) -> EntryStatus:
-        return EntryStatus(root.status)
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
