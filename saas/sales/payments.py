@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from saas.access.enums import Action
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
-from saas.records.services.records import record_create, write_check
+from saas.records.services.records import record_create, record_update, write_check
 from saas.sales import error_codes, selectors, signals
 from saas.sales.models import (
     Invoice,
@@ -26,7 +26,8 @@ ZERO = Decimal("0.00")
 
 def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = None,
                    method: str = PaymentMethod.TRANSFER, reference: str = "", company: Company | None = None,
-                   allocations: list[tuple[Invoice, Decimal]] = (), source: str = RecordSource.MANUAL) -> Payment:
+                   allocations: list[tuple[Invoice, Decimal]] = (), source: str = RecordSource.MANUAL,
+                   custom: dict | None = None) -> Payment:
     """Record money received; allocate it at once if told to; the rest stays as the customer's credit."""
     errors = {}
     if amount is None or amount <= 0:
@@ -37,13 +38,20 @@ def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = No
         raise ValidationError(errors)
     payment = record_create(actor=actor, model=Payment, source=source, fields={
         "company": company or Company.objects.filter(is_default=True).first(), "account": account,
-        "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""})
+        "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""},
+        custom=custom)
     # Allocated before it is posted: its entry credits each invoice it pays on a line of its own (DOMAIN.md 4.4).
     made = [_allocation_create(actor, payment, invoice, share) for invoice, share in allocations]
     signals.payment_recorded.send(sender=Payment, actor=actor, payment=payment)
     for allocation in made:
         signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
     return payment
+
+
+def payment_update(*, actor, payment: Payment, version: int, custom: dict | None = None) -> Payment:
+    """Change a payment's custom fields: its amount, date and customer are in its bank entry, corrected by
+    another payment or an unallocation, never rewritten."""
+    return record_update(actor=actor, record=payment, version=version, fields={}, custom=custom)
 
 
 def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decimal) -> PaymentAllocation:

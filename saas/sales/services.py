@@ -161,14 +161,15 @@ def invoice_issue(*, actor, invoice: Invoice, issue_date: dt.date | None = None)
     return _issue(actor, invoice, issue_date, due_date=issue_date + dt.timedelta(days=terms))
 
 
-def credit_note_create(*, actor, invoice: Invoice, reason: str = "", full: bool = True) -> CreditNote:
+def credit_note_create(*, actor, invoice: Invoice, reason: str = "", full: bool = True,
+                       custom: dict | None = None) -> CreditNote:
     """A draft credit note on an issued invoice: a copy of all its lines (full), or empty (partial)."""
     if invoice.status != InvoiceStatus.ISSUED:
         raise ValidationError({"invoiceId": ValidationError(_("Only an issued invoice can be credited."),
                                                             code=error_codes.NOT_CREDITABLE)})
     credit_note = record_create(actor=actor, model=CreditNote, fields={
         "company": invoice.company, "account": invoice.account, "contact": invoice.contact, "invoice": invoice,
-        "reason": (reason or "").strip()})
+        "reason": (reason or "").strip()}, custom=custom)
     if full:  # the mirror of the invoice: its lines, and its VAT per rate as it shows it
         lines_copy(invoice, credit_note)
         if invoice.vat_amounts:
