@@ -67,22 +67,34 @@ def _allocation_create(actor, payment: Payment, invoice: Invoice, amount: Decima
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     errors = []
-    if invoice.status != InvoiceStatus.ISSUED:
-        errors.append(ValidationError(_("Only an issued invoice can be paid."), code=error_codes.NOT_PAYABLE))
     if invoice.account_id != payment.account_id:
         errors.append(ValidationError(_("The payment and the invoice belong to different customers."),
                                       code=error_codes.NOT_PAYABLE))
     if amount is None or amount <= 0:
         errors.append(ValidationError(_("An allocation is a positive amount."), code=error_codes.AMOUNT))
-    elif amount > amount_due(invoice):
-        errors.append(ValidationError(_("More than the invoice still owes (%(due)s).") % {"due": amount_due(invoice)},
-                                      code=error_codes.OVER_ALLOCATION))
-    elif amount > unallocated(payment):
-        errors.append(ValidationError(_("More than the payment has left (%(left)s).") % {"left": unallocated(payment)},
-                                      code=error_codes.OVER_ALLOCATION))
+    try:
+        invoice_payable_check(invoice, amount if amount and amount > 0 else None)
+    except ValidationError as refusal:
+        errors[:0] = refusal.error_list
+    else:
+        if amount and amount > unallocated(payment):
+            errors.append(ValidationError(_("More than the payment has left (%(left)s).")
+                                          % {"left": unallocated(payment)}, code=error_codes.OVER_ALLOCATION))
     if errors:
         raise ValidationError(errors)
     return PaymentAllocation.objects.create(payment=payment, invoice=invoice, ref_id=invoice.ref_id, amount=amount)
+
+
+def invoice_payable_check(invoice: Invoice, amount: Decimal | None = None) -> None:
+    """What paying an invoice `amount` (by default any amount) needs: issued, and owing that much still."""
+    if invoice.status != InvoiceStatus.ISSUED:
+        raise ValidationError(_("Only an issued invoice can be paid."), code=error_codes.NOT_PAYABLE)
+    due = amount_due(invoice)
+    if due <= 0:
+        raise ValidationError(_("Nothing is left to pay on this invoice."), code=error_codes.OVER_ALLOCATION)
+    if amount is not None and amount > due:
+        raise ValidationError(_("More than the invoice still owes (%(due)s).") % {"due": due},
+                              code=error_codes.OVER_ALLOCATION)
 
 
 def payment_unallocate(*, actor, allocation: PaymentAllocation) -> None:

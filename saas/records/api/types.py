@@ -26,6 +26,7 @@ from saas.records.enums import ActivityStatus as ActivityStatusValues
 from saas.records.enums import CommentVisibility as CommentVisibilityValues
 from saas.records.enums import HistoryKind as HistoryKindValues
 from saas.records.enums import RecordSource as RecordSourceValues
+from saas.records.selectors import actions as action_selectors
 from saas.records.selectors import custom_fields as custom_field_selectors
 from saas.records.selectors import history as history_selectors
 from saas.records.selectors import layouts as layout_selectors
@@ -196,6 +197,15 @@ class TagType(TenantNode):
 
     name: str
     color: str
+
+
+@strawberry.type(description="A verb of the record's type (issue, convert, record a payment) its state offers now.")
+class RecordAction:
+    verb: str
+    label: str = strawberry.field(description="In the request's language.")
+    available: bool = strawberry.field(description="False when the reader may not run it now (rights, a check).")
+    reason: str | None = strawberry.field(description="Why it is unavailable; null when available.")
+    code: str | None = strawberry.field(description="The refusal's code, as the verb's mutation would answer it.")
 
 
 @strawberry.type
@@ -572,6 +582,12 @@ class Record(TenantNode):
         items.sort(key=lambda item: item[0], reverse=True)
         page = [item for _, item in items[offset:offset + limit]]
         return connection_from(page, offset=offset, total_count=len(items), has_next=len(items) > window)
+
+    @strawberry.field(description="The verbs the record's pipeline offers in its state, each available or not "
+                                  "to the reader (rights, the type's checks) with the reason.")
+    def available_actions(self, root, info: Info) -> list[RecordAction]:
+        return [RecordAction(**vars(action))
+                for action in action_selectors.available_actions(actor=info.context.user, record=root)]
 
     @strawberry.field
     def related_tabs(self, root, info: Info) -> list[RelatedTab]:
