@@ -32,7 +32,7 @@ from django.test import Client  # noqa: E402
 from django.utils import translation  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from saas.access import roles  # noqa: E402
+from saas.access import roles, seeded  # noqa: E402
 from saas.access.models import Role  # noqa: E402
 from saas.crm import services as crm  # noqa: E402
 from saas.crm.models import Account  # noqa: E402
@@ -57,7 +57,7 @@ def build(slug: str, admin: User, tenant) -> User:
     with schema_context(slug), transaction.atomic():
         # The seeded roles carry the tenant's language since issue 17.
         with translation.override(tenant.language):
-            sales, manager = str(roles.SEEDED_NAMES["Sales"]), str(roles.SEEDED_NAMES["Manager"])
+            sales, manager = str(seeded.SEEDED_NAMES["Sales"]), str(seeded.SEEDED_NAMES["Manager"])
         profiles = list(Role.objects.get(name=sales).profiles.all())
         parent = Role.objects.get(name=manager)
         tree = []
