@@ -91,3 +91,5 @@ def test_a_new_module_is_covered_without_editing_the_contracts():
     assert not check_contract_with_a_new_module("strawberry-in-api", "tenants.tomorrow", "strawberry")
     assert not check_contract_with_a_new_module("app-layers", "saas.sales.models", "saas.sales.services")
     assert not check_contract_with_a_new_module("app-layers", "saas.crm.selectors", "saas.crm.api.types")
+    assert not check_contract_with_a_new_module("models-stay-home", "saas.banking.tomorrow", "saas.sales.models")
+    assert check_contract_with_a_new_module("models-stay-home", "saas.sales.tomorrow", "saas.sales.models")

@@ -131,3 +131,10 @@ def user_role_list(*, actor) -> dict[int, int]:
     from saas.access.models import UserRole
 
     return dict(UserRole.objects.values_list("user_id", "role_id"))
+
+
+def team_ids_of(*, user) -> QuerySet:
+    """The ids of the user's teams, as a subquery."""
+    from saas.access.models import TeamMember
+
+    return TeamMember.objects.filter(user=user).values("team_id")

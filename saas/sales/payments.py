@@ -1,7 +1,10 @@
 """Payments and their allocation to invoices; an invoice's payment status is derived from them (DOMAIN.md §3)."""
 
+from __future__ import annotations
+
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -9,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saas.access.enums import Action
-from saas.companies.models import Company
+from saas.companies.selectors import company_default
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, write_check
 from saas.sales import error_codes, selectors, signals
@@ -20,6 +23,9 @@ from saas.sales.models import (
     PaymentAllocation,
     PaymentMethod,
 )
+
+if TYPE_CHECKING:
+    from saas.companies.models import Company
 
 ZERO = Decimal("0.00")
 
@@ -36,7 +42,7 @@ def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = No
     if errors:
         raise ValidationError(errors)
     payment = record_create(actor=actor, model=Payment, source=source, fields={
-        "company": company or Company.objects.filter(is_default=True).first(), "account": account,
+        "company": company or company_default(), "account": account,
         "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""})
     # Allocated before it is posted: its entry credits each invoice it pays on a line of its own (DOMAIN.md 4.4).
     made = [_allocation_create(actor, payment, invoice, share) for invoice, share in allocations]
