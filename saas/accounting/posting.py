@@ -43,7 +43,6 @@ from saas.accounting.services import (
 )
 from saas.core.money import plain_number, round2
 from saas.records.enums import RecordSource
-from saas.sales import signals
 from saas.sales.selectors import invoice_of, is_credit_note, is_deposit_invoice, issued_credit_notes, item_lines
 from saas.sales.services import vat_breakdown
 from tenants.language import in_tenant_language
@@ -65,12 +64,6 @@ def paid_into(account: LedgerAccount, journal: Journal | None = None):
         yield
     finally:
         _paid_into.reset(token)
-
-
-def connect() -> None:
-    signals.document_issued.connect(_on_issued, dispatch_uid="accounting.document_issued")
-    signals.payment_recorded.connect(_on_payment, dispatch_uid="accounting.payment_recorded")
-    signals.allocation_changed.connect(_on_allocation, dispatch_uid="accounting.allocation_changed")
 
 
 def rule_account(kind: str, *, family_id=None, nature: str = "", vat_rate: Decimal | None = None,
@@ -302,7 +295,7 @@ def _journal(kind: str) -> Journal:
 # Posting follows from an operation the actor was allowed (issuing, recording a payment): the entries are the
 # system's consequence of it, not checked against the actor's accounting rights (saas.access.rights).
 @consequence()
-def _on_issued(sender, actor, document, **kwargs) -> None:
+def on_document_issued(*, actor, document) -> None:
     document_entry(actor=actor, document=document)
     invoice = invoice_of(document)
     vat_on_receipt_transfer(actor=actor, invoice=invoice, date=document.issue_date)
@@ -310,12 +303,12 @@ def _on_issued(sender, actor, document, **kwargs) -> None:
 
 
 @consequence()
-def _on_payment(sender, actor, payment, **kwargs) -> None:
+def on_payment_recorded(*, actor, payment) -> None:
     payment_entry(actor=actor, payment=payment)
 
 
 @consequence()
-def _on_allocation(sender, actor, allocation, created, **kwargs) -> None:
+def on_allocation_changed(*, actor, allocation, created: bool) -> None:
     payment, invoice = allocation.payment, allocation.invoice
     without = None if created else allocation
     if not created:

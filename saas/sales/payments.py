@@ -15,7 +15,7 @@ from saas.access.enums import Action
 from saas.companies.selectors import company_default
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, write_check
-from saas.sales import error_codes, selectors, signals
+from saas.sales import bookkeeping, error_codes, selectors
 from saas.sales.models import (
     Invoice,
     InvoiceStatus,
@@ -46,9 +46,9 @@ def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = No
         "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""})
     # Allocated before it is posted: its entry credits each invoice it pays on a line of its own (DOMAIN.md 4.4).
     made = [_allocation_create(actor, payment, invoice, share) for invoice, share in allocations]
-    signals.payment_recorded.send(sender=Payment, actor=actor, payment=payment)
+    bookkeeping.payment_recorded(actor=actor, payment=payment)
     for allocation in made:
-        signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
+        bookkeeping.allocation_changed(actor=actor, allocation=allocation, created=True)
     return payment
 
 
@@ -56,7 +56,7 @@ def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decim
     """Settle (part of) an issued invoice of the same customer, within what the payment and the invoice leave;
     an allocation is part of its payment: the actor may change the payment."""
     allocation = _allocation_create(actor, payment, invoice, amount)
-    signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
+    bookkeeping.allocation_changed(actor=actor, allocation=allocation, created=True)
     return allocation
 
 
@@ -86,7 +86,7 @@ def _allocation_create(actor, payment: Payment, invoice: Invoice, amount: Decima
 def payment_unallocate(*, actor, allocation: PaymentAllocation) -> None:
     """Undo an allocation (the invoice's history keeps it as UNLINKED); the actor may change the payment."""
     write_check(actor, allocation.payment, Action.EDIT)
-    signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=False)
+    bookkeeping.allocation_changed(actor=actor, allocation=allocation, created=False)
     allocation.delete()
 
 

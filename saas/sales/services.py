@@ -21,7 +21,7 @@ from saas.records import registry
 from saas.records.enums import RecordSource
 from saas.records.services.numbering import number_next
 from saas.records.services.records import record_create, record_update, write_check
-from saas.sales import error_codes, signals
+from saas.sales import bookkeeping, error_codes
 from saas.sales.models import (
     CommercialDocument,
     CreditNote,
@@ -250,7 +250,7 @@ def _issue(actor, document: SalesDocument, issue_date: dt.date, **fields) -> Sal
     number = number_next(module=module, company_id=document.company_id)
     issued = record_update(actor=actor, record=document, version=document.version, fields={
         "status": InvoiceStatus.ISSUED, "number": number, "issue_date": issue_date, **fields})
-    signals.document_issued.send(sender=type(issued), actor=actor, document=issued)
+    bookkeeping.document_issued(actor=actor, document=issued)
     return issued
 
 
