@@ -70,15 +70,21 @@ def check_contract_with_a_new_module(contract_id: str, module: str, imports: str
     import tomllib
 
     import grimp
+    from importlinter.configuration import configure
     from importlinter.contracts.forbidden import ForbiddenContract
     from importlinter.contracts.layers import LayersContract
 
+    configure()  # what `lint-imports` sets up first: the graph builder, the timer
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     options = next(contract for contract in config["contracts"] if contract.get("id") == contract_id)
     kind = {"forbidden": ForbiddenContract, "layers": LayersContract}[options["type"]]
     session = {key: value for key, value in config.items() if key != "contracts"}
-    contract = kind(options["name"], session, {k: v for k, v in options.items() if k not in ("id", "name", "type")})
-    graph = grimp.build_graph(*config["root_packages"], include_external_packages=True, cache_dir=None)
+    # As import-linter reads its configuration: booleans as text.
+    contract_options = {key: str(value) if isinstance(value, bool) else value for key, value in options.items()
+                        if key not in ("id", "name", "type")}
+    contract = kind(options["name"], session, contract_options)
+    graph = grimp.build_graph(*config["root_packages"], include_external_packages=config["include_external_packages"],
+                              exclude_type_checking_imports=config["exclude_type_checking_imports"], cache_dir=None)
     graph.add_import(importer=module, imported=imports)
     return contract.check(graph, verbose=False).kept
 
