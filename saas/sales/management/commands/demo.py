@@ -1,4 +1,5 @@
-"""`make run` creates the demo tenant and its demo data once, then prints how to reach it."""
+"""`make run` creates the demo tenant and its demo data once, then prints how to reach it. Here, in the sales app,
+because the demo fills the modules sales builds on (CRM, catalog) and sales itself."""
 
 import os
 
