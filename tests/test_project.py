@@ -99,3 +99,4 @@ def test_a_new_module_is_covered_without_editing_the_contracts():
     assert not check_contract_with_a_new_module("app-layers", "saas.crm.selectors", "saas.crm.api.types")
     assert not check_contract_with_a_new_module("models-stay-home", "saas.banking.tomorrow", "saas.sales.models")
     assert check_contract_with_a_new_module("models-stay-home", "saas.sales.tomorrow", "saas.sales.models")
+    assert not check_contract_with_a_new_module("models-stay-home", "saas.crm.tomorrow", "tenants.models")

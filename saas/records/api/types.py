@@ -393,12 +393,12 @@ def _layout(info: Info, module: str) -> layout_selectors.ModuleLayout:
 
 
 def _load_users(info: Info, ids) -> None:
-    from tenants.models import User
+    from tenants.selectors import users_by_id
 
     cache = info.context.caches.users
     missing = {i for i in ids if i and i not in cache}
     if missing:
-        cache.update(User.objects.in_bulk(missing))
+        cache.update(users_by_id(missing))
 
 
 def _load_related(info: Info, entries, root) -> None:
