@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from saas.accounting import selectors
-from saas.accounting.models import JournalEntry
-from saas.records.registry import Block, RecordType, Relation, add_relation, register
+from saas.accounting.models import EntryStatus, JournalEntry
+from saas.accounting.services import entry_postable_check, entry_unreversed_check
+from saas.records.registry import Block, RecordType, Relation, Transition, Verb, add_relation, register
 
 
 def register_record_types() -> None:
@@ -15,6 +16,11 @@ def register_record_types() -> None:
         blocks=(Block("entry", _("Journal entry"), ("journal", "date", "label", "piece_ref", "party", "fiscal_year",
                                                     "reversal_of")),),
         search_fields=("number", "label", "piece_ref"),
+        pipelines={"status": (Transition((EntryStatus.DRAFT,), EntryStatus.POSTED, "post"),)},
+        # Reversing posts another entry, the reversal: the posted entry itself stays as it is.
+        verbs=(Verb("post", _("Post"), guard=entry_postable_check),
+               Verb("reverse", _("Reverse"), guard=entry_unreversed_check,
+                    states={"status": (EntryStatus.POSTED,)})),
     ))
     for module in ("invoices", "credit_notes", "payments"):
         field = {"invoices": "invoice", "credit_notes": "credit_note", "payments": "payment"}[module]

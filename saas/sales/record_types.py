@@ -1,8 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
-from saas.records.registry import Block, RecordType, Relation, add_relation, register
+from saas.records.registry import Block, RecordType, Relation, Transition, Verb, add_relation, register
 from saas.sales import selectors
-from saas.sales.models import CreditNote, Invoice, Payment, Quote, SalesOrder
+from saas.sales.models import CreditNote, Invoice, InvoiceStatus, OrderStatus, Payment, Quote, QuoteStatus, SalesOrder
+from saas.sales.orders import order_items_check, order_uninvoiced_check
+from saas.sales.payments import invoice_payable_check
+from saas.sales.quotes import quote_acceptable_check, quote_items_check
+from saas.sales.services import credit_note_issue_check, issue_check
+
+# Issued once, with a gapless number; an invoice is then cancelled by the credit notes crediting it in full only.
+ISSUE = (Transition((InvoiceStatus.DRAFT,), InvoiceStatus.ISSUED, "issue"),)
 
 
 def register_record_types() -> None:
@@ -17,6 +24,18 @@ def register_record_types() -> None:
                                             "notes")),
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "notes"),
+        pipelines={"status": (
+            Transition((QuoteStatus.DRAFT,), QuoteStatus.SENT, "send"),
+            Transition((QuoteStatus.DRAFT, QuoteStatus.SENT), QuoteStatus.ACCEPTED, "accept"),
+            Transition((QuoteStatus.DRAFT, QuoteStatus.SENT, QuoteStatus.ACCEPTED), QuoteStatus.REFUSED, "refuse"),
+            Transition((QuoteStatus.SENT,), QuoteStatus.EXPIRED),  # the daily task, past the validity date
+            Transition((QuoteStatus.ACCEPTED,), QuoteStatus.CONVERTED, "to_order"),
+            Transition((QuoteStatus.CONVERTED,), QuoteStatus.INVOICED),  # its order invoiced in full
+        )},
+        verbs=(Verb("send", _("Mark as sent"), guard=quote_items_check),
+               Verb("accept", _("Accept"), guard=quote_acceptable_check),
+               Verb("refuse", _("Refuse")),
+               Verb("to_order", _("Convert to order"))),
     ))
     register(RecordType(
         key="sales_orders", list_selector=selectors.order_list,
@@ -32,6 +51,16 @@ def register_record_types() -> None:
                                                           "next_billing_date", "billing_auto_issue")),
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "customer_reference", "notes"),
+        pipelines={"status": (
+            Transition((OrderStatus.DRAFT,), OrderStatus.CONFIRMED, "confirm"),
+            Transition((OrderStatus.DRAFT, OrderStatus.CONFIRMED), OrderStatus.CANCELLED, "cancel"),
+            # Invoiced in parts (by quantity or progress), or what remains at once.
+            *(Transition((OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_INVOICED), invoiced, "to_invoice")
+              for invoiced in (OrderStatus.PARTIALLY_INVOICED, OrderStatus.INVOICED)),
+        )},
+        verbs=(Verb("confirm", _("Confirm"), guard=order_items_check),
+               Verb("to_invoice", _("Invoice")),
+               Verb("cancel", _("Cancel"), guard=order_uninvoiced_check)),
     ))
     register(RecordType(
         key="invoices", list_selector=selectors.invoice_list,
@@ -45,6 +74,11 @@ def register_record_types() -> None:
                                                 "currency", "notes")),
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "notes"),
+        pipelines={"status": (*ISSUE, Transition((InvoiceStatus.ISSUED,), InvoiceStatus.CANCELLED))},
+        # Paid, partially paid, overdue: computed from the allocations (saas.sales.payments), never stored.
+        verbs=(Verb("issue", _("Issue"), guard=issue_check),
+               Verb("record_payment", _("Record a payment"), guard=invoice_payable_check,
+                    states={"status": (InvoiceStatus.ISSUED,)})),
     ))
     register(RecordType(
         key="credit_notes", list_selector=selectors.credit_note_list,
@@ -57,6 +91,8 @@ def register_record_types() -> None:
                                                         "issue_date", "notes")),
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "reason"),
+        pipelines={"status": ISSUE},
+        verbs=(Verb("issue", _("Issue"), guard=credit_note_issue_check),),
     ))
     register(RecordType(
         key="payments", list_selector=selectors.payment_list,

@@ -51,7 +51,6 @@ class FormSpec:
     lines: str = ""  # prefix of the document's line mutations (quote → quoteLineAdd)
     removable_lines: bool = True
     quick_variables: dict = field(default_factory=dict)  # what a quick create adds to the create mutation
-    custom: bool = True  # the mutations take the module's custom fields (`input.custom`)
 
 
 def _relation(module: str, input: str, **options) -> Field:
@@ -107,15 +106,15 @@ FORMS = {spec.module: spec for spec in (
         "account": _relation("accounts", "accountId", on="create", required=True),
         "contact": _relation("contacts", "contactId"), "notes": Field("textarea"),
     }, flat=True, lines="invoice"),
-    FormSpec("credit_notes", "CreditNoteCreate", "", {
+    FormSpec("credit_notes", "CreditNoteCreate", "CreditNoteUpdate", {
         "invoice": _relation("invoices", "invoiceId", on="create", required=True), "reason": Field(on="create"),
         "full": Field("bool", on="create", always=True),
-    }, flat=True, lines="creditNote", removable_lines=False, custom=False),
-    FormSpec("payments", "PaymentRecord", "", {
+    }, flat=True, lines="creditNote", removable_lines=False),
+    FormSpec("payments", "PaymentRecord", "PaymentUpdate", {
         "account": _relation("accounts", "accountId", on="create", required=True),
         "date": Field("date", on="create"), "amount": Field("decimal", on="create", required=True),
         "method": Field("choice", choices=PAYMENT_METHODS, on="create"), "reference": Field(on="create"),
-    }, custom=False),
+    }),
 )}
 
 LABELS = {"full": gettext_lazy("Credit every line of the invoice")}
@@ -140,10 +139,8 @@ CUSTOM_KINDS = {"text": "text", "number": "int", "decimal": "decimal", "date": "
                 "choice": "choice"}
 
 
-def custom_fields(spec: FormSpec, layout: dict) -> dict[str, Field]:
-    """The module's custom fields as form fields (`custom.<key>`), when its mutations take them."""
-    if not spec.custom:
-        return {}
+def custom_fields(layout: dict) -> dict[str, Field]:
+    """The module's custom fields as form fields (`custom.<key>`): every module's mutations take them."""
     return {f"{CUSTOM}{d['key']}": Field(CUSTOM_KINDS.get(d["fieldType"], "text"), input=f"{CUSTOM}{d['key']}",
                                          choices=tuple(d["choices"] or ()), required=d["required"],
                                          label=d["label"]) for d in layout["customFieldDefinitions"]}
@@ -151,7 +148,7 @@ def custom_fields(spec: FormSpec, layout: dict) -> dict[str, Field]:
 
 def _editable(spec: FormSpec, creating: bool, layout: dict) -> dict[str, Field]:
     return {**{name: f for name, f in spec.fields.items() if creating or f.on == "both"},
-            **custom_fields(spec, layout)}
+            **custom_fields(layout)}
 
 
 # ---- values: from the record, from the form, to the mutation ---------------------------------------------
