@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from saas.crm import services
 from tests.access.conftest import staff
+from tests.helpers import gid
 
 VALUES = """query($id: ID!, $names: [String!]!) { node(id: $id) { ... on Record {
   fieldValues(names: $names) { field label type value raw } } } }"""
@@ -27,7 +28,7 @@ def values(api, record_id: str, names: list[str], **headers) -> dict[str, dict]:
 
 def test_fields_by_name_in_the_request_s_language_custom_fields_included(world, acme_admin_api):
     assert acme_admin_api.execute(DEFINE)["data"]["customFieldDefine"]["__typename"] == "CustomFieldDefinition"
-    account = world.gid(world.account)
+    account = gid(world.account)
     acme_admin_api.execute("""mutation($id: ID!) { accountUpdate(id: $id, version: 1, input: {language: FR,
       custom: {tier: "gold"}}) { __typename } }""", {"id": account})
     shown = values(acme_admin_api, account, ["name", "billing_city", "language", "parent", "payment_terms_days",
@@ -46,7 +47,7 @@ def test_fields_by_name_in_the_request_s_language_custom_fields_included(world, 
 
 def test_unknown_names_are_refused_with_a_code(world, acme_admin_api):
     for name in ("nope", "custom.undefined", "ref"):
-        result = acme_admin_api.execute(VALUES, {"id": world.gid(world.account), "names": ["name", name]})
+        result = acme_admin_api.execute(VALUES, {"id": gid(world.account), "names": ["name", name]})
         [error] = result["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT", result
         assert error["extensions"]["fields"] == [name]

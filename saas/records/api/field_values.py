@@ -18,7 +18,6 @@ from graphql import GraphQLError, value_from_ast
 from saas.access.rights import field_access
 from saas.records import registry
 from saas.records.selectors import layouts as layout_selectors
-from saas.records.selectors import records as selectors
 
 CUSTOM = "custom."
 OWNER = "owner"
@@ -32,18 +31,9 @@ def field_names(model: type[models.Model]) -> frozenset[str]:
                      if f.name not in NOT_BY_NAME and not f.name.endswith("_ptr")) | {OWNER}
 
 
-def custom_definitions(info: Info, module: str) -> dict:
-    """The module's custom field definitions by key, read once per request (shared with `customFields`)."""
-    definitions = info.context.extra.setdefault("custom_definitions", {})
-    if module not in definitions:
-        definitions[module] = {d.key: d for d in selectors.custom_field_definition_list(
-            actor=info.context.user, module=module)}
-    return definitions[module]
-
-
-def field_values(root, info: Info, names: list[str]) -> list[layout_selectors.FieldValue]:
+def field_values(root, info: Info, names: list[str], definitions: dict) -> list[layout_selectors.FieldValue]:
+    """The values of `names` for the reader; `definitions`: the module's custom fields by key."""
     record_type = registry.for_model(type(root))
-    definitions = custom_definitions(info, record_type.key)
     known = field_names(record_type.model)
     unknown = [name for name in names if name not in known
                and not (name.startswith(CUSTOM) and name.removeprefix(CUSTOM) in definitions)]

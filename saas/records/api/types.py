@@ -502,7 +502,8 @@ class Record(TenantNode):
                                          "language; those the reader's profile hides are left out; an unknown name "
                                          "answers BAD_USER_INPUT.")
     def field_values(self, root, info: Info, names: list[str]) -> list[FieldValue]:
-        return [FieldValue(**vars(v)) for v in by_name.field_values(root, info, names)]
+        definitions = custom_field_definitions(info, _record_type(root).key)
+        return [FieldValue(**vars(v)) for v in by_name.field_values(root, info, names, definitions)]
 
     field_values.store = by_name.NamedLinks()  # its links prefetched with the list
 
