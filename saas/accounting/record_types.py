@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from saas.accounting import selectors
-from saas.accounting.models import JournalEntry
+from saas.accounting.models import EntryStatus, JournalEntry
 from saas.records.registry import Block, RecordType, Relation, add_relation, register
 
 
@@ -15,6 +15,10 @@ def register_record_types() -> None:
         blocks=(Block("entry", _("Journal entry"), ("journal", "date", "label", "piece_ref", "party", "fiscal_year",
                                                     "reversal_of")),),
         search_fields=("number", "label", "piece_ref"),
+        nav_order=1, add_label=_("Add journal entry"), list_filters=("status",),
+        list_sort="-date", list_search=("number", "piece_ref"),
+        list_columns=("number", "journal.code", "date", "label", "piece_ref", "party.name", "status"),
+        tones={EntryStatus.POSTED: "good"},
     ))
     for module in ("invoices", "credit_notes", "payments"):
         field = {"invoices": "invoice", "credit_notes": "credit_note", "payments": "payment"}[module]

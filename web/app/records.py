@@ -10,21 +10,19 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from strawberry.utils.str_converters import to_camel_case
 
 from web import gql
+from web.app import meta
 from web.app.labels import field_label
 from web.app.lists import list_url
 from web.app.pages import member_page, render_page
 from web.app.settings.mailing import record_email_parts, record_emails
 from web.app.settings.workflows import manual_workflows
 
-MONEY_FIELDS = {"total_excl_vat", "total_vat", "total_incl_vat", "amount", "sale_price", "purchase_price"}
-ENUM_FIELDS = {"status", "stage", "lead_source", "method", "billing_frequency"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
@@ -132,8 +130,8 @@ def _tab_context(request, record_id: str, tab: str) -> dict:
     return {**context, "related": _node(request, "RecordRelated", variables).get(to_camel_case(tab))}
 
 
-def _value(name: str, value) -> dict:
-    """A field's value and how to show it (the model name says what the JSON value cannot)."""
+def _value(field: dict | None, value) -> dict:
+    """A field's value and how to show it (its declared kind says what the JSON value cannot)."""
     if isinstance(value, dict):
         if value.get("id") and value.get("displayName"):
             return {"kind": "ref", "value": value["displayName"], "url": reverse("record", args=[value["id"]])}
@@ -141,9 +139,12 @@ def _value(name: str, value) -> dict:
         return {"kind": "text", "value": text}
     if isinstance(value, bool):
         return {"kind": "bool", "value": value}
-    if name in ENUM_FIELDS:
-        return {"kind": "enum", "value": value}
-    if name in MONEY_FIELDS:
+    kind = field["kind"] if field else ""
+    if kind == "CHOICE":
+        choice = next((c for c in field["choices"] if c["value"] == value), None)
+        named = {"label": choice["label"], "tone": choice["tone"]} if choice else {}
+        return {"kind": "enum", "value": value, **named}
+    if kind == "MONEY":
         return {"kind": "money", "value": value}
     if isinstance(value, str) and DATE.match(value):
         return {"kind": "date", "value": value}
@@ -165,8 +166,9 @@ def _custom_value(field: dict) -> dict:
 def details_blocks(node: dict, blocks: list[dict]) -> list[dict]:
     """The layout's blocks with the record's values; a field the operation does not read is left out."""
     type_prefix = node["__typename"][:1].lower() + node["__typename"][1:]
-    # The API labels the header and key fields (verbose names); the others are named after the model field.
-    labels = {field["field"]: capfirst(field["label"]) for field in node.get("header", []) + node.get("keyFields", [])}
+    catalog = meta.current()
+    record_type = catalog.by_graphql_type.get(node["__typename"]) if catalog else None
+    declared = record_type["fieldsByName"] if record_type else {}
     custom = {field["field"]: field for field in node.get("customFields") or ()}
     found = []
     for block in blocks:
@@ -178,8 +180,9 @@ def details_blocks(node: dict, blocks: list[dict]) -> list[dict]:
             camel = to_camel_case(name)
             key = camel if camel in node else f"{type_prefix}{camel[:1].upper()}{camel[1:]}"
             if key in node:
-                fields.append({"name": name, "label": labels.get(name) or field_label(name),
-                               "currency": node.get("currency") or "", **_value(name, node[key])})
+                field = declared.get(name)
+                fields.append({"name": name, "label": field["label"] if field else field_label(name),
+                               "currency": node.get("currency") or "", **_value(field, node[key])})
         if fields:
             found.append({"key": block.get("key"), "label": block.get("label"), "fields": fields})
     return found
