@@ -61,6 +61,6 @@ def test_record_types_speak_the_request_language(acme_admin_api):
     assert (accounts["labelPlural"], accounts["addLabel"], types["invoices"]["areaLabel"]) == (
         "Comptes", "Ajouter un compte", "Ventes")
     assert fields(accounts)["billing_city"]["label"] == "Ville de facturation"
-    assert {c["value"]: c["label"] for c in fields(payments)["method"]["choices"]}["TRANSFER"] == "Virement bancaire"
+    assert {c["value"]: c["label"] for c in fields(payments)["method"]["choices"]}["TRANSFER"] == "Virement"
     assert {c["path"]: c["label"] for c in types["invoices"]["listColumns"]}["dueDate"] == "Date d'échéance"
     assert [block["label"] for block in accounts["formBlocks"]][2] == "Adresse de facturation"
