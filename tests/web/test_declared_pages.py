@@ -2,6 +2,7 @@
 models' verbose names and choices, in the user's language, read once per process and language."""
 
 import re
+from html import unescape
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,9 +14,10 @@ from web.app import meta
 LEAD_CREATE = 'mutation { leadCreate(input: {lastName: "Listed"}) { __typename } }'
 
 
-def header(html: str) -> list[str]:
-    thead = html.split("<thead", 1)[1].split("</thead>", 1)[0]
-    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)]
+def header(page: str) -> list[str]:
+    thead = page.split("<thead", 1)[1].split("</thead>", 1)[0]
+    return [unescape(re.sub(r"<[^>]+>", "", cell).strip())
+            for cell in re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)]
 
 
 def test_navigation_lists_every_declared_list_in_its_area(member):
