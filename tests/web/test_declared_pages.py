@@ -101,3 +101,24 @@ def test_lists_filter_on_their_declared_choice_fields(member, acme_admin_api):
     page = member.get("/invoices/").content.decode()
     assert re.search(r'<select name="status" aria-label="Status">', page) and '<option value="ISSUED">Issued' in page
     assert member.get("/invoices/", {"status": "NOPE"}).status_code == 400
+
+
+def test_the_record_page_runs_one_operation_composed_of_its_blocks(member, acme_admin_api, monkeypatch):
+    account = data.account(acme_admin_api, "Composed", **data.ADDRESS)
+    member.get("/accounts/")  # the record types are read
+    runs = []
+    real_run = gql.run
+
+    def counted(request, operation, variables=None):
+        runs.append(operation)
+        return real_run(request, operation, variables)
+
+    monkeypatch.setattr(gql, "run", counted)
+    page = member.get(f"/records/{account['id']}/")
+    assert page.status_code == 200 and "Composed" in page.content.decode()
+    # the page, the shell and Summary's emails in one; an administrator's manual workflows besides
+    assert runs == ["RecordPage", "RecordWorkflows"]
+    runs.clear()
+    assert member.get(f"/records/{account['id']}/tabs/summary/", HTTP_HX_REQUEST="true").status_code == 200
+    assert runs == ["RecordPage"]
+    assert member.get("/records/bm90LWFuLWlk/").status_code == 404  # "not-an-id": names no record type

@@ -79,12 +79,13 @@ def member_page(view):
     return wrapper
 
 
-def render_page(request, template: str, context: dict, *, title: str, status: int = 200):
-    """A full page inside the shell; an htmx request for the same URL gets the page's content only."""
+def render_page(request, template: str, context: dict, *, title: str, status: int = 200, me: dict | None = None):
+    """A full page inside the shell; an htmx request for the same URL gets the page's content only. A page whose
+    operation read the shell's `me` already (the record page) hands it over."""
     if request.htmx and not request.htmx.boosted:
         return render(request, template, {**context, "title": title, "base": "web/app/fragment.html"},
                       status=status)
-    me = gql.run(request, "Me")["me"]
+    me = me or gql.run(request, "Me")["me"]
     others = [m["tenant"] for m in me["memberships"] if m["tenant"]["slug"] != me["tenant"]["slug"]]
     return render(request, template, {
         **context, "title": title, "base": "web/app/shell.html", "me": me, "other_tenants": others,
