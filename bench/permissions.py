@@ -29,9 +29,10 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import translation  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from saas.access import roles  # noqa: E402
+from saas.access import roles, seeded  # noqa: E402
 from saas.access.models import Role  # noqa: E402
 from saas.crm import services as crm  # noqa: E402
 from saas.crm.models import Account  # noqa: E402
@@ -54,8 +55,11 @@ def build(slug: str, admin: User, tenant) -> User:
         Membership.objects.create(user=seller, tenant=tenant)
         sellers.append(seller)
     with schema_context(slug), transaction.atomic():
-        profiles = list(Role.objects.get(name="Sales").profiles.all())
-        parent = Role.objects.get(name="Manager")
+        # The seeded roles carry the tenant's language since issue 17.
+        with translation.override(tenant.language):
+            sales, manager = str(seeded.SEEDED_NAMES["Sales"]), str(seeded.SEEDED_NAMES["Manager"])
+        profiles = list(Role.objects.get(name=sales).profiles.all())
+        parent = Role.objects.get(name=manager)
         tree = []
         for name in ("Region", "Team", "Field sales"):
             parent = roles.role_create(actor=admin, name=name, parent=parent, profiles=profiles)

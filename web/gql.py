@@ -14,8 +14,13 @@ from django.core.exceptions import BadRequest, PermissionDenied
 
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from saas.api.context import build_context
+from saas.records import error_codes as record_codes
 
 OPERATIONS = Path(settings.BASE_DIR) / "graphql" / "operations"
+# Codes of input the page was given and the API cannot take: a malformed id or cursor, a list's filter or sort
+# on a custom field the module lacks or with a value of another type (`?custom.seats=many`).
+BAD_INPUT_CODES = frozenset({"BAD_USER_INPUT", record_codes.UNKNOWN_CUSTOM_FIELD, record_codes.CUSTOM_FIELD_TYPE,
+                             record_codes.CUSTOM_FIELD_CHOICE})
 
 
 class OperationError(Exception):
@@ -103,7 +108,7 @@ def run(request, operation_name: str, variables: dict | None = None) -> dict:
     if result.errors:
         codes = {(error.extensions or {}).get("code") for error in result.errors}
         failure = (Unauthenticated if "UNAUTHENTICATED" in codes else Forbidden if "FORBIDDEN" in codes
-                   else BadInput if codes == {"BAD_USER_INPUT"} else OperationError)
+                   else BadInput if codes <= BAD_INPUT_CODES else OperationError)
         raise failure(operation_name, result.errors)
     return result.data
 

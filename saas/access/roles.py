@@ -5,9 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from saas.access import error_codes, modules
 from saas.access.enums import DefaultAccess, FieldAccess, RuleAccess
@@ -22,23 +20,9 @@ from saas.access.models import (
     UserRole,
 )
 from saas.access.rights import forget
+from saas.access.seeded import seeded_names_translate
 from saas.audit.services import settings_change_record
 
-ADMINISTRATOR = "Administrator"
-# The roles and profiles every tenant starts with (seeded in English by migration 0006), renamed at signup into
-# the tenant's language: they are the tenant's data from then on, which its admins rename at will.
-SEEDED_NAMES = {
-    "Administrator": pgettext_lazy("seeded role", "Administrator"), "Manager": pgettext_lazy("seeded role", "Manager"),
-    "Sales": pgettext_lazy("seeded role", "Sales"), "Accountant": pgettext_lazy("seeded role", "Accountant"),
-    "Read-only": pgettext_lazy("seeded role", "Read-only"),
-}
-SEEDED_DESCRIPTIONS = {text: gettext_lazy(text) for text in (
-    # Literal calls would be extracted the same: the texts are migration 0006's.
-    "Every right on every module and every record.",
-    "Every right on every module; records as the role tree and sharing allow.",
-    "Customers and deals, quotes to invoices; the catalog read-only; no books.",
-    "Invoicing, payments, books and banking; customers and catalog read-only.",
-    "Sees every module, changes nothing.")}
 ACTION_COLUMNS = {"view": "view", "create": "create", "edit": "edit", "delete": "delete", "export": "export",
                   "import": "can_import"}
 
@@ -261,7 +245,7 @@ def roles_at_signup(seed) -> None:
     """The company's creator holds the administrators' role (the roles themselves come seeded in the template, then
     take the tenant's language)."""
     # Renamed first: the deferred checks made immediate below then cover these writes too.
-    administrator = _seeded_names_translate(seed.language)
+    administrator = seeded_names_translate(Role, Profile, seed.language)
     role = Role.objects.filter(parent__isnull=True, name=administrator).first()
     if role is not None:
         UserRole.objects.update_or_create(user_id=seed.admin_user_id, defaults={"role": role})
@@ -270,14 +254,3 @@ def roles_at_signup(seed) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-def _seeded_names_translate(language: str) -> str:
-    """Rename the seeded roles and profiles into `language`; returns the administrators' role name."""
-    with translation.override(language):
-        for english, translated in SEEDED_NAMES.items():
-            Role.objects.filter(name=english).update(name=str(translated))
-            Profile.objects.filter(name=english).update(name=str(translated))
-        for english, translated in SEEDED_DESCRIPTIONS.items():
-            Profile.objects.filter(description=english).update(description=str(translated))
-        return str(SEEDED_NAMES[ADMINISTRATOR])

@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from saas.accounting import selectors
 from saas.accounting.models import EntryStatus, JournalEntry
-from saas.records.registry import Block, RecordType, Relation, add_relation, register
+from saas.accounting.services import entry_postable_check, entry_unreversed_check
+from saas.records.registry import Block, RecordType, Relation, Transition, Verb, add_relation, register
 
 
 def register_record_types() -> None:
@@ -19,6 +20,11 @@ def register_record_types() -> None:
         list_sort="-date", list_search=("number", "piece_ref"),
         list_columns=("number", "journal.code", "date", "label", "piece_ref", "party.name", "status"),
         tones={EntryStatus.POSTED: "good"},
+        pipelines={"status": (Transition((EntryStatus.DRAFT,), EntryStatus.POSTED, "post"),)},
+        # Reversing posts another entry, the reversal: the posted entry itself stays as it is.
+        verbs=(Verb("post", _("Post"), guard=entry_postable_check),
+               Verb("reverse", _("Reverse"), guard=entry_unreversed_check,
+                    states={"status": (EntryStatus.POSTED,)})),
     ))
     for module in ("invoices", "credit_notes", "payments"):
         field = {"invoices": "invoice", "credit_notes": "credit_note", "payments": "payment"}[module]

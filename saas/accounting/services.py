@@ -30,7 +30,8 @@ from saas.accounting.models import (
 from saas.accounting.reports import PROFIT_AND_LOSS, opening_at, posted_lines
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
-from saas.records.services.records import record_create, record_update
+from saas.records.services.pipelines import record_transition, verb_state_check
+from saas.records.services.records import record_create
 from tenants.language import tenant_language
 
 ZERO = Decimal("0.00")
@@ -71,27 +72,27 @@ def entry_create(*, actor, journal: Journal, date: dt.date, label: str, lines: l
 
 def entry_post(*, actor, entry: JournalEntry) -> JournalEntry:
     """Validate a draft: its definitive number from the fiscal year's gapless counter, then frozen."""
-    if entry.status == EntryStatus.POSTED:
-        raise ValidationError(_("This entry is already posted."), code=error_codes.POSTED)
-    lines = [LineSpec(account=line.ledger_account, label=line.label, debit=line.debit, credit=line.credit)
-             for line in entry.lines.select_related("ledger_account")]
-    _lines_check(lines)
+    verb_state_check(entry, "post", _("This entry is already posted."), code=error_codes.POSTED)
     fiscal_year = FiscalYear.objects.select_for_update().get(pk=entry.fiscal_year_id)
-    _open_check(fiscal_year)
+    entry_postable_check(entry, fiscal_year)
     fiscal_year.last_number += 1
     fiscal_year.save(update_fields=["last_number"])
-    return record_update(actor=actor, record=entry, version=entry.version, fields={
-        "status": EntryStatus.POSTED, "posted_at": timezone.now(),
-        "number": f"{fiscal_year.name}-{fiscal_year.last_number:06d}"})
+    return record_transition(actor=actor, record=entry, to=EntryStatus.POSTED, verb="post", extra_fields={
+        "posted_at": timezone.now(), "number": f"{fiscal_year.name}-{fiscal_year.last_number:06d}"})
+
+
+def entry_postable_check(entry: JournalEntry, fiscal_year: FiscalYear | None = None) -> None:
+    """What posting a draft needs: balanced lines on active accounts, in an open fiscal year."""
+    _lines_check([LineSpec(account=line.ledger_account, label=line.label, debit=line.debit, credit=line.credit)
+                  for line in entry.lines.select_related("ledger_account")])
+    _open_check(fiscal_year or entry.fiscal_year)
 
 
 def entry_reverse(*, actor, entry: JournalEntry, date: dt.date | None = None, label: str = "") -> JournalEntry:
     """Cancel a posted entry the lawful way: a posted entry with every debit and credit swapped."""
-    if entry.status != EntryStatus.POSTED:
-        raise ValidationError(_("Only a posted entry is reversed; a draft can simply be changed."),
-                              code=error_codes.NOT_POSTED)
-    if JournalEntry.objects.filter(reversal_of=entry).exists():
-        raise ValidationError(_("This entry is already reversed."), code=error_codes.ALREADY_REVERSED)
+    verb_state_check(entry, "reverse", _("Only a posted entry is reversed; a draft can simply be changed."),
+                     code=error_codes.NOT_POSTED)
+    entry_unreversed_check(entry)
     lines = [LineSpec(account=line.ledger_account, auxiliary=line.auxiliary, label=line.label, debit=line.credit,
                       credit=line.debit, invoice=line.invoice,
                       vat_base=None if line.vat_base is None else -line.vat_base)
@@ -103,6 +104,12 @@ def entry_reverse(*, actor, entry: JournalEntry, date: dt.date | None = None, la
     return entry_create(actor=actor, journal=entry.journal, date=date or timezone.localdate(), company=entry.company,
                         label=label,
                         piece_ref=entry.piece_ref, lines=lines, reversal_of=entry, **links)
+
+
+def entry_unreversed_check(entry: JournalEntry) -> None:
+    """What reversing a posted entry needs: no reversal of it already."""
+    if JournalEntry.objects.filter(reversal_of=entry).exists():
+        raise ValidationError(_("This entry is already reversed."), code=error_codes.ALREADY_REVERSED)
 
 
 def fiscal_year_for(*, company: Company, date: dt.date) -> FiscalYear:

@@ -21,8 +21,6 @@ from functools import lru_cache
 from django.conf import settings
 from django_tenants.utils import get_public_schema_name
 from strawberry.extensions import SchemaExtension
-from strawberry.relay import from_base64
-from strawberry.relay.types import PREFIX as RELAY_CURSOR_PREFIX
 
 from graphql import (
     DocumentNode,
@@ -49,7 +47,7 @@ from graphql import (
 )
 from saas.api import rate_limit
 from saas.core.database import regex_error
-from saas.core.pagination import DEFAULT_PAGE, Connection, cursor_offset
+from saas.core.pagination import DEFAULT_PAGE, OFFSET_PREFIX, RELAY_PREFIX, Connection, cursor_offset
 
 # Arguments that say how many items a field returns.
 PAGE_ARGUMENTS = ("first", "last", "limit")
@@ -203,13 +201,8 @@ def is_cursor(value, connection: GraphQLNamedType) -> bool:
     prefix of its kind (ours, or strawberry's relay connections)."""
     if not isinstance(value, str):
         return True  # a wrong type is graphql-core's to refuse, with its own message
-    if _is_offset_connection(connection):
-        return cursor_offset(value) is not None
-    try:
-        prefix, offset = from_base64(value)
-    except ValueError:
-        return False
-    return prefix == RELAY_CURSOR_PREFIX and offset.isascii() and offset.isdigit()
+    prefix = OFFSET_PREFIX if _is_offset_connection(connection) else RELAY_PREFIX
+    return cursor_offset(value, prefix) is not None
 
 
 def _is_offset_connection(connection: GraphQLNamedType) -> bool:

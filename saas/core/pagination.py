@@ -5,12 +5,15 @@ from typing import Generic, TypeVar
 
 import strawberry
 from strawberry.relay import PageInfo
+from strawberry.relay import types as relay_types
 
 from graphql import GraphQLError
 
 T = TypeVar("T")
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
+OFFSET_PREFIX = "offset"  # our offset connections' cursors
+RELAY_PREFIX = relay_types.PREFIX  # strawberry's relay connections' cursors ("arrayconnection")
 
 
 def page_bounds(first: int | None, after: str | None) -> tuple[int, int]:
@@ -26,17 +29,18 @@ def page_bounds(first: int | None, after: str | None) -> tuple[int, int]:
     return offset, limit
 
 
-def cursor_offset(cursor: str) -> int | None:
-    """The offset a cursor of `cursor_for` holds, or None for anything else (a negative offset included)."""
+def cursor_offset(cursor: str, prefix: str = OFFSET_PREFIX) -> int | None:
+    """The offset a cursor holds: `<prefix>:<offset>` in base64, ours (`cursor_for`) or, given RELAY_PREFIX, a
+    relay connection's; None for anything else (another prefix, a negative offset included)."""
     try:
-        offset = base64.b64decode(cursor, validate=True).decode().removeprefix("offset:")
+        kind, _, offset = base64.b64decode(cursor, validate=True).decode().partition(":")
     except (ValueError, UnicodeDecodeError):
         return None
-    return int(offset) if offset.isascii() and offset.isdigit() else None
+    return int(offset) if kind == prefix and offset.isascii() and offset.isdigit() else None
 
 
 def cursor_for(offset: int) -> str:
-    return base64.b64encode(f"offset:{offset}".encode()).decode()
+    return base64.b64encode(f"{OFFSET_PREFIX}:{offset}".encode()).decode()
 
 
 @strawberry.type

@@ -14,7 +14,7 @@ from saas.crm.services import account_create, contact_create
 from saas.records.enums import RecordSource
 from saas.records.services.activities import activity_links_copy
 from saas.records.services.documents import document_links_copy
-from saas.records.services.pipelines import record_transition
+from saas.records.services.pipelines import record_transition, verb_state_check
 from saas.records.services.records import record_create, record_update
 
 STAGE_PROBABILITY = {DealStage.WON: 100, DealStage.LOST: 0}
@@ -38,15 +38,12 @@ def lead_fields_clean(fields: dict) -> dict:
 
 def lead_update(*, actor, lead: Lead, version: int, fields: dict, custom: dict | None = None) -> Lead:
     """Change a lead's details; its status moves only through `lead_set_status` or the conversion."""
-    if "status" in fields:
-        raise ValidationError({"status": ValidationError(_("Change the status through its pipeline."),
-                                                         code="transition")})
     return record_update(actor=actor, record=lead, version=version, fields=fields, custom=custom)
 
 
 def lead_set_status(*, actor, lead: Lead, status: str, version: int | None = None) -> Lead:
     """new → contacted → qualified, or lost (and back to new); `converted` is reached by conversion only."""
-    return record_transition(actor=actor, record=lead, to=status, version=version)
+    return record_transition(actor=actor, record=lead, to=status, verb="set_status", version=version)
 
 
 def lead_convert(*, actor, lead: Lead, account: Account | None = None, create_deal: bool = False,
@@ -56,9 +53,11 @@ def lead_convert(*, actor, lead: Lead, account: Account | None = None, create_de
     Fields follow the tenant's conversion mapping; the lead's activities and documents are linked to the
     new records, and its comments roll up there (the lead is in their related tabs). Once only.
     """
-    if lead.status in (LeadStatus.CONVERTED, LeadStatus.LOST) or lead.deleted_at is not None:
-        raise ValidationError(_("Only an open lead can be converted (this one is %(status)s).") % {
-            "status": lead.get_status_display()}, code=error_codes.LEAD_NOT_CONVERTIBLE)
+    verb_state_check(lead, "convert", _("Only an open lead can be converted (this one is %(status)s).") % {
+        "status": lead.get_status_display()}, code=error_codes.LEAD_NOT_CONVERTIBLE)
+    if lead.deleted_at is not None:
+        raise ValidationError(_("Only an open lead can be converted (this one is deleted)."),
+                              code=error_codes.LEAD_NOT_CONVERTIBLE)
     mapped = conversion_values(lead)
     if account is None:
         account_fields = mapped["account"]
@@ -74,9 +73,9 @@ def lead_convert(*, actor, lead: Lead, account: Account | None = None, create_de
             "contact": contact})
     activity_links_copy(actor=actor, source=lead, targets=[r for r in (account, contact, deal) if r])
     document_links_copy(actor=actor, source=lead, targets=[r for r in (account, contact, deal) if r])
-    return record_update(actor=actor, record=lead, version=lead.version, fields={
-        "status": LeadStatus.CONVERTED, "converted_at": timezone.now(), "converted_account": account,
-        "converted_contact": contact, "converted_deal": deal})
+    return record_transition(actor=actor, record=lead, to=LeadStatus.CONVERTED, verb="convert", extra_fields={
+        "converted_at": timezone.now(), "converted_account": account, "converted_contact": contact,
+        "converted_deal": deal})
 
 
 def conversion_values(lead: Lead) -> dict[str, dict]:
@@ -156,13 +155,11 @@ def deal_create(*, actor, fields: dict, source: str = RecordSource.MANUAL, custo
 
 
 def deal_update(*, actor, deal: Deal, version: int, fields: dict, custom: dict | None = None) -> Deal:
-    if "stage" in fields:
-        raise ValidationError({"stage": ValidationError(_("Change the stage through its pipeline."),
-                                                        code="transition")})
     return record_update(actor=actor, record=deal, version=version, fields=_deal_fields_clean(fields), custom=custom)
 
 
 def deal_move(*, actor, deal: Deal, stage: str, version: int | None = None) -> Deal:
     """Move a deal along its pipeline; won sets the probability to 100 %, lost to 0 %."""
     extra = {"probability": STAGE_PROBABILITY[stage]} if stage in STAGE_PROBABILITY else {}
-    return record_transition(actor=actor, record=deal, to=stage, version=version, field="stage", extra_fields=extra)
+    return record_transition(actor=actor, record=deal, to=stage, verb="move", version=version, field="stage",
+                             extra_fields=extra)

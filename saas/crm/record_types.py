@@ -4,7 +4,7 @@ from saas.crm import selectors
 from saas.crm.leads import lead_fields_clean
 from saas.crm.models import Account, Contact, Deal, DealStage, Lead, LeadStatus
 from saas.crm.services import account_fields_clean, contact_fields_clean
-from saas.records.registry import Block, Column, RecordType, Relation, register
+from saas.records.registry import Block, Column, RecordType, Relation, Transition, Verb, moves, register
 
 
 def register_record_types() -> None:
@@ -73,13 +73,16 @@ def register_record_types() -> None:
             Block("conversion", _("Conversion"), ("converted_at", "converted_account", "converted_contact",
                                                   "converted_deal")),
         ),
-        pipelines={"status": {
-            LeadStatus.NEW: [LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.LOST],
-            LeadStatus.CONTACTED: [LeadStatus.QUALIFIED, LeadStatus.LOST],
-            LeadStatus.QUALIFIED: [LeadStatus.CONTACTED, LeadStatus.LOST],
-            LeadStatus.LOST: [LeadStatus.NEW],
-            LeadStatus.CONVERTED: [],
-        }},
+        pipelines={"status": (
+            *moves("set_status", {
+                LeadStatus.NEW: [LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.LOST],
+                LeadStatus.CONTACTED: [LeadStatus.QUALIFIED, LeadStatus.LOST],
+                LeadStatus.QUALIFIED: [LeadStatus.CONTACTED, LeadStatus.LOST],
+                LeadStatus.LOST: [LeadStatus.NEW],
+            }),
+            Transition((LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED), LeadStatus.CONVERTED, "convert"),
+        )},
+        verbs=(Verb("convert", _("Convert")),),
         search_fields=("first_name", "last_name", "company", "email", "phone", "city"),
         form_fields=("first_name", "last_name", "company", "job_title", "industry", "email", "phone", "mobile",
                      "website", "street", "postal_code", "city", "country", "lead_source", "description"),
@@ -99,14 +102,13 @@ def register_record_types() -> None:
         quick_create_fields=("name", "account", "amount", "expected_close_date"),
         blocks=(Block("deal", _("Deal"), ("name", "account", "contact", "amount", "probability", "stage",
                                           "expected_close_date")),),
-        pipelines={"stage": {
+        pipelines={"stage": moves("move", {
             DealStage.PROSPECTING: [DealStage.QUALIFICATION, DealStage.PROPOSAL, DealStage.LOST],
             DealStage.QUALIFICATION: [DealStage.PROSPECTING, DealStage.PROPOSAL, DealStage.LOST],
             DealStage.PROPOSAL: [DealStage.NEGOTIATION, DealStage.WON, DealStage.LOST],
             DealStage.NEGOTIATION: [DealStage.PROPOSAL, DealStage.WON, DealStage.LOST],
-            DealStage.WON: [],
             DealStage.LOST: [DealStage.PROSPECTING],
-        }},
+        })},
         search_fields=("name",),
         nav_order=4, add_label=_("Add deal"), list_filters=("stage",),
         list_sort="-expected_close_date", list_search=("name", "account.name"),

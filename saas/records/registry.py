@@ -45,6 +45,35 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Transition:
+    """A move a status field allows: from any of `sources` to `target`, performed by the verb `verb`; None for
+    an automatic move (made by another verb's service, a scheduled task or a computation, never offered)."""
+
+    sources: tuple[str, ...]
+    target: str
+    verb: str | None = None
+
+
+def moves(verb: str, targets: dict) -> tuple[Transition, ...]:
+    """The transitions of a board, `{from: [to, ...]}`, all made by one verb (a lead's status, a deal's stage)."""
+    return tuple(Transition((source,), target, verb) for source, listed in targets.items() for target in listed)
+
+
+@dataclass(frozen=True)
+class Verb:
+    """Something a reader may do to a record of the type (issue, convert, record a payment), offered by the
+    record's `availableActions`. It may run from the sources of the pipeline transitions it performs; a verb that
+    moves no status says where it may run in `states` ({field: (values, ...)}). `guard`, `(record) -> None`, raises
+    the ValidationError the verb's service would raise now: the service calls the same function."""
+
+    key: str
+    label: str
+    guard: object = None
+    states: dict = field(default_factory=dict)
+    right: str = "edit"  # the module right it needs (saas.access.enums.Action)
+
+
+@dataclass(frozen=True)
 class RecordType:
     key: str  # module key, e.g. "accounts"
     model: type[models.Model]
@@ -69,8 +98,10 @@ class RecordType:
     protected_when: dict = field(default_factory=dict)
     # False for documents numbered when issued (invoices): drafts have no number (DOMAIN.md section 1.3).
     number_on_create: bool = True
-    # Status fields changed only through `record_transition`: {field: {from: [to, ...]}}.
+    # Status fields changed only through `record_transition`: {field: (Transition, ...)}; `record_update` refuses
+    # them. Every value of the field's choices is a state of its pipeline.
     pipelines: dict = field(default_factory=dict)
+    verbs: tuple[Verb, ...] = ()
     # The type's own rules on a new record's values, `(fields) -> fields` raising ValidationError, free of
     # writes and queries: its create service and `records_create_many` both apply them.
     create_clean: object = None
@@ -102,6 +133,20 @@ class RecordType:
     @property
     def default_pattern(self) -> str:
         return self.number_pattern or f"{self.number_prefix}-{{YYYY}}-{{SEQ:5}}"
+
+    def verb(self, key: str) -> Verb | None:
+        return next((verb for verb in self.verbs if verb.key == key), None)
+
+    def verb_states(self, key: str) -> dict[str, frozenset]:
+        """Where a verb may run: {field: states}, from the transitions it performs, else from its `states`."""
+        states: dict[str, set] = {}
+        for name, transitions in self.pipelines.items():
+            for transition in transitions:
+                if transition.verb == key:
+                    states.setdefault(name, set()).update(transition.sources)
+        if not states and (verb := self.verb(key)) is not None:
+            states = verb.states
+        return {name: frozenset(values) for name, values in states.items()}
 
     @property
     def link_fields(self) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from saas.companies.models import Company
 from saas.core.money import Line, document_totals, plain_number, round2
 from saas.records.enums import RecordSource
+from saas.records.services.pipelines import record_transition, verb_state_check
 from saas.records.services.records import record_create, record_update
 from saas.sales import error_codes
 from saas.sales.models import (
@@ -29,7 +30,6 @@ from saas.sales.models import (
 from saas.sales.services import default_company, retotal, vat_breakdown, vat_key
 from tenants.language import tenant_language
 
-INVOICEABLE = (OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_INVOICED)
 HUNDRED = Decimal("100")
 
 
@@ -41,18 +41,28 @@ def order_create(*, actor, account, contact=None, company: Company | None = None
 
 
 def order_confirm(*, actor, order: SalesOrder) -> SalesOrder:
-    if order.status != OrderStatus.DRAFT:
-        raise ValidationError(_("Only a draft order can be confirmed."), code=error_codes.TRANSITION)
+    verb_state_check(order, "confirm", _("Only a draft order can be confirmed."))
+    order_items_check(order)
+    return record_transition(actor=actor, record=order, to=OrderStatus.CONFIRMED, verb="confirm")
+
+
+def order_items_check(order: SalesOrder) -> None:
+    """What confirming an order needs: an item line."""
     if not order.lines.filter(kind=LineKind.ITEM).exists():
         raise ValidationError(_("An order needs at least one item line."), code=error_codes.NO_LINES)
-    return record_update(actor=actor, record=order, version=order.version, fields={"status": OrderStatus.CONFIRMED})
 
 
 def order_cancel(*, actor, order: SalesOrder) -> SalesOrder:
-    if order.status not in (OrderStatus.DRAFT, OrderStatus.CONFIRMED) or _invoices(order).exists():
+    verb_state_check(order, "cancel", _("An invoiced order cannot be cancelled: credit its invoices."))
+    order_uninvoiced_check(order)
+    return record_transition(actor=actor, record=order, to=OrderStatus.CANCELLED, verb="cancel")
+
+
+def order_uninvoiced_check(order: SalesOrder) -> None:
+    """What cancelling an order needs: no invoice made from it (they are credited instead)."""
+    if _invoices(order).exists():
         raise ValidationError(_("An invoiced order cannot be cancelled: credit its invoices."),
                               code=error_codes.TRANSITION)
-    return record_update(actor=actor, record=order, version=order.version, fields={"status": OrderStatus.CANCELLED})
 
 
 def order_lines_invoiced(order: SalesOrder) -> dict[int, tuple[Decimal, Decimal | None]]:
@@ -180,8 +190,7 @@ def order_deposit_invoice(*, actor, order: SalesOrder, percent: Decimal) -> Invo
 
 def _invoiceable(order: SalesOrder) -> SalesOrder:
     order = SalesOrder.objects.select_for_update().get(pk=order.pk)
-    if order.status not in INVOICEABLE:
-        raise ValidationError(_("Only a confirmed order can be invoiced."), code=error_codes.TRANSITION)
+    verb_state_check(order, "to_invoice", _("Only a confirmed order can be invoiced."))
     return order
 
 
@@ -222,11 +231,10 @@ def _invoice_finish(actor, order: SalesOrder, invoice: Invoice) -> Invoice:
     if complete:
         _deposits_deduct(order, invoice)
         invoice = _order_vat_complete(actor, order, retotal(actor, invoice))
-    record_update(actor=actor, record=order, version=order.version, fields={
-        "status": OrderStatus.INVOICED if complete else OrderStatus.PARTIALLY_INVOICED})
+    record_transition(actor=actor, record=order,
+                      to=OrderStatus.INVOICED if complete else OrderStatus.PARTIALLY_INVOICED, verb="to_invoice")
     if complete and order.quote_id and order.quote.status == QuoteStatus.CONVERTED:
-        record_update(actor=actor, record=order.quote, version=order.quote.version,
-                      fields={"status": QuoteStatus.INVOICED})
+        record_transition(actor=actor, record=order.quote, to=QuoteStatus.INVOICED, verb=None)
     return retotal(actor, invoice)
 
 

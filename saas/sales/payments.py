@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from saas.access.enums import Action
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
-from saas.records.services.records import record_create, write_check
+from saas.records.services.records import record_create, record_update, write_check
 from saas.sales import error_codes, selectors, signals
 from saas.sales.models import (
     Invoice,
@@ -26,7 +26,8 @@ ZERO = Decimal("0.00")
 
 def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = None,
                    method: str = PaymentMethod.TRANSFER, reference: str = "", company: Company | None = None,
-                   allocations: list[tuple[Invoice, Decimal]] = (), source: str = RecordSource.MANUAL) -> Payment:
+                   allocations: list[tuple[Invoice, Decimal]] = (), source: str = RecordSource.MANUAL,
+                   custom: dict | None = None) -> Payment:
     """Record money received; allocate it at once if told to; the rest stays as the customer's credit."""
     errors = {}
     if amount is None or amount <= 0:
@@ -37,13 +38,20 @@ def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = No
         raise ValidationError(errors)
     payment = record_create(actor=actor, model=Payment, source=source, fields={
         "company": company or Company.objects.filter(is_default=True).first(), "account": account,
-        "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""})
+        "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""},
+        custom=custom)
     # Allocated before it is posted: its entry credits each invoice it pays on a line of its own (DOMAIN.md 4.4).
     made = [_allocation_create(actor, payment, invoice, share) for invoice, share in allocations]
     signals.payment_recorded.send(sender=Payment, actor=actor, payment=payment)
     for allocation in made:
         signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
     return payment
+
+
+def payment_update(*, actor, payment: Payment, version: int, custom: dict | None = None) -> Payment:
+    """Change a payment's custom fields: its amount, date and customer are in its bank entry, corrected by
+    another payment or an unallocation, never rewritten."""
+    return record_update(actor=actor, record=payment, version=version, fields={}, custom=custom)
 
 
 def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decimal) -> PaymentAllocation:
@@ -59,22 +67,34 @@ def _allocation_create(actor, payment: Payment, invoice: Invoice, amount: Decima
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     errors = []
-    if invoice.status != InvoiceStatus.ISSUED:
-        errors.append(ValidationError(_("Only an issued invoice can be paid."), code=error_codes.NOT_PAYABLE))
     if invoice.account_id != payment.account_id:
         errors.append(ValidationError(_("The payment and the invoice belong to different customers."),
                                       code=error_codes.NOT_PAYABLE))
     if amount is None or amount <= 0:
         errors.append(ValidationError(_("An allocation is a positive amount."), code=error_codes.AMOUNT))
-    elif amount > amount_due(invoice):
-        errors.append(ValidationError(_("More than the invoice still owes (%(due)s).") % {"due": amount_due(invoice)},
-                                      code=error_codes.OVER_ALLOCATION))
-    elif amount > unallocated(payment):
-        errors.append(ValidationError(_("More than the payment has left (%(left)s).") % {"left": unallocated(payment)},
-                                      code=error_codes.OVER_ALLOCATION))
+    try:
+        invoice_payable_check(invoice, amount if amount and amount > 0 else None)
+    except ValidationError as refusal:
+        errors[:0] = refusal.error_list
+    else:
+        if amount and amount > unallocated(payment):
+            errors.append(ValidationError(_("More than the payment has left (%(left)s).")
+                                          % {"left": unallocated(payment)}, code=error_codes.OVER_ALLOCATION))
     if errors:
         raise ValidationError(errors)
     return PaymentAllocation.objects.create(payment=payment, invoice=invoice, ref_id=invoice.ref_id, amount=amount)
+
+
+def invoice_payable_check(invoice: Invoice, amount: Decimal | None = None) -> None:
+    """What paying an invoice `amount` (by default any amount) needs: issued, and owing that much still."""
+    if invoice.status != InvoiceStatus.ISSUED:
+        raise ValidationError(_("Only an issued invoice can be paid."), code=error_codes.NOT_PAYABLE)
+    due = amount_due(invoice)
+    if due <= 0:
+        raise ValidationError(_("Nothing is left to pay on this invoice."), code=error_codes.OVER_ALLOCATION)
+    if amount is not None and amount > due:
+        raise ValidationError(_("More than the invoice still owes (%(due)s).") % {"due": due},
+                              code=error_codes.OVER_ALLOCATION)
 
 
 def payment_unallocate(*, actor, allocation: PaymentAllocation) -> None:

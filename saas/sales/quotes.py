@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from saas.companies.models import Company
 from saas.records.enums import RecordSource
-from saas.records.services.records import record_create, record_update
+from saas.records.services.pipelines import record_transition, verb_state_check
+from saas.records.services.records import record_create
 from saas.sales import error_codes
 from saas.sales.models import LineKind, OrderStatus, Quote, QuoteStatus, SalesOrder
 from saas.sales.services import default_company, lines_copy, retotal
@@ -33,28 +34,32 @@ def quote_create(*, actor, account, contact=None, company: Company | None = None
 
 def quote_send(*, actor, quote: Quote) -> Quote:
     """Mark a quote as sent to the customer (sending it by email does this too)."""
-    _transition_check(quote, (QuoteStatus.DRAFT, QuoteStatus.SENT), _("Only a draft quote can be sent."))
-    _items_check(quote)
-    return record_update(actor=actor, record=quote, version=quote.version,
-                         fields={"status": QuoteStatus.SENT, "sent_at": timezone.now()})
+    verb_state_check(quote, "send", _("Only a draft quote can be sent."))
+    quote_items_check(quote)
+    return record_transition(actor=actor, record=quote, to=QuoteStatus.SENT, verb="send",
+                             extra_fields={"sent_at": timezone.now()})
 
 
 def quote_accept(*, actor, quote: Quote, today: dt.date | None = None) -> Quote:
     """The customer's "bon pour accord": refused once the validity date has passed."""
-    _transition_check(quote, (QuoteStatus.DRAFT, QuoteStatus.SENT), _("Only a draft or sent quote can be accepted."))
-    _items_check(quote)
+    verb_state_check(quote, "accept", _("Only a draft or sent quote can be accepted."))
+    quote_acceptable_check(quote, today)
+    return record_transition(actor=actor, record=quote, to=QuoteStatus.ACCEPTED, verb="accept",
+                             extra_fields={"decided_at": timezone.now()})
+
+
+def quote_acceptable_check(quote: Quote, today: dt.date | None = None) -> None:
+    """What accepting a quote in its state needs: an item line, and its validity date not passed."""
+    quote_items_check(quote)
     if quote.valid_until and quote.valid_until < (today or timezone.localdate()):
         raise ValidationError(_("This quote expired on %(date)s: extend its validity first.")
                               % {"date": quote.valid_until.isoformat()}, code=error_codes.TRANSITION)
-    return record_update(actor=actor, record=quote, version=quote.version,
-                         fields={"status": QuoteStatus.ACCEPTED, "decided_at": timezone.now()})
 
 
 def quote_refuse(*, actor, quote: Quote) -> Quote:
-    _transition_check(quote, (QuoteStatus.DRAFT, QuoteStatus.SENT, QuoteStatus.ACCEPTED),
-                      _("This quote can no longer be refused."))
-    return record_update(actor=actor, record=quote, version=quote.version,
-                         fields={"status": QuoteStatus.REFUSED, "decided_at": timezone.now()})
+    verb_state_check(quote, "refuse", _("This quote can no longer be refused."))
+    return record_transition(actor=actor, record=quote, to=QuoteStatus.REFUSED, verb="refuse",
+                             extra_fields={"decided_at": timezone.now()})
 
 
 def quotes_expire(*, today: dt.date | None = None) -> int:
@@ -62,28 +67,23 @@ def quotes_expire(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     expired = 0
     for quote in Quote.objects.filter(status=QuoteStatus.SENT, valid_until__lt=today, deleted_at__isnull=True):
-        record_update(actor=None, record=quote, version=quote.version, fields={"status": QuoteStatus.EXPIRED})
+        record_transition(actor=None, record=quote, to=QuoteStatus.EXPIRED, verb=None)
         expired += 1
     return expired
 
 
 def quote_to_order(*, actor, quote: Quote, customer_reference: str = "") -> SalesOrder:
     """A confirmed order from an accepted quote: its lines copied (a snapshot), the quote marked converted."""
-    _transition_check(quote, (QuoteStatus.ACCEPTED,), _("Only an accepted quote becomes an order."))
+    verb_state_check(quote, "to_order", _("Only an accepted quote becomes an order."))
     order = record_create(actor=actor, model=SalesOrder, fields={
         "company": quote.company, "account": quote.account, "contact": quote.contact, "quote": quote,
         "currency": quote.currency, "notes": quote.notes, "status": OrderStatus.CONFIRMED,
         "customer_reference": (customer_reference or "").strip()})
     lines_copy(quote, order)
-    record_update(actor=actor, record=quote, version=quote.version, fields={"status": QuoteStatus.CONVERTED})
+    record_transition(actor=actor, record=quote, to=QuoteStatus.CONVERTED, verb="to_order")
     return retotal(actor, order)
 
 
-def _transition_check(quote: Quote, allowed: tuple, message: str) -> None:
-    if quote.status not in allowed:
-        raise ValidationError(message, code=error_codes.TRANSITION)
-
-
-def _items_check(quote: Quote) -> None:
+def quote_items_check(quote: Quote) -> None:
     if not quote.lines.filter(kind=LineKind.ITEM).exists():
         raise ValidationError(_("A quote needs at least one item line."), code=error_codes.NO_LINES)

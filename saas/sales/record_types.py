@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from saas.records.registry import Block, Column, RecordType, Relation, add_relation, register
+from saas.records.registry import Block, Column, RecordType, Relation, Transition, Verb, add_relation, register
 from saas.sales import selectors
 from saas.sales.models import (
     CreditNote,
@@ -13,12 +13,18 @@ from saas.sales.models import (
     QuoteStatus,
     SalesOrder,
 )
+from saas.sales.orders import order_items_check, order_uninvoiced_check
+from saas.sales.payments import invoice_payable_check
+from saas.sales.quotes import quote_acceptable_check, quote_items_check
+from saas.sales.services import credit_note_issue_check, issue_check
 
 NUMBER = Column("display_name", _("Number"), sort="number")  # a draft invoice has no number yet: its name shows
 ACCOUNT = Column("account.name", _("Account"))  # the model says "customer"; the lists name the CRM's record
 DOCUMENT_FORM = ("account", "contact")
 INVOICE_TONES = {InvoiceStatus.ISSUED: "good", InvoiceStatus.CANCELLED: "bad", PaymentStatus.PAID: "good",
                  PaymentStatus.PARTIALLY_PAID: "warn", PaymentStatus.UNPAID: "bad", PaymentStatus.OVERDUE: "bad"}
+# Issued once, with a gapless number; an invoice is then cancelled by the credit notes crediting it in full only.
+ISSUE = (Transition((InvoiceStatus.DRAFT,), InvoiceStatus.ISSUED, "issue"),)
 
 
 def register_record_types() -> None:
@@ -39,6 +45,18 @@ def register_record_types() -> None:
         form_fields=(*DOCUMENT_FORM, "valid_until", "notes"), create_only_fields=("account",),
         tones={QuoteStatus.ACCEPTED: "good", QuoteStatus.CONVERTED: "good", QuoteStatus.INVOICED: "good",
                QuoteStatus.SENT: "warn", QuoteStatus.REFUSED: "bad", QuoteStatus.EXPIRED: "bad"},
+        pipelines={"status": (
+            Transition((QuoteStatus.DRAFT,), QuoteStatus.SENT, "send"),
+            Transition((QuoteStatus.DRAFT, QuoteStatus.SENT), QuoteStatus.ACCEPTED, "accept"),
+            Transition((QuoteStatus.DRAFT, QuoteStatus.SENT, QuoteStatus.ACCEPTED), QuoteStatus.REFUSED, "refuse"),
+            Transition((QuoteStatus.SENT,), QuoteStatus.EXPIRED),  # the daily task, past the validity date
+            Transition((QuoteStatus.ACCEPTED,), QuoteStatus.CONVERTED, "to_order"),
+            Transition((QuoteStatus.CONVERTED,), QuoteStatus.INVOICED),  # its order invoiced in full
+        )},
+        verbs=(Verb("send", _("Mark as sent"), guard=quote_items_check),
+               Verb("accept", _("Accept"), guard=quote_acceptable_check),
+               Verb("refuse", _("Refuse")),
+               Verb("to_order", _("Convert to order"))),
     ))
     register(RecordType(
         key="sales_orders", list_selector=selectors.order_list,
@@ -61,6 +79,16 @@ def register_record_types() -> None:
         form_fields=(*DOCUMENT_FORM, "customer_reference", "notes"), create_only_fields=("account",),
         tones={OrderStatus.CONFIRMED: "good", OrderStatus.INVOICED: "good", OrderStatus.PARTIALLY_INVOICED: "warn",
                OrderStatus.CANCELLED: "bad"},
+        pipelines={"status": (
+            Transition((OrderStatus.DRAFT,), OrderStatus.CONFIRMED, "confirm"),
+            Transition((OrderStatus.DRAFT, OrderStatus.CONFIRMED), OrderStatus.CANCELLED, "cancel"),
+            # Invoiced in parts (by quantity or progress), or what remains at once.
+            *(Transition((OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_INVOICED), invoiced, "to_invoice")
+              for invoiced in (OrderStatus.PARTIALLY_INVOICED, OrderStatus.INVOICED)),
+        )},
+        verbs=(Verb("confirm", _("Confirm"), guard=order_items_check),
+               Verb("to_invoice", _("Invoice")),
+               Verb("cancel", _("Cancel"), guard=order_uninvoiced_check)),
     ))
     register(RecordType(
         key="invoices", list_selector=selectors.invoice_list,
@@ -81,6 +109,11 @@ def register_record_types() -> None:
                       "total_incl_vat", Column("amount_due", _("Amount due"), "MONEY"),
                       Column("total_excl_vat", more=True)),
         form_fields=(*DOCUMENT_FORM, "notes"), create_only_fields=("account",), tones=INVOICE_TONES,
+        pipelines={"status": (*ISSUE, Transition((InvoiceStatus.ISSUED,), InvoiceStatus.CANCELLED))},
+        # Paid, partially paid, overdue: computed from the allocations (saas.sales.payments), never stored.
+        verbs=(Verb("issue", _("Issue"), guard=issue_check),
+               Verb("record_payment", _("Record a payment"), guard=invoice_payable_check,
+                    states={"status": (InvoiceStatus.ISSUED,)})),
     ))
     register(RecordType(
         key="credit_notes", list_selector=selectors.credit_note_list,
@@ -97,6 +130,8 @@ def register_record_types() -> None:
         list_sort="-created_at", list_search=("number", "account.name"),
         list_columns=(NUMBER, ACCOUNT, "invoice.number", "issue_date", "status", "total_incl_vat"),
         form_fields=("invoice", "reason"), create_only_fields=("invoice", "reason"), tones=INVOICE_TONES,
+        pipelines={"status": ISSUE},
+        verbs=(Verb("issue", _("Issue"), guard=credit_note_issue_check),),
     ))
     register(RecordType(
         key="payments", list_selector=selectors.payment_list,

@@ -17,6 +17,7 @@ from saas.core.money import Line, document_totals
 from saas.records import registry
 from saas.records.enums import RecordSource
 from saas.records.services.numbering import number_next
+from saas.records.services.pipelines import record_transition
 from saas.records.services.records import record_create, record_update, write_check
 from saas.sales import error_codes, signals
 from saas.sales.models import (
@@ -155,20 +156,21 @@ def invoice_issue(*, actor, invoice: Invoice, issue_date: dt.date | None = None)
     editable_check(invoice)
     issue_date = issue_date or timezone.localdate()
     invoice = retotal(actor, invoice)
-    _issue_checks(invoice, issue_date)
+    issue_check(invoice, issue_date)
     account = invoice.account
     terms = account.payment_terms_days if account.payment_terms_days is not None else invoice.company.payment_terms_days
     return _issue(actor, invoice, issue_date, due_date=issue_date + dt.timedelta(days=terms))
 
 
-def credit_note_create(*, actor, invoice: Invoice, reason: str = "", full: bool = True) -> CreditNote:
+def credit_note_create(*, actor, invoice: Invoice, reason: str = "", full: bool = True,
+                       custom: dict | None = None) -> CreditNote:
     """A draft credit note on an issued invoice: a copy of all its lines (full), or empty (partial)."""
     if invoice.status != InvoiceStatus.ISSUED:
         raise ValidationError({"invoiceId": ValidationError(_("Only an issued invoice can be credited."),
                                                             code=error_codes.NOT_CREDITABLE)})
     credit_note = record_create(actor=actor, model=CreditNote, fields={
         "company": invoice.company, "account": invoice.account, "contact": invoice.contact, "invoice": invoice,
-        "reason": (reason or "").strip()})
+        "reason": (reason or "").strip()}, custom=custom)
     if full:  # the mirror of the invoice: its lines, and its VAT per rate as it shows it
         lines_copy(invoice, credit_note)
         if invoice.vat_amounts:
@@ -195,17 +197,29 @@ def credit_note_issue(*, actor, credit_note: CreditNote, issue_date: dt.date | N
     editable_check(credit_note)
     issue_date = issue_date or timezone.localdate()
     credit_note = retotal(actor, credit_note)
-    _issue_checks(credit_note, issue_date)
+    issue_check(credit_note, issue_date)
     invoice = Invoice.objects.select_for_update().get(pk=credit_note.invoice_id)
+    credited = _credit_check(credit_note, invoice)
+    issued = _issue(actor, credit_note, issue_date)
+    if credited + credit_note.total_incl_vat == invoice.total_incl_vat:
+        record_transition(actor=actor, record=invoice, to=InvoiceStatus.CANCELLED, verb=None)
+    return issued
+
+
+def credit_note_issue_check(credit_note: CreditNote, issue_date: dt.date | None = None) -> None:
+    """What issuing a draft credit note needs: an invoice's mentions, and no more than the invoice has left."""
+    issue_check(credit_note, issue_date)
+    _credit_check(credit_note, credit_note.invoice)
+
+
+def _credit_check(credit_note: CreditNote, invoice: Invoice) -> Decimal:
+    """Refused when the credit note exceeds what the invoice has left; answers what was credited already."""
     credited = CreditNote.objects.filter(invoice=invoice, status=InvoiceStatus.ISSUED).aggregate(
         total=Sum("total_incl_vat"))["total"] or Decimal("0")
     if credited + credit_note.total_incl_vat > invoice.total_incl_vat:
         raise ValidationError(_("A credit note cannot exceed what remains of the invoice (%(open)s).")
                               % {"open": invoice.total_incl_vat - credited}, code=error_codes.CREDIT_EXCEEDS)
-    issued = _issue(actor, credit_note, issue_date)
-    if credited + credit_note.total_incl_vat == invoice.total_incl_vat:
-        record_update(actor=actor, record=invoice, version=invoice.version, fields={"status": InvoiceStatus.CANCELLED})
-    return issued
+    return credited
 
 
 def invoice_cancel(*, actor, invoice: Invoice, reason: str = "") -> CreditNote:
@@ -214,7 +228,11 @@ def invoice_cancel(*, actor, invoice: Invoice, reason: str = "") -> CreditNote:
     return credit_note_issue(actor=actor, credit_note=credit_note)
 
 
-def _issue_checks(document: SalesDocument, issue_date: dt.date) -> None:
+def issue_check(document: SalesDocument, issue_date: dt.date | None = None) -> None:
+    """What issuing a draft invoice or credit note on `issue_date` (today unless told) needs: an item line, a total
+    that is not negative, the customer's billing address (and SIREN once e-invoicing applies), a date that keeps
+    the series chronological."""
+    issue_date = issue_date or timezone.localdate()
     errors = []
     if not document.lines.filter(kind=LineKind.ITEM).exists():
         errors.append(ValidationError(_("An invoice needs at least one item line."), code=error_codes.NO_LINES))
@@ -246,8 +264,8 @@ def _is_french_business(account) -> bool:
 def _issue(actor, document: SalesDocument, issue_date: dt.date, **fields) -> SalesDocument:
     module = registry.for_model(type(document)).key
     number = number_next(module=module, company_id=document.company_id)
-    issued = record_update(actor=actor, record=document, version=document.version, fields={
-        "status": InvoiceStatus.ISSUED, "number": number, "issue_date": issue_date, **fields})
+    issued = record_transition(actor=actor, record=document, to=InvoiceStatus.ISSUED, verb="issue", extra_fields={
+        "number": number, "issue_date": issue_date, **fields})
     signals.document_issued.send(sender=type(issued), actor=actor, document=issued)
     return issued
 

@@ -1,5 +1,7 @@
 """The role tree, profiles and their administration through the GraphQL API."""
 
+import importlib
+
 from django.db import connection
 from django_tenants.utils import schema_context
 
@@ -52,6 +54,35 @@ def test_a_french_company_starts_with_roles_and_profiles_named_in_french(db):
         assert UserRole.objects.get(user=signed_up.user).role.name == "Administrateur"
         assert dict(Profile.objects.values_list("name", "description"))["Lecture seule"] == (
             "Voit tous les modules, ne modifie rien.")
+
+
+def test_a_tenant_signed_up_before_tenant_languages_gets_its_seeded_names_translated_by_migration(db, acme):
+    from django.apps import apps
+
+    migration = importlib.import_module("saas.access.migrations.0009_seeded_names_in_tenant_language")
+    tenant_services.signup(company_name="Durand", slug="durand", email="luc@durand.example.com", password=PASSWORD,
+                           language="fr")
+    english = {"Administrateur": "Administrator", "Responsable": "Manager", "Commercial": "Sales",
+               "Comptable": "Accountant", "Lecture seule": "Read-only"}
+    with schema_context("durand"):
+        # As migration 0006 left them, but for a role an admin renamed and a profile named like a translation.
+        for french, name in english.items():
+            Role.objects.filter(name=french).update(name=name)
+            Profile.objects.filter(name=french).update(name=name)
+        Profile.objects.filter(name="Read-only").update(description="Sees every module, changes nothing.")
+        Role.objects.filter(name="Sales").update(name="Vente")
+        Profile.objects.create(name="Comptable", description="Made by an admin")
+
+        migration.rename_seeded(apps, None)
+
+        assert sorted(Role.objects.values_list("name", flat=True)) == [
+            "Administrateur", "Comptable", "Lecture seule", "Responsable", "Vente"]
+        assert sorted(Profile.objects.values_list("name", flat=True)) == [
+            "Accountant", "Administrateur", "Commercial", "Comptable", "Lecture seule", "Responsable"]
+        assert Profile.objects.get(name="Lecture seule").description == "Voit tous les modules, ne modifie rien."
+    with schema_context("acme"):  # an English tenant keeps them as they are
+        migration.rename_seeded(apps, None)
+        assert "Administrator" in Role.objects.values_list("name", flat=True)
 
 
 def test_only_admins_read_and_change_roles(sales):

@@ -110,6 +110,22 @@ def test_lists_filter_by_custom_fields_of_each_type(defined):
     assert names(defined, {"name": {"startsWith": "B"}, "custom": {"key": "seats", "gt": 10}}) == ["Big"]
 
 
+def test_matches_reads_what_a_person_typed_by_the_fields_type(defined):
+    create(defined, "Small", budget="1500.25", seats=9, renewal="2027-01-15", partner=False, tier="bronze",
+           motto="Keep small")
+    create(defined, "Big", budget="15000", seats=120, partner=True, tier="gold", motto="Think big")
+    for key, typed, found in (("budget", "1 500,25", ["Small"]), ("seats", "120", ["Big"]),
+                              ("renewal", "2027-01-15", ["Small"]), ("partner", "true", ["Big"]),
+                              ("partner", "False", ["Small"]), ("tier", "gold", ["Big"]),
+                              ("motto", "SMALL", ["Small"])):
+        assert names(defined, {"custom": {"key": key, "matches": typed}}) == found, (key, typed)
+    for key, typed, code in (("seats", "many", "custom_field_type"), ("partner", "yes", "custom_field_type"),
+                             ("renewal", "15/01/2027", "custom_field_type"),
+                             ("tier", "platinum", "custom_field_choice"), ("nope", "x", "unknown_custom_field")):
+        refused = defined.execute(LIST, {"filters": {"custom": {"key": key, "matches": typed}}})
+        assert refused["errors"][0]["extensions"]["code"] == code, refused
+
+
 def test_a_filter_on_an_unknown_key_or_with_a_bad_value_is_refused(defined):
     unknown = defined.execute(LIST, {"filters": {"custom": {"key": "nope", "exact": "x"}}})
     assert unknown["errors"][0]["extensions"]["code"] == "unknown_custom_field", unknown
@@ -205,3 +221,77 @@ def test_quotes_orders_and_invoices_take_custom_values_on_create_and_update(defi
           input: {{custom: {{channel: "phone"}}}}) {{ ... on Record {{ customFields {{ raw }} }}
           ... on OperationInfo {{ messages {{ field code }} }} }} }}""", {"id": created["id"], "v": created["version"]})
         assert updated["data"][update]["customFields"] == [{"raw": "phone"}], updated
+
+
+CREDIT_NOTE_CREATE = """mutation($invoice: ID!, $custom: JSON) {
+  creditNoteCreate(invoiceId: $invoice, custom: $custom) {
+    __typename ... on CreditNote { id version customFields { field raw } }
+    ... on OperationInfo { messages { field code } } } }"""
+CREDIT_NOTE_UPDATE = """mutation($id: ID!, $v: Int!, $custom: JSON) {
+  creditNoteUpdate(id: $id, version: $v, input: {custom: $custom}) {
+    __typename ... on CreditNote { customFields { raw } } ... on OperationInfo { messages { field code } } } }"""
+PAYMENT_RECORD = """mutation($input: PaymentInput!) { paymentRecord(input: $input) {
+  __typename ... on Payment { id version customFields { field raw } } ... on OperationInfo { messages { field code } }
+  } }"""
+PAYMENT_UPDATE = """mutation($id: ID!, $v: Int!, $custom: JSON) { paymentUpdate(id: $id, version: $v,
+  input: {custom: $custom}) {
+    __typename ... on Payment { version amount customFields { raw } } ... on OperationInfo { messages { field code } }
+  } }"""
+
+
+def test_credit_notes_and_payments_take_custom_values_on_create_and_update(defined):
+    from saas.sales.models import CreditNote, Payment
+    from tests.web import data
+
+    for module in ("credit_notes", "payments"):
+        defined.execute(DEFINE, {"module": module, "key": "channel", "label": "Channel", "type": "choice",
+                                 "choices": ["web", "phone"]})
+    customer = data.account(defined, "Refunded", **data.ADDRESS)
+    invoice = data.issued_invoice(defined, customer["id"])
+
+    refused = defined.execute(CREDIT_NOTE_CREATE, {"invoice": invoice, "custom": {"channel": "fax"}})
+    assert messages(refused["data"]["creditNoteCreate"]) == {"custom.channel": "custom_field_choice"}
+    refused = defined.execute(PAYMENT_RECORD, {"input": {"accountId": customer["id"], "amount": "10",
+                                                         "custom": {"channel": "fax"}}})
+    assert messages(refused["data"]["paymentRecord"]) == {"custom.channel": "custom_field_choice"}
+    with schema_context("acme"):
+        assert not CreditNote.objects.exists() and not Payment.objects.exists()
+
+    credit_note = defined.execute(CREDIT_NOTE_CREATE, {"invoice": invoice, "custom": {"channel": "web"}})
+    credit_note = credit_note["data"]["creditNoteCreate"]
+    assert credit_note["customFields"] == [{"field": "custom.channel", "raw": "web"}], credit_note
+    updated = defined.execute(CREDIT_NOTE_UPDATE, {"id": credit_note["id"], "v": credit_note["version"],
+                                                   "custom": {"channel": "phone"}})
+    assert updated["data"]["creditNoteUpdate"]["customFields"] == [{"raw": "phone"}], updated
+
+    payment = defined.execute(PAYMENT_RECORD, {"input": {"accountId": customer["id"], "amount": "10",
+                                                         "custom": {"channel": "web"}}})["data"]["paymentRecord"]
+    assert payment["customFields"] == [{"field": "custom.channel", "raw": "web"}], payment
+    bad = defined.execute(PAYMENT_UPDATE, {"id": payment["id"], "v": payment["version"], "custom": {"channel": 1}})
+    assert messages(bad["data"]["paymentUpdate"]) == {"custom.channel": "custom_field_choice"}
+    updated = defined.execute(PAYMENT_UPDATE, {"id": payment["id"], "v": payment["version"],
+                                               "custom": {"channel": "phone"}})["data"]["paymentUpdate"]
+    assert (updated["amount"], updated["customFields"]) == ("10.00", [{"raw": "phone"}]), updated
+    stale = defined.execute(PAYMENT_UPDATE, {"id": payment["id"], "v": payment["version"],
+                                             "custom": {"channel": "web"}})
+    assert messages(stale["data"]["paymentUpdate"]) == {None: "conflict"}
+
+
+def test_journal_entries_sort_by_a_custom_field(defined):
+    from saas.accounting.models import JournalEntry
+    from tests.web import data
+
+    defined.execute(DEFINE, {"module": "journal_entries", "key": "batch", "label": "Batch", "type": "number"})
+    customer = data.account(defined, "Booked", **data.ADDRESS)
+    for _ in range(3):
+        data.issued_invoice(defined, customer["id"])
+    with schema_context("acme"):
+        entries = list(JournalEntry.objects.order_by("id"))
+        for entry, batch in zip(entries, (20, 3, 100), strict=True):
+            JournalEntry.objects.filter(pk=entry.pk).update(custom={"batch": batch})
+        numbers = [entry.number for entry in entries]
+    listed = defined.execute("""{ journalEntries(ordering: [{custom: {key: "batch", direction: DESC}}], first: 10) {
+      edges { node { number customFields { raw } } } } }""")
+    assert "errors" not in listed, listed
+    assert [edge["node"]["number"] for edge in listed["data"]["journalEntries"]["edges"]] == [
+        numbers[2], numbers[0], numbers[1]]

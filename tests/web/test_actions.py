@@ -118,3 +118,17 @@ def test_a_credit_note_is_created_and_issued_from_the_web(member, acme_admin_api
     assert record_of(act(member, credit_note, "issue")) == credit_note
     issued = state(acme_admin_api, credit_note)
     assert issued["creditNoteStatus"] == "ISSUED" and issued["totalInclVat"] == "1980.60"
+
+
+def test_an_unavailable_action_is_shown_disabled_with_the_api_reason(member, acme_admin_api):
+    account = data.account(acme_admin_api, "Nowhere SARL")
+    invoice = acme_admin_api.execute(data.INVOICE_CREATE, {"a": account["id"]})["data"]["invoiceCreate"]["id"]
+    acme_admin_api.execute(data.INVOICE_LINE, {"id": invoice, "input": {"description": "Audit", "quantity": "1",
+                                                                        "unitPrice": "100", "vatRate": "20"}})
+
+    page = member.get(f"/records/{invoice}/").content.decode()
+
+    reason = "The customer&#x27;s billing address is required on an invoice."
+    assert re.search(rf'<button class="button primary" type="button" disabled [^>]*title="{reason}">Issue</button>',
+                     page)
+    assert f'action="/records/{invoice}/actions/issue/"' not in page and f">{reason}</small>" in page

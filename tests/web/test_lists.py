@@ -194,8 +194,9 @@ def test_list_page_sql_queries_do_not_grow_with_rows(member, acme_admin_api):
     for _ in range(3):
         data.issued_invoice(acme_admin_api, customer["id"])
     assert count() == few
-    # The module's custom-field definitions are read for the columns and for the rows' values: once each.
-    assert few <= 23
+    # The module's custom-field definitions are read once, in the list's own operation, for the columns and the
+    # rows' values: one query above the bound before custom fields (23 when another operation read them again).
+    assert few <= 21
 
 
 @pytest.mark.parametrize("params", [{"owner": "x"}, {"q": "\x00"}, {"tag": "\x00"}, {"owner": "\x00"},

@@ -1,14 +1,14 @@
-"""The actions of a sales document's record page: quote → order, order → invoice, send, accept, confirm, issue,
-record a payment, the PDF and sending it by email — each one mutation of the API, its refusals shown as they come
-(issuing without the customer's SIREN once e-invoicing applies, accepting an expired quote…)."""
+"""The actions of a record page: the verbs the API offers in the record's `availableActions` (quote → order,
+order → invoice, send, accept, confirm, issue, record a payment, post, convert…), and a document's PDF and sending
+it by email — each one mutation of the API, its refusals shown as they come. When a verb may run, and why not, is
+the API's to say: nothing here knows a status."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from web import gql
@@ -21,51 +21,52 @@ from web.app.records import _node
 
 @dataclass(frozen=True)
 class Action:
-    key: str
-    label: str
-    operation: str
-    statuses: tuple[str, ...]  # the statuses of the document that offer it
+    """How the record page runs a verb the API offers in `availableActions` (which says when and whether)."""
+
+    operation: str = ""  # the mutation, called with the record's id and `variables`
+    page: str = ""  # or a form of its own (URL name), the payment's
     opens_result: bool = False  # the page of the record the mutation answers comes next (the new order…)
     primary: bool = False
+    variables: dict = field(default_factory=dict)
 
 
 ACTIONS = {
-    "Quote": (
-        Action("send", gettext_lazy("Mark as sent"), "QuoteSend", ("DRAFT",)),
-        Action("accept", gettext_lazy("Accept"), "QuoteAccept", ("DRAFT", "SENT"), primary=True),
-        Action("to-order", gettext_lazy("Convert to order"), "QuoteToOrder", ("ACCEPTED",), True, primary=True),
-    ),
-    "SalesOrder": (
-        Action("confirm", gettext_lazy("Confirm"), "OrderConfirm", ("DRAFT",), primary=True),
-        Action("to-invoice", gettext_lazy("Invoice"), "OrderToInvoice", ("CONFIRMED", "PARTIALLY_INVOICED"), True,
-               primary=True),
-    ),
-    "Invoice": (Action("issue", gettext_lazy("Issue"), "InvoiceIssue", ("DRAFT",), primary=True),),
-    "CreditNote": (Action("issue", gettext_lazy("Issue"), "CreditNoteIssue", ("DRAFT",), primary=True),),
+    "Quote": {"send": Action("QuoteSend"), "accept": Action("QuoteAccept", primary=True),
+              "refuse": Action("QuoteRefuse"), "to_order": Action("QuoteToOrder", opens_result=True, primary=True)},
+    "SalesOrder": {"confirm": Action("OrderConfirm", primary=True),
+                   "to_invoice": Action("OrderToInvoice", opens_result=True, primary=True),
+                   "cancel": Action("OrderCancel")},
+    "Invoice": {"issue": Action("InvoiceIssue", primary=True),
+                "record_payment": Action(page="record-payment", primary=True)},
+    "CreditNote": {"issue": Action("CreditNoteIssue", primary=True)},
+    "JournalEntry": {"post": Action("EntryPost", primary=True), "reverse": Action("EntryReverse", opens_result=True)},
+    "Lead": {"convert": Action("LeadConvert", primary=True, variables={"createDeal": False})},
 }
-STATUS_FIELDS = {"Quote": "quoteStatus", "SalesOrder": "orderStatus", "Invoice": "invoiceStatus",
-                 "CreditNote": "creditNoteStatus"}
+DOCUMENTS = {"Quote", "SalesOrder", "Invoice", "CreditNote"}  # rendered as a PDF and sent by email
 
 
 def actions_for(record: dict) -> dict | None:
-    """What the record page offers for a document (RecordPage's `__typename` and header status), or None."""
+    """The buttons of a record page (RecordPage's `__typename` and `availableActions`), or None: each verb the API
+    offers and the web knows how to run, disabled with the API's reason when unavailable."""
     typename = record.get("__typename")
-    if typename not in ACTIONS:
+    known = ACTIONS.get(typename, {})
+    verbs = []
+    for offered in record.get("availableActions") or []:
+        action = known.get(offered["verb"])
+        if action is None:
+            continue
+        verbs.append({**offered, "key": offered["verb"].replace("_", "-"), "primary": action.primary,
+                      "url": reverse(action.page, args=[record["id"]]) if action.page else ""})
+    document = typename in DOCUMENTS
+    if not verbs and not document:
         return None
-    status = next((str(field["raw"]).upper() for field in record.get("header", []) if field["field"] == "status"),
-                  "")
-    return {
-        "verbs": [action for action in ACTIONS[typename] if status in action.statuses],
-        "payment": typename == "Invoice" and status == "ISSUED",
-        "email": True, "pdf": True,
-    }
+    return {"verbs": verbs, "email": document, "pdf": document}
 
 
 def _document(request, record_id: str) -> dict:
     document = _node(request, "DocumentState", {"id": record_id})
-    if document["__typename"] not in ACTIONS:
+    if document["__typename"] not in DOCUMENTS:
         raise Http404
-    document["status"] = document.get(STATUS_FIELDS[document["__typename"]])
     return document
 
 
@@ -77,23 +78,26 @@ def _refused(request, payload: dict) -> None:
 @member_page
 @require_POST
 def record_action(request, record_id: str, action: str):
-    """One verb of the document's pipeline, or its PDF (`pdf`); back to a record page with what happened."""
-    document = _document(request, record_id)
-    page = reverse("record", args=[document["id"]])
+    """One verb of the record's type, or a document's PDF (`pdf`); back to a record page with what happened."""
     if action == "pdf":
+        document = _document(request, record_id)
         payload = run_mutation(request, "DocumentRender", {"id": document["id"]})
         if gql.failed(payload):
             _refused(request, payload)
-            return HttpResponseRedirect(page)
+            return HttpResponseRedirect(reverse("record", args=[document["id"]]))
         return HttpResponseRedirect(payload["url"])
-    verb = next((a for a in ACTIONS[document["__typename"]] if a.key == action), None)
-    if verb is None:
+    record = _node(request, "DocumentState", {"id": record_id})
+    key = action.replace("-", "_")
+    verb = ACTIONS.get(record["__typename"], {}).get(key)
+    offered = next((offer for offer in record["availableActions"] if offer["verb"] == key), None)
+    if verb is None or not verb.operation or offered is None:
         raise Http404
-    payload = run_mutation(request, verb.operation, {"id": document["id"]})
+    page = reverse("record", args=[record["id"]])
+    payload = run_mutation(request, verb.operation, {"id": record["id"], **verb.variables})
     if gql.failed(payload):
         _refused(request, payload)
         return HttpResponseRedirect(page)
-    messages.success(request, _("%(action)s: done.") % {"action": verb.label})
+    messages.success(request, _("%(action)s: done.") % {"action": offered["label"]})
     return HttpResponseRedirect(reverse("record", args=[payload["id"]]) if verb.opens_result else page)
 
 

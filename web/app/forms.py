@@ -55,7 +55,6 @@ class FormSpec:
     lines: str = ""  # prefix of the document's line mutations (quote → quoteLineAdd)
     removable_lines: bool = True
     quick_variables: dict = field(default_factory=dict)  # what a quick create adds to the create mutation
-    custom: bool = True  # the mutations take the module's custom fields (`input.custom`)
     verb_fields: dict[str, Field] = field(default_factory=dict)  # arguments of the verb only, not of the model
 
 
@@ -69,9 +68,9 @@ MUTATIONS = {spec.module: spec for spec in (
     FormSpec("quotes", "QuoteCreate", "QuoteUpdate", flat=True, lines="quote"),
     FormSpec("sales_orders", "OrderCreate", "OrderUpdate", flat=True, lines="order"),
     FormSpec("invoices", "InvoiceCreate", "InvoiceUpdate", flat=True, lines="invoice"),
-    FormSpec("credit_notes", "CreditNoteCreate", "", flat=True, lines="creditNote", removable_lines=False,
-             custom=False, verb_fields={"full": Field("bool", on="create", always=True)}),
-    FormSpec("payments", "PaymentRecord", "", custom=False),
+    FormSpec("credit_notes", "CreditNoteCreate", "CreditNoteUpdate", flat=True, lines="creditNote",
+             removable_lines=False, verb_fields={"full": Field("bool", on="create", always=True)}),
+    FormSpec("payments", "PaymentRecord", "PaymentUpdate"),
 )}
 
 # How a declared field kind is entered; a link to a record type is a relation field with quick create, a link to
@@ -116,10 +115,8 @@ CUSTOM_KINDS = {"text": "text", "number": "int", "decimal": "decimal", "date": "
                 "choice": "choice"}
 
 
-def custom_fields(spec: FormSpec, layout: dict) -> dict[str, Field]:
-    """The module's custom fields as form fields (`custom.<key>`), when its mutations take them."""
-    if not spec.custom:
-        return {}
+def custom_fields(layout: dict) -> dict[str, Field]:
+    """The module's custom fields as form fields (`custom.<key>`): every module's mutations take them."""
     return {f"{CUSTOM}{d['key']}": Field(CUSTOM_KINDS.get(d["fieldType"], "text"), input=f"{CUSTOM}{d['key']}",
                                          choices=tuple(d["choices"] or ()), required=d["required"],
                                          label=d["label"]) for d in layout["customFieldDefinitions"]}
@@ -127,7 +124,7 @@ def custom_fields(spec: FormSpec, layout: dict) -> dict[str, Field]:
 
 def _editable(spec: FormSpec, creating: bool, layout: dict) -> dict[str, Field]:
     return {**{name: f for name, f in spec.fields.items() if creating or f.on == "both"},
-            **custom_fields(spec, layout)}
+            **custom_fields(layout)}
 
 
 # ---- values: from the record, from the form, to the mutation ---------------------------------------------

@@ -25,6 +25,7 @@ from web.app.lists import (
     variables,
     view_params,
     view_query,
+    with_custom_columns,
     with_custom_fields,
     with_custom_values,
 )
@@ -142,17 +143,18 @@ def _inert(value):
 @member_page
 def export_csv(request, key: str):
     """The filtered list as CSV, with the chosen columns and headers in the user's language."""
-    spec = with_custom_fields(request, list_spec(request, key))
+    spec = list_spec(request, key)
     rights = {right["module"]: right["actions"] for right in gql.run(request, "MyRights")["myRights"]}
     if "EXPORT" not in rights.get(spec.module_key, ()):
         raise PermissionDenied
-    columns = chosen_columns(spec, request.GET)
     params = request.GET.copy()
     params.pop("after", None)
     params.pop("before", None)
     # The first page is read here, so a refused operation is an error page rather than a broken download.
     query = variables(spec, params, page_size=EXPORT_PAGE)
-    first = gql.run(request, spec.operation, query)["list"]
+    first_data = gql.run(request, spec.operation, query)
+    spec, first = with_custom_columns(spec, first_data["customFieldDefinitions"]), first_data["list"]
+    columns = chosen_columns(spec, request.GET)
     logged = gql.run(request, "ListExport", {"module": spec.module_key, "columns": [c.path for c in columns],
                                              "filters": query["filters"], "rowCount": first.get("totalCount")})
     if gql.failed(logged["listExport"]):

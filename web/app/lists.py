@@ -5,11 +5,7 @@ Each list runs its type's named operation of `graphql/operations/app/web/` (`<Ty
 `list`), with the text filter as `iContains` lookups joined by OR, the tag filter, the ordering and relay pagination.
 """
 
-import base64
-import binascii
-import datetime as dt
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from urllib.parse import urlencode
 
@@ -17,6 +13,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import reverse
 
+from saas.core.pagination import RELAY_PREFIX, cursor_offset
 from web import gql
 from web.app import meta
 from web.app.pages import member_page, render_page
@@ -105,8 +102,14 @@ CUSTOM_KINDS = {"date": "date", "boolean": "bool"}  # how a custom field's value
 
 
 def with_custom_fields(request, spec: RecordList) -> RecordList:
+    """The list with its module's custom fields as columns, for a page that does not run the list operation
+    (which reads them itself: `customFieldDefinitions`)."""
+    return with_custom_columns(spec, gql.run(request, "CustomFieldColumns", {"module": spec.module_key})[
+        "customFieldDefinitions"])
+
+
+def with_custom_columns(spec: RecordList, definitions: list[dict]) -> RecordList:
     """The list with its module's custom fields as columns (offered in the picker, sortable, filterable)."""
-    definitions = gql.run(request, "CustomFieldColumns", {"module": spec.module_key})["customFieldDefinitions"]
     custom = tuple(Column(f"{CUSTOM}{d['key']}", d["label"], CUSTOM_KINDS.get(d["fieldType"], "text"),
                           f"{CUSTOM}{d['key']}", default=False, field_type=d["fieldType"],
                           choices=tuple(d["choices"] or ())) for d in definitions)
@@ -155,47 +158,10 @@ def text_filter(paths: tuple[str, ...], text: str) -> dict | None:
 
 def _offset(cursor: str | None) -> int | None:
     """The position a relay cursor stands for (`arrayconnection:<n>`, the relay convention Strawberry follows)."""
-    try:
-        return int(base64.b64decode(cursor or "").decode().rpartition(":")[2])
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
+    return cursor_offset(cursor, RELAY_PREFIX) if cursor else None
 
 
 FILTER_PARAMS = ("q", "tag", "owner")  # what a saved filter remembers, besides the columns and the sort
-
-
-def _is_global_id(value: str) -> bool:
-    """`<Type>:<id>` in base64, as the API's ids are (anything else makes the list operation fail)."""
-    try:
-        decoded = base64.b64decode(value, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return False
-    return ":" in decoded
-
-
-YES, NO = "yes", "no"
-
-
-def _custom_condition(column: Column, text: str) -> dict:
-    """A custom field's filter from the page's text: contains for text, equals for the others, of the field's
-    type; a value the type cannot hold is a malformed address (400), as the API would refuse it."""
-    key = column.path.removeprefix(CUSTOM)
-    if column.field_type == "text":
-        return {"custom": {"key": key, "iContains": text}}
-    if column.field_type == "boolean":
-        if text not in (YES, NO):
-            raise BadRequest("A yes/no filter is yes or no.")
-        return {"custom": {"key": key, "exact": text == YES}}
-    try:
-        if column.field_type == "number":
-            text = int(text)
-        elif column.field_type == "decimal":
-            text = str(Decimal(text.replace(",", ".")))
-        elif column.field_type == "date":
-            text = dt.date.fromisoformat(text).isoformat()
-    except (ValueError, InvalidOperation):
-        raise BadRequest("The filter's value is not of its field's type.") from None
-    return {"custom": {"key": key, "exact": text}}
 
 
 def conditions(spec: RecordList, params) -> dict | None:
@@ -208,17 +174,16 @@ def conditions(spec: RecordList, params) -> dict | None:
     if tag:
         found.append({"tag": tag})
     if owner:
-        if not _is_global_id(owner):
-            raise BadRequest("The owner filter names no user or team.")
-        found.append({"owner": owner})
+        found.append({"owner": owner})  # the API answers a malformed id as bad input: the 400 page
     for declared in spec.filters:
         if value := params.get(declared["path"], "").strip():
             if value not in {choice["value"] for choice in declared["choices"]}:
                 raise BadRequest("The filter's value is none of its field's choices.")
             found.append({declared["path"]: {"exact": value}})
-    for column in spec.custom_columns():
-        if value := params.get(column.path, "").strip():
-            found.append(_custom_condition(column, value))
+    # `custom.<key>=…`, read by the field's type by the API, which refuses a value of another type (the 400 page).
+    for name in sorted(params):
+        if name.startswith(CUSTOM) and (value := params.get(name, "").strip()):
+            found.append({"custom": {"key": name.removeprefix(CUSTOM), "matches": value}})
     combined = None
     for condition in reversed(found):
         combined = condition if combined is None else {**condition, "AND": combined}
@@ -233,7 +198,7 @@ def variables(spec: RecordList, params, *, page_size: int | None = None) -> dict
         found.update(first=page_size or PAGE_SIZE, after=params.get("after") or None)
     sort = params.get("sort") or spec.default_sort
     field, direction = sort.lstrip("-"), "DESC" if sort.startswith("-") else "ASC"
-    if field in spec.sorts():
+    if field in spec.sorts() or field.startswith(CUSTOM):
         found["ordering"] = [{"custom": {"key": field.removeprefix(CUSTOM), "direction": direction}}
                              if field.startswith(CUSTOM) else {field: direction}]
     return found
@@ -300,8 +265,9 @@ def can_import(request, module: str) -> bool:
 
 @member_page
 def record_list(request, key: str):
-    spec = with_custom_fields(request, list_spec(request, key))
-    page = gql.run(request, spec.operation, variables(spec, request.GET))["list"]
+    spec = list_spec(request, key)
+    data = gql.run(request, spec.operation, variables(spec, request.GET))
+    spec, page = with_custom_columns(spec, data["customFieldDefinitions"]), data["list"]
     for edge in page["edges"]:
         with_custom_values(edge["node"])
     sort = request.GET.get("sort") or spec.default_sort

@@ -13,7 +13,7 @@ from saas.access.enums import Action
 from saas.accounting import models, selectors
 from saas.core.graph import TenantNode, graphql_enum, needs
 from saas.crm.api.types import AccountType
-from saas.records.api.types import Record, RecordFilterFields
+from saas.records.api.types import Record, RecordFilterFields, RecordOrderFields
 
 AccountKind = graphql_enum("AccountKind", models.AccountKind)
 JournalKind = graphql_enum("JournalKind", models.JournalKind)
@@ -109,7 +109,7 @@ class JournalFilter:
 
 
 @strawberry_django.order_type(models.JournalEntry)
-class JournalEntryOrdering:
+class JournalEntryOrdering(RecordOrderFields):
     number: auto
     date: auto
     created_at: auto

@@ -28,6 +28,7 @@ from saas.records.api.types import (
     Module,
     Record,
     TagType,
+    custom_field_definitions,
     module_of,
 )
 from saas.records.selectors import layouts as layout_selectors
@@ -174,7 +175,7 @@ class RecordsQuery:
 
     @strawberry.field(permission_classes=[needs(None, Action.VIEW, module_argument="module")])
     def custom_field_definitions(self, info: Info, module: str) -> list[CustomFieldDefinitionType]:
-        return list(selectors.custom_field_definition_list(actor=info.context.user, module=module))
+        return list(custom_field_definitions(info, module).values())
 
     @strawberry.field(permission_classes=[IsMember])
     def tags(self, info: Info) -> list[TagType]:

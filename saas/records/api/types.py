@@ -26,6 +26,7 @@ from saas.records.enums import ActivityStatus as ActivityStatusValues
 from saas.records.enums import CommentVisibility as CommentVisibilityValues
 from saas.records.enums import HistoryKind as HistoryKindValues
 from saas.records.enums import RecordSource as RecordSourceValues
+from saas.records.selectors import actions as action_selectors
 from saas.records.selectors import custom_fields as custom_field_selectors
 from saas.records.selectors import history as history_selectors
 from saas.records.selectors import layouts as layout_selectors
@@ -53,6 +54,10 @@ class CustomFieldFilter:
     lte: JSON | None = strawberry.UNSET
     i_contains: str | None = strawberry.UNSET
     is_null: bool | None = strawberry.UNSET
+    matches: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What a person typed in a list's filter box, read by the field's "
+        "type: a text field contains it, another field equals it (a decimal may have a decimal comma, a "
+        "yes/no field takes true or false).")
 
 
 @strawberry.input(description="Sort by one custom field of the list's module (`key`), typed by its definition; "
@@ -60,6 +65,16 @@ class CustomFieldFilter:
 class CustomFieldOrder:
     key: str
     direction: strawberry_django.Ordering = strawberry_django.Ordering.ASC
+
+
+def custom_field_definitions(info: Info, module: str) -> dict:
+    """The module's custom-field definitions by key, read once per operation: a list page asks for them (its
+    columns) and for its rows' values in one operation."""
+    definitions = info.context.extra.setdefault("custom_definitions", {})
+    if module not in definitions:
+        definitions[module] = {d.key: d for d in selectors.custom_field_definition_list(
+            actor=info.context.user, module=module)}
+    return definitions[module]
 
 
 def _model_at(model, prefix: str) -> type:
@@ -99,7 +114,8 @@ class RecordFilterFields:
     @strawberry_django.filter_field(description="Records whose custom field meets the condition.")
     def custom(self, value: CustomFieldFilter, prefix: str, queryset) -> Q:
         lookups = {name: getattr(value, name) for name in ("exact", "gt", "gte", "lt", "lte", "i_contains",
-                                                           "is_null") if getattr(value, name) is not strawberry.UNSET}
+                                                           "is_null", "matches")
+                   if getattr(value, name) is not strawberry.UNSET}
         model = _model_at(queryset.model, prefix)
         return _coded(lambda: custom_field_selectors.custom_field_condition(model, prefix=prefix, key=value.key,
                                                                             lookups=lookups))
@@ -181,6 +197,15 @@ class TagType(TenantNode):
 
     name: str
     color: str
+
+
+@strawberry.type(description="A verb of the record's type (issue, convert, record a payment) its state offers now.")
+class RecordAction:
+    verb: str
+    label: str = strawberry.field(description="In the request's language.")
+    available: bool = strawberry.field(description="False when the reader may not run it now (rights, a check).")
+    reason: str | None = strawberry.field(description="Why it is unavailable; null when available.")
+    code: str | None = strawberry.field(description="The refusal's code, as the verb's mutation would answer it.")
 
 
 @strawberry.type
@@ -469,11 +494,8 @@ class Record(TenantNode):
                                   "their definitions are read once per request, not per record.")
     def custom_fields(self, root, info: Info) -> list[FieldValue]:
         module = _record_type(root).key
-        definitions = info.context.extra.setdefault("custom_definitions", {})
-        if module not in definitions:
-            definitions[module] = {d.key: d for d in selectors.custom_field_definition_list(
-                actor=info.context.user, module=module)}
-        return [FieldValue(**vars(v)) for v in layout_selectors.custom_field_values(root, module, definitions[module])]
+        return [FieldValue(**vars(v)) for v in layout_selectors.custom_field_values(
+            root, module, custom_field_definitions(info, module))]
 
     @strawberry_django.field(prefetch_related=["ref__tag_links__tag"],
                              description="Prefetched for a whole list: no query per row.")
@@ -560,6 +582,12 @@ class Record(TenantNode):
         items.sort(key=lambda item: item[0], reverse=True)
         page = [item for _, item in items[offset:offset + limit]]
         return connection_from(page, offset=offset, total_count=len(items), has_next=len(items) > window)
+
+    @strawberry.field(description="The verbs the record's pipeline offers in its state, each available or not "
+                                  "to the reader (rights, the type's checks) with the reason.")
+    def available_actions(self, root, info: Info) -> list[RecordAction]:
+        return [RecordAction(**vars(action))
+                for action in action_selectors.available_actions(actor=info.context.user, record=root)]
 
     @strawberry.field
     def related_tabs(self, root, info: Info) -> list[RelatedTab]:

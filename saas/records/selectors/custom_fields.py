@@ -52,7 +52,8 @@ def custom_field_value(definition: CustomFieldDefinition, prefix: str = ""):
 
 def custom_field_condition(model, *, prefix: str, key: str, lookups: dict) -> Q:
     """Records whose custom field `key` meets every lookup given (`exact`, `gt`, `gte`, `lt`, `lte`: values of
-    the field's type, checked as a write would check them; `i_contains`: text; `is_null`)."""
+    the field's type, checked as a write would check them; `i_contains`: text; `is_null`; `matches`: a text
+    read by the field's type)."""
     definition = custom_field_definition_of(model, key)
     value = custom_field_value(definition, prefix)
     condition = Q()
@@ -60,15 +61,27 @@ def custom_field_condition(model, *, prefix: str, key: str, lookups: dict) -> Q:
         if name == "is_null":
             missing = Q(**{f"{prefix}custom__{key}__isnull": True})
             condition &= missing if wanted else ~missing
-        elif name == "i_contains":
+        elif name == "i_contains" or (name == "matches" and definition.field_type == CustomFieldType.TEXT):
             condition &= Q(IContains(KeyTextTransform(key, f"{prefix}custom"), str(wanted)))
         else:
             try:
-                typed = custom_value_clean(definition, wanted)
+                typed = custom_value_clean(definition, _typed_as_written(definition, wanted) if name == "matches"
+                                           else wanted)
             except ValidationError as refusal:
                 raise ValidationError({f"custom.{key}": refusal}) from refusal
-            condition &= Q(COMPARISONS[name](value, typed))
+            condition &= Q(COMPARISONS.get(name, Exact)(value, typed))
     return condition
+
+
+def _typed_as_written(definition: CustomFieldDefinition, text: str):
+    """A `matches` text as the value a write would take: a yes/no field's true or false, a decimal written with
+    a decimal comma and spaces between thousands; anything else as typed (a number, YYYY-MM-DD, a choice), which
+    the write's check refuses when it is none of the field's values."""
+    if definition.field_type == CustomFieldType.BOOLEAN:
+        return {"true": True, "false": False}.get(text.strip().lower(), text)
+    if definition.field_type == CustomFieldType.DECIMAL:
+        return "".join(text.split()).replace(",", ".")  # 1 500,25 as the French write it
+    return text
 
 
 def custom_field_ordering(model, *, prefix: str, key: str, descending: bool):

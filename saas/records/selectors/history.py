@@ -176,9 +176,15 @@ def _kind(subject: str, label: str, changes: dict) -> str:
         return HistoryKind.CREATED
     if "deleted_at" in changes:
         return HistoryKind.DELETED if changes["deleted_at"][1] else HistoryKind.RESTORED
-    if "status" in changes:
+    if "status" in changes or set(changes) & _pipeline_fields(subject):
         return HistoryKind.STATUS_CHANGED
     return HistoryKind.UPDATED
+
+
+def _pipeline_fields(subject: str) -> set[str]:
+    """The status fields of a record type's pipelines (a deal's `stage`), by the history's "app.Model" subject."""
+    record_type = registry.find_for_model(apps.get_model(subject))
+    return set(record_type.pipelines) if record_type is not None else set()
 
 
 def _parse_time(value: str) -> datetime:

@@ -172,7 +172,20 @@ def _insert_many(record_type, records: list[Record]) -> None:
 
 
 def record_update(*, actor, record: Record, version: int, fields: dict, custom: dict | None = None) -> Record:
-    """Change a record if nobody changed it since `version`; otherwise a `conflict` and nothing written."""
+    """Change a record if nobody changed it since `version`; otherwise a `conflict` and nothing written.
+    A status field with a pipeline is refused (`pipeline_field`): it moves only through `record_transition`."""
+    record_type = registry.for_model(type(record))
+    pipelined = sorted(set(fields) & set(record_type.pipelines))
+    if pipelined:
+        raise ValidationError({name: ValidationError(
+            _("This field follows its pipeline: it changes through the record's actions."),
+            code=error_codes.PIPELINE_FIELD) for name in pipelined})
+    return _record_write(actor=actor, record=record, version=version, fields=fields, custom=custom)
+
+
+def _record_write(*, actor, record: Record, version: int, fields: dict, custom: dict | None = None) -> Record:
+    """What `record_update` and `record_transition` (saas.records.services.pipelines) both write, checks included
+    but the pipeline's: rights, version, deletion, field rights, validation, history, the central reference."""
     record_type = registry.for_model(type(record))
     write_check(actor, record, Action.EDIT)
     locked = type(record).objects.select_for_update().get(pk=record.pk)

@@ -123,6 +123,12 @@ class PaymentInput:
     method: PaymentMethod = PaymentMethod.TRANSFER
     reference: str = ""
     allocations: list[AllocationInput] = strawberry.field(default_factory=list)
+    custom: JSON | None = strawberry.field(default=None, description="Custom field values by key.")
+
+
+@strawberry.input(description="What a recorded payment lets change; omitted fields keep their value.")
+class PaymentUpdateInput:
+    custom: JSON | None = strawberry.field(default=UNSET, description="Custom field values by key (null clears).")
 
 
 @strawberry.type
@@ -312,9 +318,14 @@ class SalesMutation:
                                 description="A draft credit note on an issued invoice: all its lines, or none.")
     @mutation
     def credit_note_create(self, info: Info, invoice_id: relay.GlobalID, reason: str = "",
-                           full: bool = True) -> CreditNoteType:
+                           full: bool = True, custom: JSON | None = None) -> CreditNoteType:
         return services.credit_note_create(actor=info.context.user, invoice=_invoice(info, invoice_id, "invoiceId"),
-                                           reason=reason, full=full)
+                                           reason=reason, full=full, custom=custom)
+
+    @verb(needs("credit_notes", Action.EDIT), "Change a draft credit note's header (contact, notes, custom fields).")
+    def credit_note_update(self, info: Info, id: relay.GlobalID, version: int,
+                           input: DocumentUpdateInput) -> CreditNoteType:
+        return _update(info, _credit_note(info, id), version, input)
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("credit_notes", Action.EDIT)])
     @mutation
@@ -336,7 +347,13 @@ class SalesMutation:
         allocations = [(_invoice(info, a.invoice_id), a.amount) for a in input.allocations]
         return payments.payment_record(actor=info.context.user, account=account, amount=input.amount, date=input.date,
                                        method=input.method.value, reference=input.reference, allocations=allocations,
-                                       source=request_source(info))
+                                       source=request_source(info), custom=input.custom)
+
+    @verb(needs("payments", Action.EDIT), "Change a payment's custom fields (what its bank entry holds stays).")
+    def payment_update(self, info: Info, id: relay.GlobalID, version: int, input: PaymentUpdateInput) -> PaymentType:
+        payment = record_of(info, id, field="id", types=("Payment",))
+        return payments.payment_update(actor=info.context.user, payment=payment, version=version,
+                                       custom=input.custom or None)
 
     @strawberry_django.mutation(handle_django_errors=True, permission_classes=[needs("payments", Action.EDIT)])
     @mutation
