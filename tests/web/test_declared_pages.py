@@ -4,6 +4,7 @@ models' verbose names and choices, in the user's language, read once per process
 import re
 from html import unescape
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -122,3 +123,13 @@ def test_the_record_page_runs_one_operation_composed_of_its_blocks(member, acme_
     assert member.get(f"/records/{account['id']}/tabs/summary/", HTTP_HX_REQUEST="true").status_code == 200
     assert runs == ["RecordPage"]
     assert member.get("/records/bm90LWFuLWlk/").status_code == 404  # "not-an-id": names no record type
+
+
+@pytest.mark.parametrize("key", data.list_keys())
+def test_every_declared_column_is_read_by_its_list_operation(member, key):
+    member.get(f"/{key}/")
+    spec = data.list_spec(key)
+    document = gql.document(spec.operation)[0]
+    for column in spec.columns:
+        for part in column.path.split("."):
+            assert re.search(rf"\b{part}\b", document), f"{spec.operation} does not read {column.path}"
