@@ -89,3 +89,24 @@ def staff_membership_get(*, tenant: Tenant, membership_id) -> Membership | None:
     if membership_id is None:
         return None
     return staff_membership_list(tenant=tenant).filter(pk=membership_id).first()
+
+
+# What the tenant apps (saas.*) read of identities, so that they never import this app's models.
+
+def user_get(*, user_id) -> User:
+    return User.objects.get(pk=user_id)
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email=email).first()
+
+
+def users_by_id(ids) -> dict[int, User]:
+    return User.objects.in_bulk(set(ids))
+
+
+def staff_admin_flag(*, user_id, schema_name: str) -> bool | None:
+    """Whether the user is an admin of the tenant of that schema, as an active staff member; None when not one."""
+    membership = Membership.objects.filter(user_id=user_id, tenant__schema_name=schema_name, is_active=True,
+                                           kind=MembershipKind.STAFF).values("is_admin").first()
+    return None if membership is None else membership["is_admin"]

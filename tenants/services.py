@@ -209,6 +209,11 @@ def _cache_forget(prefix: str) -> None:
             client.delete(*keys)
 
 
+def user_create(*, email: str, password: str, full_name: str = "", language: str = "") -> User:
+    """An identity that belongs to no tenant yet (the demo's admin; signup makes its own)."""
+    return User.objects.create_user(email, password, full_name=full_name, language=language)
+
+
 def user_authenticate(*, email: str, password: str) -> User | None:
     """The active identity of those credentials, or None."""
     user = User.objects.filter(email=(email or "").strip().lower()).first()

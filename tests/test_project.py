@@ -57,3 +57,46 @@ def test_make_run_hands_out_addresses_on_the_port_it_serves():
     serving = plan[plan.index("export PUBLIC_URL_PORT="):]
     assert serving.startswith("export PUBLIC_URL_PORT=8001;")
     assert "procrastinate worker" in serving and "runserver 0.0.0.0:8001" in serving
+
+
+def test_the_import_contracts_hold():
+    from importlinter.cli import lint_imports
+
+    assert lint_imports(no_cache=True, no_logo=True) == 0
+
+
+def check_contract_with_a_new_module(contract_id: str, module: str, imports: str) -> bool:
+    """Whether the contract still holds once `module`, a module no contract names, imports `imports`."""
+    import tomllib
+
+    import grimp
+    from importlinter.configuration import configure
+    from importlinter.contracts.forbidden import ForbiddenContract
+    from importlinter.contracts.layers import LayersContract
+
+    configure()  # what `lint-imports` sets up first: the graph builder, the timer
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    options = next(contract for contract in config["contracts"] if contract.get("id") == contract_id)
+    kind = {"forbidden": ForbiddenContract, "layers": LayersContract}[options["type"]]
+    session = {key: value for key, value in config.items() if key != "contracts"}
+    # As import-linter reads its configuration: booleans as text.
+    contract_options = {key: str(value) if isinstance(value, bool) else value for key, value in options.items()
+                        if key not in ("id", "name", "type")}
+    contract = kind(options["name"], session, contract_options)
+    graph = grimp.build_graph(*config["root_packages"], include_external_packages=config["include_external_packages"],
+                              exclude_type_checking_imports=config["exclude_type_checking_imports"], cache_dir=None)
+    graph.add_import(importer=module, imported=imports)
+    return contract.check(graph, verbose=False).kept
+
+
+def test_a_new_module_is_covered_without_editing_the_contracts():
+    """The contracts name modules by wildcards: a module added tomorrow, in any app, is checked."""
+    assert check_contract_with_a_new_module("strawberry-in-api", "saas.crm.api.tomorrow", "strawberry")
+    assert not check_contract_with_a_new_module("strawberry-in-api", "saas.crm.tomorrow", "strawberry")
+    assert not check_contract_with_a_new_module("strawberry-in-api", "saas.newapp.services", "strawberry_django")
+    assert not check_contract_with_a_new_module("strawberry-in-api", "tenants.tomorrow", "strawberry")
+    assert not check_contract_with_a_new_module("app-layers", "saas.sales.models", "saas.sales.services")
+    assert not check_contract_with_a_new_module("app-layers", "saas.crm.selectors", "saas.crm.api.types")
+    assert not check_contract_with_a_new_module("models-stay-home", "saas.banking.tomorrow", "saas.sales.models")
+    assert check_contract_with_a_new_module("models-stay-home", "saas.sales.tomorrow", "saas.sales.models")
+    assert not check_contract_with_a_new_module("models-stay-home", "saas.crm.tomorrow", "tenants.models")

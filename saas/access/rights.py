@@ -187,15 +187,13 @@ def scope_within(requested: tuple[str, str], held: dict[str, str]) -> bool:
 
 
 def _compute(actor, schema: str) -> Grant:
-    from tenants.enums import MembershipKind
-    from tenants.models import Membership
+    from tenants.selectors import staff_admin_flag
 
     scopes = _token_scopes(getattr(actor, "acting_token", None))
-    membership = Membership.objects.filter(user_id=actor.pk, tenant__schema_name=schema, is_active=True,
-                                           kind=MembershipKind.STAFF).values("is_admin").first()
-    if membership is None:
+    is_admin = staff_admin_flag(user_id=actor.pk, schema_name=schema)
+    if is_admin is None:
         return NOBODY
-    if membership["is_admin"]:
+    if is_admin:
         return Grant(unrestricted=scopes is None, admin=True, user_id=actor.pk, view_all=True, edit_all=True,
                      scopes=scopes)
     mine = UserRole.objects.filter(user_id=actor.pk)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from saas.access.models import ApiToken
-from tenants.selectors import tenant_list_for_user
+from tenants.selectors import tenant_list_for_user, users_by_id
 
 
 def api_token_list(*, actor) -> QuerySet[ApiToken]:
@@ -61,10 +61,9 @@ def team_list(*, actor):
 def team_members(*, actor, teams) -> dict[int, list]:
     """The members of each of `teams` (by team id), by email."""
     from saas.access.models import TeamMember
-    from tenants.models import User
 
     memberships = list(TeamMember.objects.filter(team__in=teams).values_list("team_id", "user_id"))
-    users = User.objects.in_bulk({user_id for _team_id, user_id in memberships})
+    users = users_by_id(user_id for _team_id, user_id in memberships)
     found: dict[int, list] = {team.pk: [] for team in teams}
     for team_id, user_id in memberships:
         if user_id in users:
@@ -131,3 +130,10 @@ def user_role_list(*, actor) -> dict[int, int]:
     from saas.access.models import UserRole
 
     return dict(UserRole.objects.values_list("user_id", "role_id"))
+
+
+def team_ids_of(*, user) -> QuerySet:
+    """The ids of the user's teams, as a subquery."""
+    from saas.access.models import TeamMember
+
+    return TeamMember.objects.filter(user=user).values("team_id")

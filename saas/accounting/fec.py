@@ -6,9 +6,11 @@ size of the year. Entries are numbered from one gapless counter per fiscal year 
 A47 A-1, DOMAIN.md 10.5); the opening entries (journal AN) come first. The books hold no entries closing the
 income and expense accounts (the result is computed, never posted), so none has to be left out."""
 
+from __future__ import annotations
+
 import tempfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,8 +30,10 @@ from saas.accounting.models import (
     LedgerAccount,
 )
 from saas.accounting.reports import numbering_gaps
-from saas.records.models import Document
 from saas.records.services.documents import document_upload
+
+if TYPE_CHECKING:
+    from saas.records.models import Document
 
 COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
            "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",

@@ -8,10 +8,13 @@ payments already made due is moved back. So once a customer's invoices are settl
 them, and the collected VAT per rate is the VAT invoiced at that rate less the credit notes'. Each VAT line
 carries its base, which the VAT return sums."""
 
+from __future__ import annotations
+
 import contextlib
 import contextvars
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
@@ -40,10 +43,12 @@ from saas.accounting.services import (
 )
 from saas.core.money import plain_number, round2
 from saas.records.enums import RecordSource
-from saas.sales import signals
-from saas.sales.models import CreditNote, Invoice, InvoiceKind, InvoiceStatus, LineKind, Payment, PaymentAllocation
+from saas.sales.selectors import invoice_of, is_credit_note, is_deposit_invoice, issued_credit_notes, item_lines
 from saas.sales.services import vat_breakdown
 from tenants.language import in_tenant_language
+
+if TYPE_CHECKING:
+    from saas.sales.models import CreditNote, Invoice, Payment, PaymentAllocation
 
 # The bank account a payment being recorded arrived on, when its caller knows it (a bank statement line):
 # its ledger account and journal win over the posting rules.
@@ -59,12 +64,6 @@ def paid_into(account: LedgerAccount, journal: Journal | None = None):
         yield
     finally:
         _paid_into.reset(token)
-
-
-def connect() -> None:
-    signals.document_issued.connect(_on_issued, dispatch_uid="accounting.document_issued")
-    signals.payment_recorded.connect(_on_payment, dispatch_uid="accounting.payment_recorded")
-    signals.allocation_changed.connect(_on_allocation, dispatch_uid="accounting.allocation_changed")
 
 
 def rule_account(kind: str, *, family_id=None, nature: str = "", vat_rate: Decimal | None = None,
@@ -95,14 +94,14 @@ def document_entry(*, actor, document: Invoice | CreditNote):
     rules = list(PostingRule.objects.select_related("ledger_account"))
     auxiliary = auxiliary_for(party=document.account)
     revenue: dict[tuple[LedgerAccount, Decimal], Decimal] = defaultdict(Decimal)
-    lines = document.lines.filter(kind=LineKind.ITEM).select_related("product__family", "service__family")
+    lines = item_lines(document).select_related("product__family", "service__family")
     for line in lines:
         account = _revenue_account(document, line, rules)
         revenue[(account, line.vat_rate)] += line.line_net
-    sign = Decimal(-1) if isinstance(document, CreditNote) else Decimal(1)
+    sign = Decimal(-1) if is_credit_note(document) else Decimal(1)
     label = f"{document.account.name} – {document.number}"
     specs = [LineSpec(account=auxiliary.collective, auxiliary=auxiliary, label=label, due_date=document.due_date,
-                      debit=sign * document.total_incl_vat, invoice=_invoice_of(document))]
+                      debit=sign * document.total_incl_vat, invoice=invoice_of(document))]
     for (account, rate), amount in sorted(revenue.items(), key=lambda item: (item[0][0].number, -item[0][1])):
         specs.append(LineSpec(account=account, label=f"{account.label} {plain_number(rate)} %", credit=sign * amount))
     pending = pending_vat(document)
@@ -115,7 +114,7 @@ def document_entry(*, actor, document: Invoice | CreditNote):
             specs.append(LineSpec(account=rule_account(RuleKind.VAT_PENDING, rules=rules), credit=sign * pending_amount,
                                   vat_base=sign * pending_base,
                                   label=_("VAT on services not yet paid %(rate)s %%") % {"rate": plain_number(rate)}))
-    link = {"credit_note": document} if isinstance(document, CreditNote) else {"invoice": document}
+    link = {"credit_note": document} if is_credit_note(document) else {"invoice": document}
     link["party"] = document.account
     return entry_create(actor=actor, journal=_journal(JournalKind.SALES), date=document.issue_date, label=label,
                         company=document.company, piece_ref=document.number, lines=specs,
@@ -133,14 +132,14 @@ def pending_vat(document: Invoice | CreditNote) -> dict[Decimal, tuple[Decimal, 
     if document.company.vat_on_debits:
         return {}
     breakdown = vat_breakdown(document)
-    invoice = _invoice_of(document)
-    if invoice.kind == InvoiceKind.DEPOSIT:
+    invoice = invoice_of(document)
+    if is_deposit_invoice(invoice):
         return {rate: (base, amount) for rate, base, amount in breakdown if amount}
-    items, services = _services_share(document.lines.filter(kind=LineKind.ITEM))
+    items, services = _services_share(item_lines(document))
     pending = {}
     for rate, base, amount in breakdown:
         if not items[rate]:  # only deductions at this rate: shared as the order's items are
-            order = _services_share(invoice.order.lines.filter(kind=LineKind.ITEM)) if invoice.order_id else None
+            order = _services_share(item_lines(invoice.order)) if invoice.order_id else None
             items[rate], services[rate] = (order[0][rate], order[1][rate]) if order and order[0][rate] else (1, 1)
         if services[rate]:
             share = services[rate] / items[rate]
@@ -173,7 +172,7 @@ def vat_on_receipt_transfer(*, actor, invoice: Invoice, date, payment: Payment |
     allocation (`without`) moves VAT back, and a credit note on a VAT already due takes it off the collected VAT
     (the invoice's payments now cover more than it owes). Once paid in full, 445740 holds nothing for it."""
     rules = list(PostingRule.objects.select_related("ledger_account"))
-    credit_notes = list(invoice.credit_notes.filter(status=InvoiceStatus.ISSUED).prefetch_related("lines"))
+    credit_notes = issued_credit_notes(invoice)
     waiting: dict[LedgerAccount, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for document, sign in [(invoice, 1), *((credit_note, -1) for credit_note in credit_notes)]:
         for rate, (base, amount) in pending_vat(document).items():
@@ -279,14 +278,9 @@ def _letter(actor, lines) -> str | None:
     return lines_letter(actor=actor, lines=lines)
 
 
-def _invoice_of(document: Invoice | CreditNote) -> Invoice:
-    # Read, not `document.invoice`: cached on the credit note, it would go stale once issuing cancels the invoice.
-    return Invoice.objects.get(pk=document.invoice_id) if isinstance(document, CreditNote) else document
-
-
 def _revenue_account(document, line, rules: list[PostingRule]) -> LedgerAccount:
     deducted = getattr(line, "deposit_invoice_id", None)  # a final invoice's negative line: back off 4191
-    if deducted or (isinstance(document, Invoice) and document.kind == InvoiceKind.DEPOSIT):
+    if deducted or is_deposit_invoice(document):
         return rule_account(RuleKind.DEPOSIT, vat_rate=line.vat_rate, rules=rules)
     item = line.product or line.service
     nature = ItemNature.GOODS if line.product_id else ItemNature.SERVICES
@@ -301,20 +295,20 @@ def _journal(kind: str) -> Journal:
 # Posting follows from an operation the actor was allowed (issuing, recording a payment): the entries are the
 # system's consequence of it, not checked against the actor's accounting rights (saas.access.rights).
 @consequence()
-def _on_issued(sender, actor, document, **kwargs) -> None:
+def on_document_issued(*, actor, document) -> None:
     document_entry(actor=actor, document=document)
-    invoice = _invoice_of(document)
+    invoice = invoice_of(document)
     vat_on_receipt_transfer(actor=actor, invoice=invoice, date=document.issue_date)
     invoice_letter(actor=actor, invoice=invoice)
 
 
 @consequence()
-def _on_payment(sender, actor, payment, **kwargs) -> None:
+def on_payment_recorded(*, actor, payment) -> None:
     payment_entry(actor=actor, payment=payment)
 
 
 @consequence()
-def _on_allocation(sender, actor, allocation, created, **kwargs) -> None:
+def on_allocation_changed(*, actor, allocation, created: bool) -> None:
     payment, invoice = allocation.payment, allocation.invoice
     without = None if created else allocation
     if not created:

@@ -5,11 +5,14 @@ Opening balances follow the fiscal years (DOMAIN.md 4.5): income and expense acc
 balance-sheet accounts carry the year's opening entries (journal AN) — or, while a year has none, every earlier
 movement, the earlier years' income and expenses then showing as one unallocated result."""
 
+from __future__ import annotations
+
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Min, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
@@ -26,7 +29,10 @@ from saas.accounting.models import (
     JournalLine,
     LedgerAccount,
 )
-from saas.companies.models import Company
+from saas.companies.selectors import company_default
+
+if TYPE_CHECKING:
+    from saas.companies.models import Company
 
 ZERO = Decimal("0.00")
 # Classes 6 and 7 (expenses, income) start every fiscal year at zero; classes 1 to 5 carry over.
@@ -39,7 +45,7 @@ def posted_lines(company: Company) -> QuerySet[JournalLine]:
 
 
 def default_company(company: Company | None = None) -> Company:
-    return company or Company.objects.filter(is_default=True).first()
+    return company or company_default()
 
 
 @dataclass(frozen=True)

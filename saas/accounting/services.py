@@ -1,9 +1,12 @@
 """Entries: balanced by construction, posted with a gapless number per fiscal year, never changed once posted
 (reversal only), never in a closed year (DOMAIN.md 4.1, 4.5); lettering of third-party lines (4.4)."""
 
+from __future__ import annotations
+
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
@@ -28,11 +31,14 @@ from saas.accounting.models import (
     RuleKind,
 )
 from saas.accounting.reports import PROFIT_AND_LOSS, opening_at, posted_lines
-from saas.companies.models import Company
+from saas.companies.selectors import company_default
 from saas.records.enums import RecordSource
 from saas.records.services.pipelines import record_transition, verb_state_check
 from saas.records.services.records import record_create
 from tenants.language import tenant_language
+
+if TYPE_CHECKING:
+    from saas.companies.models import Company
 
 ZERO = Decimal("0.00")
 
@@ -54,7 +60,7 @@ def entry_create(*, actor, journal: Journal, date: dt.date, label: str, lines: l
                  source: str = RecordSource.MANUAL, owner_user=None, owner_team=None, **links) -> JournalEntry:
     """An entry from its lines — refused unless balanced, in an open fiscal year, on active accounts — posted at
     once unless `post=False` (a draft, brouillard). `links`: invoice, credit_note or payment it comes from."""
-    company = company or Company.objects.filter(is_default=True).first()
+    company = company or company_default()
     lines = [line for line in _netted(lines) if line.debit or line.credit]
     _lines_check(lines)
     fiscal_year = fiscal_year_for(company=company, date=date)

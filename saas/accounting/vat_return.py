@@ -10,10 +10,13 @@ in proportion of its VAT, or (a manual entry) its VAT divided by the rate. Deduc
 left out, so a return still reads the same once settled. Boxes are declared in whole euros, rounded half up; the
 cents are kept beside."""
 
+from __future__ import annotations
+
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, Sum
@@ -22,9 +25,11 @@ from django.utils.translation import gettext_lazy
 
 from saas.accounting import error_codes
 from saas.accounting.reports import ZERO, default_company, posted_lines
-from saas.companies.models import Company
 from saas.core.money import HUNDRED, round2
-from saas.sales.models import CreditNoteLine, InvoiceLine, LineKind
+from saas.sales.selectors import credit_note_item_bases, invoice_item_bases
+
+if TYPE_CHECKING:
+    from saas.companies.models import Company
 
 # Account numbers (prefixes for the lists) of the return; pass another mapping to `vat_return` to change them
 # (DOMAIN.md 10.6: some accountants use 4458x as transition accounts).
@@ -166,9 +171,8 @@ def _collected(lines, rates: dict[str, Decimal]) -> dict[Decimal, tuple[Decimal,
 def _collected_without_base(lines, rates: dict[str, Decimal]) -> dict[Decimal, tuple[Decimal, Decimal]]:
     moves = list(lines.values("entry_id", "entry__invoice_id", "entry__credit_note_id", "ledger_account__number")
                  .annotate(tax=Sum(F("credit") - F("debit"))))
-    invoice_bases = _document_bases(InvoiceLine, "invoice_id",
-                                    {move["entry__invoice_id"] for move in moves if move["entry__invoice_id"]})
-    credit_note_bases = _document_bases(CreditNoteLine, "credit_note_id", {
+    invoice_bases = invoice_item_bases({move["entry__invoice_id"] for move in moves if move["entry__invoice_id"]})
+    credit_note_bases = credit_note_item_bases({
         move["entry__credit_note_id"] for move in moves if move["entry__credit_note_id"]})
     totals: dict[Decimal, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for move in moves:
@@ -187,12 +191,3 @@ def _collected_without_base(lines, rates: dict[str, Decimal]) -> dict[Decimal, t
         totals[rate][0] += base
         totals[rate][1] += tax
     return {rate: (base, tax) for rate, (base, tax) in totals.items() if base or tax}
-
-
-def _document_bases(model, document_field: str, ids: set[int]) -> dict[tuple[int, Decimal], Decimal]:
-    """The base per (document, rate), as the document computes it: its item lines' nets summed per rate."""
-    if not ids:
-        return {}
-    rows = (model.objects.filter(**{f"{document_field}__in": ids}, kind=LineKind.ITEM)
-            .values(document_field, "vat_rate").annotate(base=Sum("line_net")))
-    return {(row[document_field], Decimal(row["vat_rate"])): row["base"] for row in rows}

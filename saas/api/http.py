@@ -52,7 +52,7 @@ class GraphQLRequestGuard:
     def execute_operation(self, request, context, root_value, sub_response):
         # Operations that come over HTTP spend their identity's cost budget (saas.api.rate_limit); the web
         # app's own documents, run in-process, have bounded costs (tests/api/test_limits.py).
-        context.extra["rate_limited"] = True
+        context.rate_limited = True
         return super().execute_operation(request, context, root_value, sub_response)
 
 

@@ -280,7 +280,7 @@ class QueryLimits(SchemaExtension):
             check_shape(shape, operation)
             check_patterns(measure.patterns)
             self.cost = {"requested": shape.cost, "limit": settings.GRAPHQL_MAX_COST}
-            if getattr(execution.context, "extra", {}).get("rate_limited"):
+            if getattr(execution.context, "rate_limited", False):
                 remaining = rate_limit.charge(execution.context, shape.cost)
                 if remaining is not None:
                     self.cost["remaining"] = remaining

@@ -20,7 +20,7 @@ from graphql import (
 )
 from saas.access.visibility import OWNER_COLUMNS, sees
 from saas.records import registry
-from saas.records.models import Record
+from saas.records.selectors.records import is_record
 
 
 def guard_record_links(schema) -> int:
@@ -64,7 +64,7 @@ def _load_owner_columns(graph, record_types: set[str]) -> None:
 def _guarded(resolve):
     def read(source, info, **kwargs):
         linked = resolve(source, info, **kwargs)
-        if isinstance(linked, Record):
+        if is_record(linked):
             record_type = registry.find_for_model(type(linked))
             if record_type is not None and not sees(getattr(info.context, "user", None), linked,
                                                     module=record_type.key):

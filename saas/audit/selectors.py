@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from saas.audit.models import Event
+from saas.audit.enums import RunStatus
+from saas.audit.models import Event, ScheduledRun
 
 
 def event_list(*, kind: str | None = None, actor_id=None, since: dt.datetime | None = None,
@@ -20,3 +21,14 @@ def event_list(*, kind: str | None = None, actor_id=None, since: dt.datetime | N
     if until is not None:
         events = events.filter(at__lt=until)
     return events.order_by("-at", "-id")
+
+
+def scheduled_run_last(*, jobs: list[str]) -> dict[str, ScheduledRun]:
+    """The latest run of each of these planned jobs."""
+    return {run.job: run for run in ScheduledRun.objects.filter(job__in=jobs).order_by("job", "-slot").distinct("job")}
+
+
+def scheduled_run_last_errors(*, jobs: list[str]) -> dict[str, str]:
+    """The error of the latest failed run of each of these planned jobs."""
+    return dict(ScheduledRun.objects.filter(job__in=jobs, status=RunStatus.FAILED).order_by("job", "-slot")
+                .distinct("job").values_list("job", "error"))

@@ -2,11 +2,14 @@
 undoing a match. Every match ends in a posted bank-journal entry; undoing one reverses what the match posted —
 a posted entry is never deleted."""
 
+from __future__ import annotations
+
 import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, CharField, F, Func, Q, Value, When
@@ -14,8 +17,8 @@ from django.db.models.functions import Length, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saas.accounting.models import EntryStatus, JournalEntry, JournalLine, LedgerAccount
 from saas.accounting.posting import paid_into
+from saas.accounting.selectors import entry_is_reversed, payment_bank_entry, unlettered_party_lines
 from saas.accounting.services import LineSpec, entry_create, entry_reverse, lines_letter
 from saas.banking import error_codes
 from saas.banking.enums import MatchKind, TransactionStatus
@@ -24,9 +27,13 @@ from saas.banking.services import iban_clean
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_delete
 from saas.sales import error_codes as sales_error_codes
-from saas.sales.models import Invoice, InvoiceStatus, Payment, PaymentMethod
+from saas.sales.enums import PaymentMethod
 from saas.sales.payments import amount_due, payment_record, payment_unallocate
-from saas.sales.selectors import invoices_with_amounts
+from saas.sales.selectors import is_issued, non_cash_payments, open_invoices
+
+if TYPE_CHECKING:
+    from saas.accounting.models import JournalEntry, LedgerAccount
+    from saas.sales.models import Invoice, Payment
 
 CANDIDATES = 200
 WEIGHTS = {"reference": 50, "amount": 40, "iban": 30, "name": 15, "date": 10}
@@ -71,9 +78,7 @@ def suggestions(transaction: BankTransaction, *, limit: int = 10) -> list[Sugges
 
 
 def _invoice_suggestions(transaction, text: str, name: str, by_iban: set[int]) -> list[Suggestion]:
-    invoices = invoices_with_amounts(Invoice.objects.filter(
-        status=InvoiceStatus.ISSUED, deleted_at__isnull=True, company_id=transaction.bank_account.company_id,
-    )).filter(open_amount__gt=0).annotate(
+    invoices = open_invoices(company_id=transaction.bank_account.company_id).annotate(
         compact_number=_Compact(F("number")), bank_text=Value(text, output_field=CharField()),
         bank_name=Value(name, output_field=CharField()), number_length=Length("number"),
         name_length=Length("account__name"))
@@ -90,10 +95,8 @@ def _invoice_suggestions(transaction, text: str, name: str, by_iban: set[int]) -
 
 
 def _payment_suggestions(transaction, text: str, name: str, by_iban: set[int]) -> list[Suggestion]:
-    payments = Payment.objects.filter(
-        deleted_at__isnull=True, company_id=transaction.bank_account.company_id, amount=transaction.amount,
-        bank_transactions__isnull=True).exclude(method=PaymentMethod.CASH).select_related("account").order_by(
-        "-date", "-id")[:CANDIDATES]
+    payments = non_cash_payments(company_id=transaction.bank_account.company_id, amount=transaction.amount).filter(
+        bank_transactions__isnull=True)[:CANDIDATES]
     return [_scored(transaction, text, name, by_iban, open_amount=payment.amount,
                     references=(payment.number, payment.reference), party=payment.account, on=payment.date,
                     payment=payment) for payment in payments]
@@ -155,7 +158,7 @@ def _match_invoices(actor, transaction: BankTransaction, invoices) -> tuple[Paym
     for item in invoices:
         invoice, share = item if isinstance(item, tuple) else (item, None)
         if share is None:
-            share = amount_due(invoice) if invoice.status == InvoiceStatus.ISSUED else Decimal("0.00")
+            share = amount_due(invoice) if is_issued(invoice) else Decimal("0.00")
             if share <= 0:
                 raise ValidationError(_("Invoice %(number)s owes nothing.") % {"number": invoice.number or invoice.pk},
                                       code=sales_error_codes.NOT_PAYABLE)
@@ -229,8 +232,7 @@ def transaction_unmatch(*, actor, transaction: BankTransaction) -> BankTransacti
         for allocation in list(payment.allocations.all()):
             payment_unallocate(actor=actor, allocation=allocation)
         if reversal is not None:
-            lines = list(JournalLine.objects.filter(entry__in=[entry, reversal], auxiliary__isnull=False,
-                                                    lettering=""))
+            lines = unlettered_party_lines(entries=[entry, reversal])
             if len(lines) >= 2 and sum(line.debit for line in lines) == sum(line.credit for line in lines):
                 lines_letter(actor=actor, lines=lines)  # the payment and its reversal settle each other
         if payment.deleted_at is None:
@@ -241,7 +243,7 @@ def transaction_unmatch(*, actor, transaction: BankTransaction) -> BankTransacti
 
 
 def _reverse(actor, entry: JournalEntry) -> JournalEntry | None:
-    if JournalEntry.objects.filter(reversal_of=entry).exists():
+    if entry_is_reversed(entry):
         return None  # reversed by hand meanwhile: nothing left to undo
     # Dated like the entry while its year is open, so the bank balance at that date is right again.
     date = entry.date if entry.fiscal_year.closed_at is None else timezone.localdate()
@@ -250,9 +252,7 @@ def _reverse(actor, entry: JournalEntry) -> JournalEntry | None:
 
 def _bank_entry(payment: Payment, bank) -> JournalEntry | None:
     """The payment's posted entry, when it debits or credits the bank account's ledger account."""
-    return JournalEntry.objects.filter(
-        payment=payment, status=EntryStatus.POSTED, reversal_of__isnull=True, reversed_by__isnull=True,
-        lines__ledger_account_id=bank.ledger_account_id).order_by("id").first()
+    return payment_bank_entry(payment=payment, ledger_account_id=bank.ledger_account_id)
 
 
 def _learn_iban(transaction: BankTransaction, customer) -> None:

@@ -1,19 +1,26 @@
 """Bank accounts (IBAN and BIC checked with schwifty, DOMAIN.md 8.2) and the import of bank statement files
 (8.3): every readable line becomes a bank transaction once, whatever the file it comes from again."""
 
+from __future__ import annotations
+
 import hashlib
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 
 from saas.access.enums import Action
-from saas.accounting.models import Journal, JournalKind, LedgerAccount
+from saas.accounting.selectors import is_bank_journal, journal_by_code, ledger_account_by_number
 from saas.banking import error_codes, statements
 from saas.banking.models import BankAccount, BankStatementImport, BankTransaction, ThirdPartyBankAccount
-from saas.companies.models import Company
+from saas.companies.selectors import company_default
 from saas.records.services.records import write_check
+
+if TYPE_CHECKING:
+    from saas.accounting.models import Journal, LedgerAccount
+    from saas.companies.models import Company
 
 DEFAULT_LEDGER_ACCOUNT = "512100"
 DEFAULT_JOURNAL = "BQ"
@@ -46,7 +53,7 @@ def bank_account_create(*, actor, name: str, iban: str, bic: str = "", currency:
                         company: Company | None = None) -> BankAccount:
     """A bank account of the company: valid IBAN (unique) and BIC; posts to 512100 in BQ unless told otherwise.
     The BIC, when not given, is the one the IBAN's bank is registered with."""
-    account = BankAccount(company=company or Company.objects.filter(is_default=True).first())
+    account = BankAccount(company=company or company_default())
     return _bank_account_save(account, name=name, iban=iban, bic=bic, currency=currency,
                               ledger_account=ledger_account, journal=journal)
 
@@ -88,12 +95,12 @@ def _bank_account_save(account: BankAccount, *, name, iban, bic, currency, ledge
     if len(currency) != 3 or not currency.isalpha():
         errors["currency"] = ValidationError(_("A currency is an ISO 4217 code, e.g. EUR."),
                                              code=error_codes.CURRENCY_INVALID)
-    ledger_account = ledger_account or LedgerAccount.objects.filter(number=DEFAULT_LEDGER_ACCOUNT).first()
+    ledger_account = ledger_account or ledger_account_by_number(DEFAULT_LEDGER_ACCOUNT)
     if ledger_account is None or not ledger_account.number.startswith("51") or not ledger_account.active:
         errors["ledger_account"] = ValidationError(_("A bank account posts to an active bank account (51…)."),
                                                   code=error_codes.LEDGER_ACCOUNT_INVALID)
-    journal = journal or Journal.objects.filter(code=DEFAULT_JOURNAL).first()
-    if journal is None or journal.kind != JournalKind.BANK:
+    journal = journal or journal_by_code(DEFAULT_JOURNAL)
+    if journal is None or not is_bank_journal(journal):
         errors["journal"] = ValidationError(_("A bank account posts to a bank journal."),
                                             code=error_codes.LEDGER_ACCOUNT_INVALID)
     if errors:

@@ -58,3 +58,8 @@ def price_list_get(*, actor, price_list_id):
 def vat_rate_get_any(*, actor, vat_rate_id) -> VatRate | None:
     """A VAT rate, active or not (to edit it)."""
     return VatRate.objects.filter(pk=vat_rate_id).first() if vat_rate_id is not None else None
+
+
+def is_product(item) -> bool:
+    """Whether a catalog item (a product or a service) is a product."""
+    return isinstance(item, Product)

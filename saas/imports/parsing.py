@@ -158,7 +158,7 @@ class LinkResolver:
 
     def resolve(self, field: models.ForeignKey, text: str):
         from saas.records import registry
-        from saas.records.models import RecordRef
+        from saas.records.selectors.records import live_ref_ids_named
 
         model = field.related_model
         key = (model, text.casefold())
@@ -170,8 +170,7 @@ class LinkResolver:
                 model.objects.filter(deleted_at=None)
             ids = list(visible.filter(number=text).values_list("pk", flat=True)[:2])
             if not ids:
-                refs = RecordRef.objects.filter(type_key=record_type.key, is_deleted=False,
-                                                display_name__iexact=text).values("object_id")
+                refs = live_ref_ids_named(type_key=record_type.key, name=text)
                 ids = list(visible.filter(pk__in=refs).values_list("pk", flat=True)[:2])
             self.cache[key] = ids[0] if len(ids) == 1 else (-1 if ids else None)
         found = self.cache[key]

@@ -152,9 +152,9 @@ def import_execute(*, import_id: int) -> None:
         job.status = ImportStatus.RUNNING
         job.total = _count(job)
         job.save(update_fields=["status", "total"])
-    from tenants.models import User
+    from tenants.selectors import user_get
 
-    actor = User.objects.get(pk=job.created_by_id)
+    actor = user_get(user_id=job.created_by_id)
     with pghistory.context(user=actor.pk, source=RecordSource.IMPORT):
         try:
             if job.mode == ImportMode.ALL_OR_NOTHING:

@@ -15,7 +15,7 @@ from django.db import models
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import TextNode, VariableNode
 
-from saas.companies.models import Company
+from saas.companies.selectors import is_company_model
 from saas.records import registry
 
 ALLOWED_FILTERS = frozenset({
@@ -42,7 +42,7 @@ def alias(model: type[models.Model]) -> str:
 
 
 def _linkable(model: type[models.Model]) -> bool:
-    return model is Company or registry.find_for_model(model) is not None
+    return is_company_model(model) or registry.find_for_model(model) is not None
 
 
 def roots(model: type[models.Model]) -> dict[str, type[models.Model] | None]:

@@ -19,6 +19,11 @@ def email_template_get(*, template_id) -> EmailTemplate | None:
     return EmailTemplate.objects.filter(pk=template_id).first() if template_id else None
 
 
+def email_template_first_named(*, module: str, names: list[str]) -> EmailTemplate | None:
+    """The oldest of the module's templates bearing one of these names."""
+    return EmailTemplate.objects.filter(module=module, name__in=names).order_by("id").first()
+
+
 def smtp_settings_get() -> SmtpSettings | None:
     """The tenant's own SMTP server, or None: the platform's EMAIL_BACKEND sends its mail."""
     return SmtpSettings.objects.order_by("pk").first()

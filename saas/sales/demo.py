@@ -8,8 +8,8 @@ import pghistory
 from django.db import transaction
 from django.utils import timezone
 
-from saas.catalog.models import Product, Service
-from saas.crm.models import Account
+from saas.catalog.selectors import product_list, service_list
+from saas.crm.selectors import account_list
 from saas.records.enums import RecordSource
 from saas.sales import orders, payments, quotes, recurring, services
 from saas.sales.models import Quote
@@ -19,8 +19,8 @@ def demo_sales_fill(*, actor) -> int:
     """Fill an empty sales module from the demo accounts and catalog; returns how many quotes were made."""
     if Quote.objects.exists():
         return 0
-    accounts = list(Account.objects.filter(deleted_at__isnull=True).exclude(billing_city="").order_by("id")[:6])
-    items = list(Product.objects.order_by("id")[:6]) + list(Service.objects.order_by("id")[:4])
+    accounts = list(account_list(actor=actor).exclude(billing_city="").order_by("id")[:6])
+    items = list(product_list(actor=actor).order_by("id")[:6]) + list(service_list(actor=actor).order_by("id")[:4])
     if not accounts or not items:
         return 0
     today = timezone.localdate()

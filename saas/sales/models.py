@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saas.records.history import tracked
 from saas.records.models import Record
+from saas.sales.enums import PaymentMethod
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 # What an issued invoice may still change: its payment follow-up and the engine's bookkeeping.
@@ -270,14 +271,6 @@ class CreditNoteLine(DocumentLine):
     class Meta:
         ordering = ["credit_note", "position", "id"]
         triggers = CREDIT_NOTE_LINE_TRIGGERS
-
-
-class PaymentMethod(models.TextChoices):
-    TRANSFER = "transfer", _("Bank transfer")
-    CARD = "card", _("Card")
-    CHECK = "check", _("Check")
-    CASH = "cash", _("Cash")
-    DIRECT_DEBIT = "direct_debit", _("Direct debit")
 
 
 class PaymentStatus(models.TextChoices):

@@ -2,15 +2,18 @@
 by progress (cumulative percentages per line), after deposit invoices that the completing invoice deducts.
 Every invoice line keeps its order line: what remains to invoice is computed from them."""
 
+from __future__ import annotations
+
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, Sum
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from saas.companies.models import Company
+from saas.companies.selectors import company_default
 from saas.core.money import Line, document_totals, plain_number, round2
 from saas.records.enums import RecordSource
 from saas.records.services.pipelines import record_transition, verb_state_check
@@ -27,8 +30,11 @@ from saas.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
-from saas.sales.services import default_company, retotal, vat_breakdown, vat_key
+from saas.sales.services import retotal, vat_breakdown, vat_key
 from tenants.language import tenant_language
+
+if TYPE_CHECKING:
+    from saas.companies.models import Company
 
 HUNDRED = Decimal("100")
 
@@ -36,7 +42,7 @@ HUNDRED = Decimal("100")
 def order_create(*, actor, account, contact=None, company: Company | None = None, customer_reference: str = "",
                  notes: str = "", source: str = RecordSource.MANUAL, custom: dict | None = None) -> SalesOrder:
     return record_create(actor=actor, model=SalesOrder, source=source, fields={
-        "company": company or default_company(), "account": account, "contact": contact,
+        "company": company or company_default(), "account": account, "contact": contact,
         "customer_reference": (customer_reference or "").strip(), "notes": notes or ""}, custom=custom)
 
 

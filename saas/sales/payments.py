@@ -1,7 +1,10 @@
 """Payments and their allocation to invoices; an invoice's payment status is derived from them (DOMAIN.md §3)."""
 
+from __future__ import annotations
+
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -9,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saas.access.enums import Action
-from saas.companies.models import Company
+from saas.companies.selectors import company_default
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, record_update, write_check
-from saas.sales import error_codes, selectors, signals
+from saas.sales import bookkeeping, error_codes, selectors
 from saas.sales.models import (
     Invoice,
     InvoiceStatus,
@@ -20,6 +23,9 @@ from saas.sales.models import (
     PaymentAllocation,
     PaymentMethod,
 )
+
+if TYPE_CHECKING:
+    from saas.companies.models import Company
 
 ZERO = Decimal("0.00")
 
@@ -37,14 +43,14 @@ def payment_record(*, actor, account, amount: Decimal, date: dt.date | None = No
     if errors:
         raise ValidationError(errors)
     payment = record_create(actor=actor, model=Payment, source=source, fields={
-        "company": company or Company.objects.filter(is_default=True).first(), "account": account,
+        "company": company or company_default(), "account": account,
         "date": date or timezone.localdate(), "amount": amount, "method": method, "reference": reference or ""},
         custom=custom)
     # Allocated before it is posted: its entry credits each invoice it pays on a line of its own (DOMAIN.md 4.4).
     made = [_allocation_create(actor, payment, invoice, share) for invoice, share in allocations]
-    signals.payment_recorded.send(sender=Payment, actor=actor, payment=payment)
+    bookkeeping.payment_recorded(actor=actor, payment=payment)
     for allocation in made:
-        signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
+        bookkeeping.allocation_changed(actor=actor, allocation=allocation, created=True)
     return payment
 
 
@@ -58,7 +64,7 @@ def payment_allocate(*, actor, payment: Payment, invoice: Invoice, amount: Decim
     """Settle (part of) an issued invoice of the same customer, within what the payment and the invoice leave;
     an allocation is part of its payment: the actor may change the payment."""
     allocation = _allocation_create(actor, payment, invoice, amount)
-    signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=True)
+    bookkeeping.allocation_changed(actor=actor, allocation=allocation, created=True)
     return allocation
 
 
@@ -100,7 +106,7 @@ def invoice_payable_check(invoice: Invoice, amount: Decimal | None = None) -> No
 def payment_unallocate(*, actor, allocation: PaymentAllocation) -> None:
     """Undo an allocation (the invoice's history keeps it as UNLINKED); the actor may change the payment."""
     write_check(actor, allocation.payment, Action.EDIT)
-    signals.allocation_changed.send(sender=PaymentAllocation, actor=actor, allocation=allocation, created=False)
+    bookkeeping.allocation_changed(actor=actor, allocation=allocation, created=False)
     allocation.delete()
 
 

@@ -1,19 +1,25 @@
 """Quotes (devis): drafted, sent, accepted or refused by the customer, expired past their validity date,
 then converted to an order that copies their lines (DOMAIN.md sections 1.4 and 2.1)."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saas.companies.models import Company
+from saas.companies.selectors import company_default
 from saas.records.enums import RecordSource
 from saas.records.services.pipelines import record_transition, verb_state_check
 from saas.records.services.records import record_create
 from saas.sales import error_codes
 from saas.sales.models import LineKind, OrderStatus, Quote, QuoteStatus, SalesOrder
-from saas.sales.services import default_company, lines_copy, retotal
+from saas.sales.services import lines_copy, retotal
+
+if TYPE_CHECKING:
+    from saas.companies.models import Company
 
 QUOTE_VALIDITY_DAYS = 30
 
@@ -28,7 +34,7 @@ def quote_create(*, actor, account, contact=None, company: Company | None = None
         raise ValidationError({"validUntil": ValidationError(_("A quote cannot expire before its date."),
                                                              code=error_codes.SCHEDULE)})
     return record_create(actor=actor, model=Quote, source=source, fields={
-        "company": company or default_company(), "account": account, "contact": contact, "date": date,
+        "company": company or company_default(), "account": account, "contact": contact, "date": date,
         "valid_until": valid_until, "notes": notes or ""}, custom=custom)
 
 

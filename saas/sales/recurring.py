@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saas.catalog.models import Product
+from saas.catalog.selectors import is_product
+from saas.companies.selectors import company_default
 from saas.records.enums import RecordSource
 from saas.records.services.records import record_create, record_update
 from saas.sales import error_codes
@@ -27,7 +28,7 @@ from saas.sales.models import (
     SalesOrder,
     UsageRecord,
 )
-from saas.sales.services import default_company, document_line_add, invoice_issue, lines_copy, retotal
+from saas.sales.services import document_line_add, invoice_issue, lines_copy, retotal
 
 logger = logging.getLogger(__name__)
 MONTHS = {BillingFrequency.MONTHLY: 1, BillingFrequency.QUARTERLY: 3, BillingFrequency.YEARLY: 12}
@@ -117,7 +118,7 @@ def usage_record(*, actor, account, item, quantity: Decimal, date: dt.date | Non
     """Record what a customer consumed (calls, hours, gigabytes…), billed at the end of its period."""
     if quantity is None or quantity <= 0:
         raise ValidationError({"quantity": ValidationError(_("A quantity is positive."), code=error_codes.QUANTITY)})
-    product, service = (item, None) if isinstance(item, Product) else (None, item)
+    product, service = (item, None) if is_product(item) else (None, item)
     return UsageRecord.objects.create(account=account, product=product, service=service, quantity=quantity,
                                       date=date or timezone.localdate(), reference=(reference or "").strip())
 
@@ -139,7 +140,7 @@ def usage_invoice(*, actor, account, period_start: dt.date, period_end: dt.date)
     for record in usage:
         per_item[record.product or record.service].append(record)
     invoice = record_create(actor=actor, model=Invoice, fields={
-        "company": default_company(), "account": account, "period_start": period_start, "period_end": period_end})
+        "company": company_default(), "account": account, "period_start": period_start, "period_end": period_end})
     for item, records in per_item.items():
         quantity = sum((record.quantity for record in records), Decimal("0"))
         invoice = document_line_add(actor=actor, document=invoice, item=item, quantity=quantity,

@@ -7,22 +7,27 @@ the 3rd after 30 days (REMINDER_LEVELS). A run sends an invoice only the highest
 had yet: a job that was down for a month sends one 3rd reminder, not three emails at once.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from saas.mailing.models import EmailTemplate
-from saas.mailing.selectors import recipient_of
+from saas.mailing.selectors import email_template_first_named, recipient_of
 from saas.mailing.services import email_template_save, record_email_send
 from saas.records.enums import RecordSource
 from saas.sales.models import Invoice, InvoiceReminder, InvoiceStatus
 from saas.sales.selectors import invoices_with_amounts
 from tenants.language import tenant_language
+
+if TYPE_CHECKING:
+    from saas.mailing.models import EmailTemplate
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +68,7 @@ DEFAULT_TEMPLATES = {
 def reminder_template() -> EmailTemplate:
     """The tenant's payment reminder template, created in its language on first use."""
     names = [name for name, _subject, _body in DEFAULT_TEMPLATES.values()]
-    template = EmailTemplate.objects.filter(module="invoices", name__in=names).order_by("id").first()
+    template = email_template_first_named(module="invoices", names=names)
     if template is None:
         name, subject, body = DEFAULT_TEMPLATES.get(tenant_language(), DEFAULT_TEMPLATES["fr"])
         template = email_template_save(actor=None, module="invoices", name=name, subject=subject, body=body)

@@ -2,10 +2,13 @@
 EN 16931 XML embedded for invoices and credit notes (DOMAIN.md sections 1.2 and 7.6), stored with the
 record and sent by email."""
 
+from __future__ import annotations
+
 import base64
 import mimetypes
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import facturx
 from django.conf import settings
@@ -25,7 +28,6 @@ from saas.core.money import round2
 from saas.crm.selectors import contact_list
 from saas.records import registry
 from saas.records.enums import ActivityKind, ActivityStatus
-from saas.records.models import Activity, Document
 from saas.records.selectors.records import document_list_for_record
 from saas.records.services.activities import activity_create
 from saas.records.services.documents import document_upload
@@ -34,6 +36,9 @@ from saas.sales import output_codes, quotes
 from saas.sales.models import CommercialDocument, CreditNote, Invoice, InvoiceKind, LineKind, Quote, QuoteStatus
 from saas.sales.services import vat_breakdown
 from tenants.language import tenant_language
+
+if TYPE_CHECKING:
+    from saas.records.models import Activity, Document
 
 # EN 16931 document type (BT-3) of the documents that carry Factur-X; quotes and orders are plain PDF/A-3b.
 FACTURX_TYPE_CODES: dict[type[CommercialDocument], str] = {Invoice: "380", CreditNote: "381"}

@@ -10,10 +10,15 @@ from django.utils import timezone
 from saas.access.visibility import visible
 from saas.sales.models import (
     CreditNote,
+    CreditNoteLine,
     Invoice,
+    InvoiceKind,
+    InvoiceLine,
     InvoiceStatus,
+    LineKind,
     Payment,
     PaymentAllocation,
+    PaymentMethod,
     PaymentStatus,
     Quote,
     SalesOrder,
@@ -111,3 +116,69 @@ def allocation_get_for_actor(*, actor, allocation_id) -> PaymentAllocation | Non
     if allocation_id is None:
         return None
     return PaymentAllocation.objects.select_related("payment").filter(pk=allocation_id).first()
+
+
+# What the modules above sales (accounting, banking, SEPA) read of its documents, so that they never import its
+# models (the import contract "models-stay-home").
+
+def is_credit_note(document) -> bool:
+    return isinstance(document, CreditNote)
+
+
+def is_deposit_invoice(document) -> bool:
+    return isinstance(document, Invoice) and document.kind == InvoiceKind.DEPOSIT
+
+
+def is_issued(document) -> bool:
+    return document.status == InvoiceStatus.ISSUED
+
+
+def invoice_of(document) -> Invoice:
+    """The invoice itself, or the invoice a credit note credits."""
+    # Read, not `document.invoice`: cached on the credit note, it would go stale once issuing cancels the invoice.
+    return Invoice.objects.get(pk=document.invoice_id) if isinstance(document, CreditNote) else document
+
+
+def item_lines(document) -> QuerySet:
+    """The item lines of an invoice, credit note or order (not its titles, notes or subtotals)."""
+    return document.lines.filter(kind=LineKind.ITEM)
+
+
+def issued_credit_notes(invoice: Invoice) -> list[CreditNote]:
+    return list(invoice.credit_notes.filter(status=InvoiceStatus.ISSUED).prefetch_related("lines"))
+
+
+def open_invoices(*, company_id) -> QuerySet[Invoice]:
+    """The company's issued invoices still owing something, with their amounts (`invoices_with_amounts`)."""
+    return invoices_with_amounts(Invoice.objects.filter(
+        status=InvoiceStatus.ISSUED, deleted_at__isnull=True, company_id=company_id)).filter(open_amount__gt=0)
+
+
+def non_cash_payments(*, company_id, amount: Decimal) -> QuerySet[Payment]:
+    """The company's payments of `amount` that went through a bank (not cash), newest first."""
+    return Payment.objects.filter(deleted_at__isnull=True, company_id=company_id, amount=amount).exclude(
+        method=PaymentMethod.CASH).select_related("account").order_by("-date", "-id")
+
+
+
+def issued_euro_invoices(*, company_id) -> QuerySet[Invoice]:
+    """The company's issued invoices in euros (what a SEPA direct debit may collect)."""
+    return Invoice.objects.filter(company_id=company_id, status=InvoiceStatus.ISSUED, currency="EUR",
+                                  deleted_at__isnull=True)
+
+
+def invoice_item_bases(invoice_ids: set[int]) -> dict[tuple[int, Decimal], Decimal]:
+    """The base per (invoice, rate), as the invoice computes it: its item lines' nets summed per rate."""
+    return _item_bases(InvoiceLine, "invoice_id", invoice_ids)
+
+
+def credit_note_item_bases(credit_note_ids: set[int]) -> dict[tuple[int, Decimal], Decimal]:
+    return _item_bases(CreditNoteLine, "credit_note_id", credit_note_ids)
+
+
+def _item_bases(model, document_field: str, ids: set[int]) -> dict[tuple[int, Decimal], Decimal]:
+    if not ids:
+        return {}
+    rows = (model.objects.filter(**{f"{document_field}__in": ids}, kind=LineKind.ITEM)
+            .values(document_field, "vat_rate").annotate(base=Sum("line_net")))
+    return {(row[document_field], Decimal(row["vat_rate"])): row["base"] for row in rows}

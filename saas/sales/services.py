@@ -1,8 +1,11 @@
 """Lines of every sales document, and invoices and credit notes: drafts edited freely, issued once with a
 gapless number, then frozen (DOMAIN.md sections 1.3-1.5). An issued invoice is corrected only by a credit note."""
 
+from __future__ import annotations
+
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Sum
@@ -10,16 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saas.access.enums import Action
-from saas.catalog.models import Product
 from saas.catalog.pricing import price_for
-from saas.companies.models import Company
+from saas.catalog.selectors import is_product
+from saas.companies.selectors import company_default
 from saas.core.money import Line, document_totals
 from saas.records import registry
 from saas.records.enums import RecordSource
 from saas.records.services.numbering import number_next
 from saas.records.services.pipelines import record_transition
 from saas.records.services.records import record_create, record_update, write_check
-from saas.sales import error_codes, signals
+from saas.sales import bookkeeping, error_codes
 from saas.sales.models import (
     CommercialDocument,
     CreditNote,
@@ -32,6 +35,9 @@ from saas.sales.models import (
     SalesDocument,
     SalesOrder,
 )
+
+if TYPE_CHECKING:
+    from saas.companies.models import Company
 
 
 def editable_check(document: CommercialDocument) -> None:
@@ -51,14 +57,10 @@ def editable_check(document: CommercialDocument) -> None:
                               code=error_codes.INVOICE_FROZEN)
 
 
-def default_company() -> Company | None:
-    return Company.objects.filter(is_default=True).first()
-
-
 def invoice_create(*, actor, account, contact=None, company: Company | None = None, notes: str = "",
                    source: str = RecordSource.MANUAL, custom: dict | None = None) -> Invoice:
     """A draft invoice for a customer, from the tenant's default company unless another is given."""
-    company = company or default_company()
+    company = company or company_default()
     return record_create(actor=actor, model=Invoice, source=source, fields={
         "company": company, "account": account, "contact": contact, "notes": notes or ""}, custom=custom)
 
@@ -107,7 +109,7 @@ def document_line_add(*, actor, document: CommercialDocument, kind: str = LineKi
                                 discount_percent=discount_percent or Decimal("0"), position=position)
     setattr(line, document.lines.field.name, document)
     if item is not None:
-        line.product, line.service = (item, None) if isinstance(item, Product) else (None, item)
+        line.product, line.service = (item, None) if is_product(item) else (None, item)
         line.description = line.description or item.name
         line.unit = item.unit.code
         line.vat_rate = item.vat_rate.rate if vat_rate is None else vat_rate
@@ -266,7 +268,7 @@ def _issue(actor, document: SalesDocument, issue_date: dt.date, **fields) -> Sal
     number = number_next(module=module, company_id=document.company_id)
     issued = record_transition(actor=actor, record=document, to=InvoiceStatus.ISSUED, verb="issue", extra_fields={
         "number": number, "issue_date": issue_date, **fields})
-    signals.document_issued.send(sender=type(issued), actor=actor, document=issued)
+    bookkeeping.document_issued(actor=actor, document=issued)
     return issued
 
 

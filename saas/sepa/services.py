@@ -2,9 +2,12 @@
 RCUR), batches of due invoices written as a pain.008 file checked against its XSD, and their settlement as
 payments (posted to the bank journal and lettered by the accounting app)."""
 
+from __future__ import annotations
+
 import datetime as dt
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -18,11 +21,11 @@ from sepaxml.validation import ValidationError as XsdError
 from stdnum.eu import at_02
 
 from saas.access.enums import Action
-from saas.companies.models import Company
+from saas.companies.selectors import company_default
 from saas.records.enums import RecordSource
 from saas.records.services.documents import document_upload
 from saas.records.services.records import write_check
-from saas.sales.models import Invoice, PaymentMethod
+from saas.sales.enums import PaymentMethod
 from saas.sales.payments import amount_due, payment_record
 from saas.sepa import error_codes, selectors
 from saas.sepa.models import (
@@ -39,6 +42,10 @@ from saas.sepa.models import (
     SequenceType,
 )
 
+if TYPE_CHECKING:
+    from saas.companies.models import Company
+    from saas.sales.models import Invoice
+
 # EPC restricted identifier set (mandate references, end-to-end ids): no space; not starting or ending with "/",
 # no "//".
 IDENTIFIER = re.compile(r"^(?!/)(?!.*//)[A-Za-z0-9+?/\-:().,']{1,35}(?<!/)$")
@@ -48,7 +55,7 @@ def creditor_settings_set(*, actor, ics: str, name: str = "", iban: str = "", bi
                           message_format: str = MessageFormat.PAIN_008_001_02,
                           company: Company | None = None) -> CreditorSettings:
     """The company's creditor identity; name, IBAN and BIC default to the company's own."""
-    company = company or Company.objects.filter(is_default=True).first()
+    company = company or company_default()
     errors = {}
     ics = _ics(ics, errors)
     name = (name or company.name).strip()[:70]
@@ -116,7 +123,7 @@ def batch_create(*, actor, collection_date: dt.date, scheme: str = Scheme.CORE,
                  invoices: list[Invoice] | None = None, company: Company | None = None) -> DirectDebitBatch:
     """A draft batch of the invoices to collect on `collection_date`: by default every issued invoice due by then
     with an amount due, whose customer has an active mandate of the scheme, and that no live batch holds."""
-    company = company or Company.objects.filter(is_default=True).first()
+    company = company or company_default()
     # One batch built at a time per creditor: two cannot take the same invoice.
     creditor = CreditorSettings.objects.select_for_update().filter(company=company).first()
     if creditor is None:

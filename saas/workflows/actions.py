@@ -16,7 +16,7 @@ from saas.mailing.selectors import email_template_get
 from saas.mailing.services import record_email_send
 from saas.records import registry
 from saas.records.enums import ActivityKind, RecordSource
-from saas.records.models import Record
+from saas.records.selectors.records import engine_field_names
 from saas.records.services.activities import activity_create
 from saas.records.services.records import BOOKKEEPING, record_create, record_update
 from saas.workflows import error_codes, webhooks
@@ -24,7 +24,7 @@ from saas.workflows.conditions import coerce
 from saas.workflows.enums import ActionKind
 from saas.workflows.models import WebhookDelivery, WorkflowRun
 
-ENGINE_FIELDS = {f.name for f in Record._meta.fields} | {"id"} | BOOKKEEPING
+ENGINE_FIELDS = engine_field_names() | BOOKKEEPING
 
 
 def _invalid(key: str, message: str, code: str = error_codes.ACTION_INVALID) -> ValidationError:

@@ -5,18 +5,23 @@ crash of the process after the commit leaves the job in the queue); the job carr
 depth of the run that made the save, if any.
 """
 
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.signals import post_save
 
 from saas.core.tasks import defer_on_commit
 from saas.records import registry
-from saas.records.models import Comment
 from saas.records.signals import record_saved, records_created
 from saas.workflows.enums import Trigger
 from saas.workflows.models import Workflow
 from saas.workflows.services import current_depth
+
+if TYPE_CHECKING:
+    from saas.records.models import Comment
 
 ON_CREATE = (Trigger.ON_CREATE, Trigger.ON_SAVE, Trigger.ON_CONDITION)
 ON_UPDATE = (Trigger.ON_SAVE, Trigger.ON_CONDITION)
@@ -25,7 +30,7 @@ ON_UPDATE = (Trigger.ON_SAVE, Trigger.ON_CONDITION)
 def connect() -> None:
     record_saved.connect(_record_saved, dispatch_uid="workflows.record_saved")
     records_created.connect(_records_created, dispatch_uid="workflows.records_created")
-    post_save.connect(_comment_saved, sender=Comment, dispatch_uid="workflows.comment_saved")
+    post_save.connect(_comment_saved, sender="records.Comment", dispatch_uid="workflows.comment_saved")
 
 
 def _changes_as_json(model, changes: dict) -> dict:

@@ -12,8 +12,8 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from saas.audit.enums import RunStatus
-from saas.audit.models import ScheduledRun
 from saas.audit.planner import planned_jobs
+from saas.audit.selectors import scheduled_run_last, scheduled_run_last_errors
 from saas.workflows.enums import RunResult, Trigger
 from saas.workflows.models import Workflow, WorkflowRun
 
@@ -43,11 +43,8 @@ def scheduled_job_list(*, now: dt.datetime | None = None) -> list[ScheduledJob]:
 def _planned(now: dt.datetime) -> list[ScheduledJob]:
     jobs = planned_jobs()
     crons = {periodic.task.name: periodic.cron for periodic in app.periodic_registry.periodic_tasks.values()}
-    last = {}
-    for run in ScheduledRun.objects.filter(job__in=[job.key for job in jobs]).order_by("job", "-slot").distinct("job"):
-        last[run.job] = run
-    errors = dict(ScheduledRun.objects.filter(job__in=[job.key for job in jobs], status=RunStatus.FAILED)
-                  .order_by("job", "-slot").distinct("job").values_list("job", "error"))
+    last = scheduled_run_last(jobs=[job.key for job in jobs])
+    errors = scheduled_run_last_errors(jobs=[job.key for job in jobs])
     waiting: dict[str, set[str]] = {}
     for task_name, status in ProcrastinateJob.objects.filter(
             task_name__in=[job.tenant_task for job in jobs], args__schema_name=connection.schema_name,

@@ -6,6 +6,7 @@ from django_tenants.utils import schema_context
 
 from saas.access.models import ApiToken
 from tests.conftest import GraphQLClient, messages
+from tests.helpers import gid
 
 CREATE = """mutation($name: String!, $expiresAt: DateTime) {
   apiTokenCreate(name: $name, expiresAt: $expiresAt) {
@@ -95,9 +96,8 @@ def test_revoking_an_id_of_another_tenant_is_not_found(acme_admin_api, globex):
 
     with schema_context("globex"):
         foreign = api_token_create(actor=User.objects.get(email=globex.admin_email), name="theirs").token
-    from strawberry.relay import to_base64
 
-    foreign_id = to_base64("ApiToken", f"globex.{foreign.pk}")
+    foreign_id = gid(foreign, "ApiToken", tenant="globex")
     result = acme_admin_api.execute(
         "mutation($id: ID!) { apiTokenRevoke(id: $id) { ... on OperationInfo { messages { field code } } } }",
         {"id": foreign_id})

@@ -2,7 +2,7 @@
 each refusal is coded and leaves nothing written (re-read after)."""
 
 from django_tenants.utils import schema_context
-from strawberry.relay import from_base64, to_base64
+from strawberry.relay import to_base64
 
 from saas.access.models import ApiToken, ModuleDefault, Role
 from saas.catalog.models import PriceList
@@ -14,7 +14,8 @@ from tests.access.helpers import ACCOUNTS, account_create, names, set_default
 from tests.accounting.test_fec import EXPORT, SIREN, exported, set_siren, year_id
 from tests.accounting.test_posting import domain_example
 from tests.conftest import GraphQLClient, messages
-from tests.sales.test_invoices import LINE, draft, gid, issued_invoice
+from tests.helpers import gid, pk_of
+from tests.sales.test_invoices import LINE, draft, issued_invoice
 from tests.sales.test_payments import PAY
 from tests.sepa.test_sepa import MANDATE_REVOKE, mandate_create
 
@@ -26,10 +27,6 @@ PRICE_LIST_CREATE = """mutation { priceListCreate(name: "Sneaky") { __typename
   ... on OperationInfo { messages { field code } } } }"""
 PRICE_RULE_ADD = """mutation($list: ID!) { priceRuleAdd(priceListId: $list, input: {kind: "discount", value: "90"}) {
   __typename ... on PriceList { rules { kind } } ... on OperationInfo { messages { field code } } } }"""
-
-
-def invoice_pk(global_id: str) -> int:
-    return int(from_base64(global_id)[1].rsplit(".", 1)[1])
 
 
 def token(api, scopes, user_id=None) -> dict:
@@ -79,7 +76,7 @@ def test_a_crm_read_token_of_an_admin_reads_crm_and_changes_nothing_else(acme, a
 def test_a_token_issues_no_token_wider_than_itself_and_acts_for_others_only_with_admin_star_write(
         acme, acme_admin_api, sales):
     sales_user, _sales_api = sales
-    sales_id = to_base64("User", f"acme.{sales_user.pk}")
+    sales_id = gid(sales_user, "User")
     crm_writer = GraphQLClient(acme.host, token=token(acme_admin_api, ["crm:write"])["secret"])
     assert token(crm_writer, ["accounts:read"])["token"]["scopes"] == ["accounts:read"]
     assert token(crm_writer, None)["token"]["scopes"] == ["crm:write"]
@@ -204,7 +201,7 @@ def test_a_line_needs_the_right_to_change_its_document_even_when_it_leaves_the_t
     refused = sales_api.execute(LINE, {"id": invoice, "input": section})["data"]["invoiceLineAdd"]
     assert messages(refused) == {None: "forbidden"}
     with schema_context("acme"):
-        assert not Invoice.objects.get(pk=invoice_pk(invoice)).lines.exists()
+        assert not Invoice.objects.get(pk=pk_of(invoice)).lines.exists()
     assert acme_admin_api.execute(LINE, {"id": invoice, "input": section})["data"]["invoiceLineAdd"][
         "__typename"] == "Invoice"
 

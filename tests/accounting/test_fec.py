@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
 from django_tenants.utils import schema_context
-from strawberry.relay import from_base64, to_base64
+from strawberry.relay import to_base64
 
 from saas.accounting import fec
 from saas.accounting.models import FiscalYear, JournalLine
@@ -19,6 +19,7 @@ from tenants.models import Tenant
 from tests.accounting.test_posting import domain_example
 from tests.accounting.test_reports import TODAY, manual, pay
 from tests.conftest import messages
+from tests.helpers import gid, pk_of
 
 SIREN = "732829320"
 EXPORT = """mutation($id: ID!, $separator: FecSeparator! = PIPE) { fecExport(fiscalYearId: $id, separator: $separator) {
@@ -28,7 +29,7 @@ EXPORT = """mutation($id: ID!, $separator: FecSeparator! = PIPE) { fecExport(fis
 
 def year_id() -> str:
     with schema_context("acme"):
-        return to_base64("FiscalYear", f"acme.{FiscalYear.objects.get(name=str(TODAY.year)).pk}")
+        return gid(FiscalYear.objects.get(name=str(TODAY.year)), "FiscalYear")
 
 
 def set_siren(siren: str) -> None:
@@ -41,7 +42,7 @@ def exported(api, separator=None) -> tuple[dict, bytes]:
     result = api.execute(EXPORT, variables)["data"]["fecExport"]
     assert result["__typename"] == "Document", result
     with schema_context("acme"):
-        document = Document.objects.get(pk=from_base64(result["id"])[1].rsplit(".", 1)[1])
+        document = Document.objects.get(pk=pk_of(result["id"]))
         with document.file.open("rb") as stored:
             return result, stored.read()
 
@@ -154,7 +155,7 @@ def test_a_french_tenant_s_entries_and_fec_are_french_and_downloaded_as_utf8(acm
     # goods: no VAT waiting for a payment, nothing said of services
     assert not any("prestations" in label or "VAT" in label for label in labels)
     # and its download says its encoding
-    pk = from_base64(document["id"])[1].rsplit(".", 1)[1]
+    pk = pk_of(document["id"])
     download = acme_admin_api.client.get(f"/documents/{pk}/download/", HTTP_HOST=acme_admin_api.host)
     assert download.status_code == 200 and download["Content-Type"] == "text/plain; charset=utf-8"
     assert b"".join(download.streaming_content).decode("utf-8") == data.decode("utf-8")

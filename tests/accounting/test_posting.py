@@ -12,7 +12,8 @@ from django_tenants.utils import schema_context
 
 from saas.accounting.models import FiscalYear, JournalEntry, JournalLine
 from tests.conftest import messages
-from tests.sales.test_invoices import ISSUE, LINE, draft, gid, issued_invoice
+from tests.helpers import gid
+from tests.sales.test_invoices import ISSUE, LINE, draft, issued_invoice
 from tests.sales.test_payments import PAY
 
 ENTRY_LINES = "lines { account { number } auxiliary { code } label debit credit lettering }"

@@ -13,7 +13,8 @@ from saas.accounting import reports, services
 from saas.accounting.models import FiscalYear, Journal, JournalEntry, LedgerAccount
 from tests.accounting.test_posting import domain_example
 from tests.conftest import messages
-from tests.sales.test_invoices import ISSUE, LINE, draft, gid
+from tests.helpers import gid
+from tests.sales.test_invoices import ISSUE, LINE, draft
 from tests.sales.test_payments import PAY
 
 TODAY = timezone.localdate()
@@ -188,7 +189,7 @@ def test_books_check_finds_gaps_drafts_dates_and_old_unlettered_lines(acme_admin
     invoice_on(acme_admin_api, customer, dt.date(2026, 6, 1), "100")
     with schema_context("acme"):
         year = FiscalYear.objects.get(name="2026")
-        year_id = to_base64("FiscalYear", f"acme.{year.pk}")
+        year_id = gid(year, "FiscalYear")
     clean = acme_admin_api.execute(CHECK, {"id": year_id, "days": 365})["data"]["booksCheck"]
     assert clean == []
     with schema_context("acme"):
@@ -216,7 +217,7 @@ CLOSE = """mutation($id: ID!) { fiscalYearClose(id: $id) { __typename } }"""
 
 
 def carry(api, year: FiscalYear):
-    return api.execute(CARRY, {"id": to_base64("FiscalYear", f"acme.{year.pk}")})["data"]["fiscalYearCarryForward"]
+    return api.execute(CARRY, {"id": gid(year, "FiscalYear")})["data"]["fiscalYearCarryForward"]
 
 
 def test_a_closed_year_opens_the_next_one_with_its_balances(acme, acme_admin, acme_admin_api, customer):
@@ -237,7 +238,7 @@ def test_a_closed_year_opens_the_next_one_with_its_balances(acme, acme_admin, ac
         customer_code = services.auxiliary_for(party=customer["account"]).code
     # while the year is open, nothing is carried
     assert messages(carry(acme_admin_api, year)) == {None: "year_open"}
-    acme_admin_api.execute(CLOSE, {"id": to_base64("FiscalYear", f"acme.{year.pk}")})
+    acme_admin_api.execute(CLOSE, {"id": gid(year, "FiscalYear")})
     # when
     entry = carry(acme_admin_api, year)
     # then: balance-sheet accounts per third party, the result (100 + 50 − 30) on 120000
@@ -265,7 +266,7 @@ def test_a_loss_opens_on_129000_and_earlier_years_results_on_the_report_a_nouvea
         manual(acme_admin, dt.date(two_years_ago, 5, 1), "Cash sale", ("530000", "80", "0"), ("707000", "0", "80"))
         manual(acme_admin, dt.date(last_year, 5, 1), "Rent", ("613200", "200", "0"), ("530000", "0", "200"))
         year = FiscalYear.objects.get(name=str(last_year))
-    acme_admin_api.execute(CLOSE, {"id": to_base64("FiscalYear", f"acme.{year.pk}")})
+    acme_admin_api.execute(CLOSE, {"id": gid(year, "FiscalYear")})
     entry = carry(acme_admin_api, year)
     assert sorted((line["account"]["number"], line["debit"], line["credit"]) for line in entry["lines"]) == [
         ("110000", "0.00", "80.00"), ("129000", "200.00", "0.00"), ("530000", "0.00", "120.00")]

@@ -9,7 +9,8 @@ from saas.accounting.vat_return import vat_return
 from tests.accounting.test_posting import domain_example
 from tests.accounting.test_reports import TODAY, manual, pay
 from tests.conftest import messages
-from tests.sales.test_invoices import ISSUE, LINE, draft, gid
+from tests.helpers import gid
+from tests.sales.test_invoices import ISSUE, LINE, draft
 
 MONTH = (TODAY.replace(day=1).isoformat(), TODAY.isoformat())
 BOXES = "boxes { box rate base tax declaredBase declaredTax }"

@@ -8,7 +8,8 @@ from strawberry.relay import to_base64
 from tests.access.conftest import staff
 from tests.access.helpers import set_default
 from tests.accounting.test_posting import DRILL
-from tests.sales.test_invoices import gid, issued_invoice
+from tests.helpers import gid
+from tests.sales.test_invoices import issued_invoice
 from tests.sales.test_payments import PAY
 
 SHAPES = """query($id: ID!) { node(id: $id) { __typename id ...account } }

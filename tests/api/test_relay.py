@@ -3,6 +3,7 @@ from django_tenants.utils import schema_context
 from strawberry.relay import from_base64, to_base64
 
 from saas.companies.models import Company
+from tests.helpers import gid
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id ... on Company { name } ... on User { email } } }"
 
@@ -32,7 +33,7 @@ def test_an_id_minted_in_another_tenant_resolves_to_nothing(acme_admin_api):
 
 def test_nodes_keeps_order_and_answers_null_for_foreign_ids(acme_admin_api, acme_admin):
     own = company_id(acme_admin_api)
-    user_id = to_base64("User", f"acme.{acme_admin.pk}")
+    user_id = gid(acme_admin, "User")
     foreign = to_base64("Company", "globex.1")
     result = acme_admin_api.execute(
         "query($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on User { email } } }",
@@ -45,7 +46,7 @@ def test_users_of_other_tenants_are_not_reachable(acme_admin_api, globex):
     from tenants.models import User
 
     outsider = User.objects.get(email=globex.admin_email)
-    result = acme_admin_api.execute(NODE, {"id": to_base64("User", f"acme.{outsider.pk}")})
+    result = acme_admin_api.execute(NODE, {"id": gid(outsider, "User")})
     assert result["data"]["node"] is None
 
 

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.utils import timezone
 from django_tenants.utils import schema_context
-from strawberry.relay import to_base64
 
 from saas.banking import services
 
@@ -17,10 +16,6 @@ CUSTOMER_IBAN = "FR1420041010050500013M02606"
 def op(name: str) -> str:
     """An operation document of graphql/operations/app/banking: the tests run what the web app runs."""
     return (OPERATIONS / f"{name}.graphql").read_text()
-
-
-def gid(type_name: str, record) -> str:
-    return to_base64(type_name, f"acme.{record.pk}")
 
 
 def bank_account(actor, iban: str = IBAN, **fields):

@@ -4,8 +4,9 @@ import pytest
 from django_tenants.utils import schema_context
 
 from saas.banking.models import BankAccount, ThirdPartyBankAccount
-from tests.banking.helpers import CUSTOMER_IBAN, IBAN, gid, op
+from tests.banking.helpers import CUSTOMER_IBAN, IBAN, op
 from tests.conftest import messages
+from tests.helpers import gid
 
 
 def create(api, **fields):
@@ -57,12 +58,12 @@ def test_an_iban_is_one_bank_account_and_updates_are_checked(acme_admin_api):
     closed = acme_admin_api.execute(update, {"id": account["id"], "input": {"active": False}})["data"][
         "bankAccountUpdate"]
     assert (closed["active"], closed["name"], closed["bic"]) == (False, "Crédit Agricole", "PSSTFRPP")
-    missing = acme_admin_api.execute(update, {"id": gid("BankAccount", BankAccount(pk=999999)), "input": {}})
+    missing = acme_admin_api.execute(update, {"id": gid(BankAccount(pk=999999), "BankAccount"), "input": {}})
     assert messages(missing["data"]["bankAccountUpdate"]) == {"id": "not_found"}
 
 
 def test_a_customer_bank_account_is_checked_and_held_once(acme_admin_api, customer):
-    mutation, account = op("ThirdPartyBankAccountCreate"), gid("Account", customer["account"])
+    mutation, account = op("ThirdPartyBankAccountCreate"), gid(customer["account"], "Account")
     created = acme_admin_api.execute(mutation, {"accountId": account, "iban": "FR14 2004 1010 0505 0001 3M02 606"})[
         "data"]["thirdPartyBankAccountCreate"]
     assert (created["iban"], created["bic"], created["holderName"]) == (CUSTOMER_IBAN, "PSSTFRPP", "Customer")

@@ -11,14 +11,15 @@ from django_tenants.utils import schema_context
 
 from saas.banking import services
 from saas.banking.models import BankStatementImport, BankTransaction
-from tests.banking.helpers import CUSTOMER_IBAN, FILES, bank_account, camt, gid, op
+from tests.banking.helpers import CUSTOMER_IBAN, FILES, bank_account, camt, op
 from tests.conftest import messages
+from tests.helpers import gid
 
 
 def upload(api, account, name: str, content: bytes) -> dict:
     """A GraphQL multipart request (operations + map + the file), as any spec client sends it."""
     data = {"operations": json.dumps({"query": op("BankStatementImport"),
-                                      "variables": {"input": {"bankAccountId": gid("BankAccount", account),
+                                      "variables": {"input": {"bankAccountId": gid(account, "BankAccount"),
                                                               "file": None}}}),
             "map": json.dumps({"0": ["variables.input.file"]}),
             "0": SimpleUploadedFile(name, content, content_type="application/octet-stream")}
@@ -29,7 +30,7 @@ def upload(api, account, name: str, content: bytes) -> dict:
 
 def send_base64(api, account, name: str, content: bytes) -> dict:
     return api.execute(op("BankStatementImport"), {"input": {
-        "bankAccountId": gid("BankAccount", account), "fileName": name,
+        "bankAccountId": gid(account, "BankAccount"), "fileName": name,
         "content": base64.b64encode(content).decode()}})["data"]["bankStatementImport"]
 
 
@@ -48,8 +49,7 @@ def test_camt053_upload_imports_skips_the_duplicate_and_reports_the_rejected_lin
     assert [(line["line"], line["reference"], line["code"]) for line in report["rejectedLines"]] == [
         (94, "CAMT-0005", "amount_missing"), (102, "CAMT-0006", "date_invalid"), (111, "CAMT-0007", "not_booked")]
     assert all(line["reason"] for line in report["rejectedLines"])
-    listed = acme_admin_api.execute(op("BankTransactions"), {"filters": {"bankAccountId": gid("BankAccount",
-                                                                                                 account)}})
+    listed = acme_admin_api.execute(op("BankTransactions"), {"filters": {"bankAccountId": gid(account, "BankAccount")}})
     rows = [edge["node"] for edge in listed["data"]["bankTransactions"]["edges"]]
     assert [(row["date"], row["amount"], row["bankReference"]) for row in rows] == [
         ("2026-03-10", "-1500.00", "CAMT-0003"), ("2026-03-05", "-12.50", "CAMT-0002"),
@@ -130,7 +130,7 @@ def test_unreadable_files_are_refused_and_nothing_is_written(acme_admin_api, acm
 
 def test_content_that_is_not_base64_and_no_file_at_all(acme_admin_api, acme_admin):
     account = bank_account(acme_admin)
-    mutation, account_id = op("BankStatementImport"), gid("BankAccount", account)
+    mutation, account_id = op("BankStatementImport"), gid(account, "BankAccount")
     bad = acme_admin_api.execute(mutation, {"input": {"bankAccountId": account_id, "content": "&&&"}})
     assert messages(bad["data"]["bankStatementImport"]) == {"content": "file_malformed"}
     nothing = acme_admin_api.execute(mutation, {"input": {"bankAccountId": account_id}})

@@ -14,8 +14,9 @@ from saas.banking.models import BankTransaction, ThirdPartyBankAccount
 from saas.crm import services as crm
 from saas.sales.models import Payment
 from tests.accounting.test_posting import entries_of
-from tests.banking.helpers import CUSTOMER_IBAN, bank_account, camt, gid, op
+from tests.banking.helpers import CUSTOMER_IBAN, bank_account, camt, op
 from tests.conftest import messages
+from tests.helpers import gid
 from tests.sales.test_invoices import draft, issued_invoice
 from tests.sales.test_payments import PAY
 
@@ -44,7 +45,7 @@ def bank_lines(actor, *entries: dict) -> list[str]:
     with schema_context("acme"):
         services.statement_import(actor=actor, bank_account=account, file_name="s.xml", content=camt(*entries))
         by_ref = {line.bank_reference: line for line in BankTransaction.objects.all()}
-    return [gid("BankTransaction", by_ref[entry["bank_ref"]]) for entry in entries]
+    return [gid(by_ref[entry["bank_ref"]], "BankTransaction") for entry in entries]
 
 
 def match(api, transaction: str, **target) -> dict:
@@ -147,7 +148,7 @@ def test_refused_matches_leave_nothing_behind(acme_admin_api, acme_admin, custom
         (fee, {"invoices": [{"invoiceId": invoice}]}, {None: "amount_mismatch"}),  # money out pays no invoice
         (fee, {"ledgerAccount": "512100"}, {"ledgerAccount": "ledger_account_invalid"}),
         (fee, {"ledgerAccount": "999999"}, {"input.ledgerAccount": "not_found"}),
-        (small, {"invoices": [{"invoiceId": gid("Invoice", Payment(pk=999999))}]},
+        (small, {"invoices": [{"invoiceId": gid(Payment(pk=999999), "Invoice")}]},
          {"input.invoices.0.invoiceId": "not_found"}),
         (small, {"invoices": [{"invoiceId": draft(acme_admin_api, customer)}]}, {None: "not_payable"}),
     ]
@@ -166,7 +167,7 @@ def test_refused_matches_leave_nothing_behind(acme_admin_api, acme_admin, custom
 def test_a_recorded_payment_is_suggested_and_only_linked(acme_admin_api, acme_admin, customer):
     invoice = issued_invoice(acme_admin_api, customer)  # 240
     recorded = acme_admin_api.execute(PAY, {"input": {
-        "accountId": gid("Account", customer["account"]), "amount": "240", "reference": "CHQ-4412",
+        "accountId": gid(customer["account"], "Account"), "amount": "240", "reference": "CHQ-4412",
         "allocations": [{"invoiceId": invoice, "amount": "240"}]}})["data"]["paymentRecord"]
     transfer, twin, other = bank_lines(acme_admin, {"amount": "240.00", "reference": "REMISE CHQ 4412",
                                                     "bank_ref": "B1"},
@@ -235,7 +236,7 @@ def test_a_payment_matched_on_a_second_bank_account_posts_to_that_bank(acme_admi
                                                ledger_account=other_bank)
         services.statement_import(actor=acme_admin, bank_account=account, file_name="s.xml",
                                   content=camt({"amount": "240.00", "bank_ref": "B1"}, iban=CUSTOMER_IBAN))
-        transfer = gid("BankTransaction", BankTransaction.objects.get())
+        transfer = gid(BankTransaction.objects.get(), "BankTransaction")
     matched = match(acme_admin_api, transfer, invoices=[{"invoiceId": invoice}])
     assert "messages" not in matched, matched
     with schema_context("acme"):

@@ -9,6 +9,7 @@ from saas.catalog import pricing, services
 from saas.catalog.models import Product, ProductFamily, Unit
 from saas.crm import services as crm
 from tests.conftest import messages
+from tests.helpers import gid
 
 
 @pytest.fixture
@@ -77,12 +78,11 @@ def test_conflicting_rules_at_the_same_priority_are_refused(shop):
 
 
 def test_price_through_graphql_explains_the_rule(shop, acme_admin_api):
-    from strawberry.relay import to_base64
 
     connection.set_schema_to_public()
     created = acme_admin_api.execute('mutation { priceListCreate(name: "Public", isDefault: true) '
                                      '{ ... on PriceList { id } } }')["data"]["priceListCreate"]
-    family = to_base64("ProductFamily", f"acme.{shop['tools'].pk}")
+    family = gid(shop['tools'], "ProductFamily")
     add = """mutation($list: ID!, $input: PriceRuleInput!) { priceRuleAdd(priceListId: $list, input: $input) {
       __typename ... on PriceList { rules { kind value } } ... on OperationInfo { messages { field code } } } }"""
     ok = acme_admin_api.execute(add, {"list": created["id"], "input": {"kind": "discount", "value": "25",
@@ -92,7 +92,7 @@ def test_price_through_graphql_explains_the_rule(shop, acme_admin_api):
     assert messages(bad["data"]["priceRuleAdd"]) == {"value": "negative_value"}
     result = acme_admin_api.execute(
         'query($item: ID!) { price(itemId: $item, quantity: "2") { unitPrice basePrice explanation '
-        'priceList { name } } }', {"item": to_base64("Product", f"acme.{shop['saw'].pk}")})["data"]["price"]
+        'priceList { name } } }', {"item": gid(shop['saw'], "Product")})["data"]["price"]
     assert (result["unitPrice"], result["basePrice"], result["priceList"]) == ("75.0000", "100.0000",
                                                                                {"name": "Public"})
     assert "Public" in result["explanation"]

@@ -4,6 +4,7 @@ from django_tenants.utils import schema_context
 
 from saas.crm.models import Account, Contact, Deal, Lead
 from tests.conftest import messages
+from tests.helpers import gid
 
 LEAD = """mutation($input: LeadInput!) { leadCreate(input: $input) { __typename
   ... on Lead { id number status leadSource displayName } ... on OperationInfo { messages { field code } } } }"""
@@ -75,10 +76,9 @@ def test_conversion_can_link_an_existing_account_and_follows_an_edited_mapping(a
                                   'rules { leadField targetField } } } }')
     assert {"leadField": "company", "targetField": "job_title"} in edit["data"]["leadConversionRuleSet"]["rules"]
     lead = new_lead(acme_admin_api)
-    from strawberry.relay import to_base64
 
     result = acme_admin_api.execute(CONVERT, {"id": lead["id"], "deal": False,
-                                              "account": to_base64("Account", f"acme.{existing.pk}")})
+                                              "account": gid(existing, "Account")})
     assert result["data"]["leadConvert"]["convertedAccount"]["name"] == "Existing"
     with schema_context("acme"):
         assert Account.objects.count() == 1
@@ -114,9 +114,8 @@ def test_deal_pipeline_moves_and_weighted_totals(acme_admin_api, acme_admin):
 
     account = services.account_create(actor=acme_admin, fields={"name": "Buyer"})
     connection.set_schema_to_public()
-    from strawberry.relay import to_base64
 
-    account_id = to_base64("Account", f"acme.{account.pk}")
+    account_id = gid(account, "Account")
     create = 'mutation($input: DealInput!) { dealCreate(input: $input) { __typename ... on Deal { id stage } ' \
              '... on OperationInfo { messages { field code } } } }'
     big = acme_admin_api.execute(create, {"input": {"name": "Big", "accountId": account_id, "amount": "10000",

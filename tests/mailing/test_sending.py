@@ -2,7 +2,6 @@
 when the server is down, and shown in the record's history and timeline."""
 
 from django.db import connection
-from strawberry.relay import to_base64
 
 from saas.crm import services as crm
 from saas.mailing import services
@@ -11,6 +10,7 @@ from saas.mailing.models import SentEmail
 from tests.access.conftest import staff
 from tests.access.test_field_rights import restrict_sales
 from tests.conftest import messages
+from tests.helpers import gid
 from tests.mailing.test_smtp import smtp_save
 from tests.mailing.test_templates import save as template_save
 
@@ -24,9 +24,6 @@ HISTORY = """query($id: ID!) { node(id: $id) { ... on Record {
   history(first: 5) { edges { node { kind source actor { email } changes { field new } } } }
   timeline(first: 5) { edges { node { __typename ... on HistoryEvent { kind } } } } } } }"""
 
-
-def gid(record) -> str:
-    return to_base64(type(record).__name__, f"acme.{record.pk}")
 
 
 def make_account(acme_admin, **fields):

@@ -1,6 +1,5 @@
 import pytest
 from django.db import connection
-from strawberry.relay import to_base64
 
 from saas.crm import services
 
@@ -20,10 +19,6 @@ class World:
             for i in range(contacts)
         ]
         connection.set_schema_to_public()
-
-    @staticmethod
-    def gid(record) -> str:
-        return to_base64(type(record).__name__, f"acme.{record.pk}")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from django.db import connection
 
 from saas.records.services import comments
 from tests.conftest import GraphQLClient, messages
+from tests.helpers import gid
 
 COMMENTS = """query($id: ID!, $rollUp: Boolean, $first: Int, $after: String) {
   node(id: $id) { ... on Record { comments(rollUp: $rollUp, first: $first, after: $after) {
@@ -21,7 +22,7 @@ def add(api, record_id, body, parent=None):
 
 @pytest.mark.smoke
 def test_roll_up_shows_comments_of_related_records_with_where_they_were_posted(world, acme_admin_api):
-    account, contact, parent = world.gid(world.account), world.gid(world.contacts[0]), world.gid(world.parent)
+    account, contact, parent = gid(world.account), gid(world.contacts[0]), gid(world.parent)
     add(acme_admin_api, account, "on the account")
     add(acme_admin_api, contact, "on a contact")
     add(acme_admin_api, parent, "on the parent")
@@ -37,12 +38,12 @@ def test_roll_up_shows_comments_of_related_records_with_where_they_were_posted(w
 
 
 def test_roll_up_skips_deleted_records_and_paginates(world, acme_admin_api):
-    account = world.gid(world.account)
+    account = gid(world.account)
     for i in range(3):
-        add(acme_admin_api, world.gid(world.contacts[1]), f"c{i}")
-    add(acme_admin_api, world.gid(world.contacts[0]), "gone")
+        add(acme_admin_api, gid(world.contacts[1]), f"c{i}")
+    add(acme_admin_api, gid(world.contacts[0]), "gone")
     acme_admin_api.execute('mutation($id: ID!) { recordDelete(id: $id) { __typename } }',
-                           {"id": world.gid(world.contacts[0])})
+                           {"id": gid(world.contacts[0])})
     first = acme_admin_api.execute(COMMENTS, {"id": account, "rollUp": True, "first": 2})["data"]["node"]["comments"]
     assert [e["node"]["body"] for e in first["edges"]] == ["c2", "c1"]
     assert first["pageInfo"]["hasNextPage"] is True
@@ -53,8 +54,8 @@ def test_roll_up_skips_deleted_records_and_paginates(world, acme_admin_api):
 
 
 def test_roll_up_default_is_remembered_per_module(world, acme_admin_api):
-    add(acme_admin_api, world.gid(world.contacts[0]), "on a contact")
-    account = world.gid(world.account)
+    add(acme_admin_api, gid(world.contacts[0]), "on a contact")
+    account = gid(world.account)
     assert acme_admin_api.execute(COMMENTS, {"id": account})["data"]["node"]["comments"]["totalCount"] == 0
     acme_admin_api.execute('mutation { commentsRollUpDefaultSet(module: "accounts", rollUp: true) { __typename } }')
     assert acme_admin_api.execute(COMMENTS, {"id": account})["data"]["node"]["comments"]["totalCount"] == 1
@@ -64,7 +65,7 @@ def test_replies_and_author_only_edits_keeping_the_old_text_in_history(world, ac
     from saas.records.models import CommentEvent
     from tenants.models import Membership, User
 
-    account = world.gid(world.account)
+    account = gid(world.account)
     root = add(acme_admin_api, account, "question")
     reply = add(acme_admin_api, account, "answer", parent=root["id"])
     assert reply["body"] == "answer"
@@ -85,7 +86,7 @@ def test_replies_and_author_only_edits_keeping_the_old_text_in_history(world, ac
 
 
 def test_empty_comment_is_refused(world, acme_admin_api):
-    result = acme_admin_api.execute(ADD, {"record": world.gid(world.account), "body": "  "})
+    result = acme_admin_api.execute(ADD, {"record": gid(world.account), "body": "  "})
     assert messages(result["data"]["commentAdd"]) == {"body": "required"}
 
 

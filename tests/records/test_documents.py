@@ -10,6 +10,7 @@ from strawberry.django.test import GraphQLTestClient
 
 from saas.records.models import Document
 from tests.conftest import GraphQLClient, messages
+from tests.helpers import gid
 
 UPLOAD = """mutation($input: DocumentUploadInput!) { documentUpload(input: $input) { __typename
   ... on Document { id title fileName contentType size sha256 url folder tags { name } }
@@ -32,7 +33,7 @@ def raw_multipart(api: GraphQLClient, query: str, variables: dict, files: dict[s
 
 @pytest.mark.smoke
 def test_upload_nested_in_an_input_with_raw_operations_and_map(world, acme_admin_api):
-    variables = {"input": {"file": None, "recordIds": [world.gid(world.account)], "folder": "Contracts",
+    variables = {"input": {"file": None, "recordIds": [gid(world.account)], "folder": "Contracts",
                            "tags": ["signed"]}}
     result = raw_multipart(acme_admin_api, UPLOAD, variables, {"0": ("contract.pdf", PDF, "application/pdf")},
                            {"0": ["variables.input.file"]})
@@ -43,7 +44,7 @@ def test_upload_nested_in_an_input_with_raw_operations_and_map(world, acme_admin
     assert document["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert (document["folder"], document["tags"]) == ("Contracts", [{"name": "signed"}])
     listed = acme_admin_api.execute('query($id: ID!) { node(id: $id) { ... on Record { documents { totalCount '
-                                    'edges { node { fileName } } } } } }', {"id": world.gid(world.account)})
+                                    'edges { node { fileName } } } } } }', {"id": gid(world.account)})
     assert listed["data"]["node"]["documents"]["totalCount"] == 1
     # download, with access check
     download = acme_admin_api.client.get(document["url"], HTTP_HOST="acme.localhost")
@@ -54,7 +55,7 @@ def test_upload_nested_in_an_input_with_raw_operations_and_map(world, acme_admin
 
 def test_single_file_and_list_of_files_with_raw_requests(world, acme_admin_api):
     result = raw_multipart(
-        acme_admin_api, MANY, {"files": [None, None], "ids": [world.gid(world.contacts[0])]},
+        acme_admin_api, MANY, {"files": [None, None], "ids": [gid(world.contacts[0])]},
         {"0": ("a.txt", b"alpha", "text/plain"), "1": ("b.csv", b"x,y\n1,2\n", "text/csv")},
         {"0": ["variables.files.0"], "1": ["variables.files.1"]})
     assert result["data"]["documentsUpload"]["documents"] == [{"fileName": "a.txt", "size": 5},
@@ -64,7 +65,7 @@ def test_single_file_and_list_of_files_with_raw_requests(world, acme_admin_api):
 def test_strawberry_test_client_upload(world, acme_admin_api):
     client = GraphQLTestClient(acme_admin_api.client)
     response = client.query(
-        UPLOAD, variables={"input": {"file": None, "recordIds": [world.gid(world.account)]}},
+        UPLOAD, variables={"input": {"file": None, "recordIds": [gid(world.account)]}},
         files={"input": SimpleUploadedFile("scan.png", b"\x89PNG\r\n", content_type="image/png")},
         headers={"Host": "acme.localhost"})
     connection.set_schema_to_public()

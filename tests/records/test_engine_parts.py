@@ -3,17 +3,18 @@
 import pytest
 
 from tests.conftest import messages
+from tests.helpers import gid
 
 RECORD = """query($id: ID!) { node(id: $id) { ... on Record { displayName tags { name }
   header { field label value } keyFields { field value } relatedTabs { key label count visible module { key } } } } }"""
 
 
 def test_tags_on_any_record_and_tag_filter_on_lists(world, acme_admin_api):
-    account = world.gid(world.account)
+    account = gid(world.account)
     acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "VIP") { __typename } }', {"id": account})
     acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "vip") { __typename } }', {"id": account})
     acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "VIP") { __typename } }',
-                           {"id": world.gid(world.contacts[0])})
+                           {"id": gid(world.contacts[0])})
     node = acme_admin_api.execute(RECORD, {"id": account})["data"]["node"]
     assert node["tags"] == [{"name": "VIP"}]
     accounts = acme_admin_api.execute('{ accounts(filters: {tag: "vip"}) { edges { node { name } } } }')
@@ -29,12 +30,12 @@ def test_activities_link_several_records_and_show_in_my_activities(world, acme_a
     result = acme_admin_api.execute("""mutation($a: ID!, $c: ID!) { activityCreate(input: {subject: "Demo",
         recordIds: [$a, $c], kind: EVENT, priority: HIGH, startAt: "2026-12-01T10:00:00+00:00",
         endAt: "2026-12-01T11:00:00+00:00"}) { ... on Activity { id kind status priority assignedTo {
-        ... on User { email } } } } }""", {"a": world.gid(world.account), "c": world.gid(world.contacts[0])})
+        ... on User { email } } } } }""", {"a": gid(world.account), "c": gid(world.contacts[0])})
     activity = result["data"]["activityCreate"]
     assert (activity["kind"], activity["status"], activity["priority"]) == ("EVENT", "PLANNED", "HIGH")
     for record in (world.account, world.contacts[0]):
         listed = acme_admin_api.execute('query($id: ID!) { node(id: $id) { ... on Record { activities { totalCount } '
-                                        '} } }', {"id": world.gid(record)})
+                                        '} } }', {"id": gid(record)})
         assert listed["data"]["node"]["activities"]["totalCount"] == 1
     mine = acme_admin_api.execute("{ myActivities { totalCount edges { node { subject } } } }")
     assert mine["data"]["myActivities"]["edges"] == [{"node": {"subject": "Demo"}}]
@@ -48,7 +49,7 @@ def test_activities_link_several_records_and_show_in_my_activities(world, acme_a
 def test_activity_end_before_start_is_refused(world, acme_admin_api):
     result = acme_admin_api.execute("""mutation($a: ID!) { activityCreate(input: {subject: "x", recordIds: [$a],
         startAt: "2026-12-01T10:00:00+00:00", endAt: "2026-12-01T09:00:00+00:00"}) {
-        ... on OperationInfo { messages { field code } } } }""", {"a": world.gid(world.account)})
+        ... on OperationInfo { messages { field code } } } }""", {"a": gid(world.account)})
     assert messages(result["data"]["activityCreate"]) == {"endAt": "invalid"}
 
 
@@ -63,13 +64,13 @@ def test_search_is_typo_tolerant_accent_blind_ranked_and_skips_deleted(world, ac
     person = acme_admin_api.execute(query, {"t": "person1"})["data"]["search"]
     assert person[0]["record"] == {"__typename": "Contact", "displayName": "C1 Person1"}
     acme_admin_api.execute('mutation($id: ID!) { recordDelete(id: $id) { __typename } }',
-                           {"id": world.gid(world.account)})
+                           {"id": gid(world.account)})
     assert all(hit["record"]["displayName"] != "Acme Corp"
                for hit in acme_admin_api.execute(query, {"t": "acme"})["data"]["search"])
 
 
 def test_header_key_fields_and_related_tabs_follow_the_layout(world, acme_admin_api):
-    account = world.gid(world.account)
+    account = gid(world.account)
     node = acme_admin_api.execute(RECORD, {"id": account})["data"]["node"]
     assert [f["field"] for f in node["header"]] == ["number", "billing_city", "phone", "owner"]
     assert {f["field"]: f["value"] for f in node["header"]}["billing_city"] == "Lyon"
@@ -120,7 +121,7 @@ def test_quick_create_errors_name_the_nested_field(acme_admin_api):
 
 
 def test_deleted_records_leave_lists_and_come_back_restored(world, acme_admin_api):
-    contact = world.gid(world.contacts[0])
+    contact = gid(world.contacts[0])
     deleted = acme_admin_api.execute('mutation($id: ID!) { recordDelete(id: $id) { ... on RecordResult { record { '
                                      'deletedAt version } } } }', {"id": contact})
     assert deleted["data"]["recordDelete"]["record"]["deletedAt"]
@@ -153,7 +154,6 @@ def test_only_tenant_admins_change_layouts_numbering_and_custom_fields(world, ac
 
 def test_activity_assigned_to_a_team_shows_in_its_members_activities(world, acme_admin_api, acme_admin, globex):
     from django.db import connection
-    from strawberry.relay import to_base64
 
     from saas.access.models import Team, TeamMember
     from tenants.models import User
@@ -166,13 +166,13 @@ def test_activity_assigned_to_a_team_shows_in_its_members_activities(world, acme
         assignedTeamId: $team, assignedUserId: $user}) {
         ... on Activity { assignedTo { __typename ... on Team { name } } }
         ... on OperationInfo { messages { field code } } } }"""
-    team_id = to_base64("Team", f"acme.{team.pk}")
-    result = acme_admin_api.execute(query, {"a": world.gid(world.account), "team": team_id})
+    team_id = gid(team, "Team")
+    result = acme_admin_api.execute(query, {"a": gid(world.account), "team": team_id})
     assert result["data"]["activityCreate"]["assignedTo"] == {"__typename": "Team", "name": "Sales"}
     assert acme_admin_api.execute("{ myActivities { totalCount } }")["data"]["myActivities"]["totalCount"] == 1
     outsider = User.objects.get(email=globex.admin_email)
-    refused = acme_admin_api.execute(query, {"a": world.gid(world.account),
-                                             "user": to_base64("User", f"acme.{outsider.pk}")})
+    refused = acme_admin_api.execute(query, {"a": gid(world.account),
+                                             "user": gid(outsider, "User")})
     assert messages(refused["data"]["activityCreate"]) == {"assignedUserId": "not_found"}
 
 
@@ -187,7 +187,7 @@ def test_generic_lookups_read_through_the_record_types_selector(world, acme_admi
     registry.register(dataclasses.replace(accounts, list_selector=lambda **_: Account.objects.none()))
     try:
         result = acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "x") { ... on OperationInfo '
-                                        '{ messages { field code } } } }', {"id": world.gid(world.account)})
+                                        '{ messages { field code } } } }', {"id": gid(world.account)})
         assert messages(result["data"]["tagAdd"]) == {"recordId": "not_found"}
     finally:
         registry.register(accounts)

@@ -4,6 +4,7 @@ from django.db import connection
 from saas.crm.models import Account
 from tenants.models import Tenant
 from tests.conftest import GraphQLClient
+from tests.helpers import gid
 
 HISTORY = """query($id: ID!) { node(id: $id) { ... on Record { history(first: 50) { totalCount edges { node {
   kind source actor { email } changes { field old new } record { displayName } } } } } } }"""
@@ -16,7 +17,7 @@ def history(api, record_id):
 @pytest.mark.smoke
 def test_history_records_create_update_delete_restore_tag_and_comment_with_actor_and_source(
         world, acme_admin_api, acme):
-    account = world.gid(world.account)
+    account = gid(world.account)
     acme_admin_api.execute('mutation($id: ID!) { accountUpdate(id: $id, version: 1, input: {industry: "Retail"}) '
                            '{ __typename } }', {"id": account})
     acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "VIP") { __typename } }', {"id": account})
@@ -40,8 +41,8 @@ def test_changes_through_an_api_token_are_sourced_api(world, acme_admin_api, acm
         "data"]["apiTokenCreate"]["secret"]
     integrator = GraphQLClient(acme.host, token=secret)
     integrator.execute('mutation($id: ID!) { accountUpdate(id: $id, version: 1, input: {phone: "0102030405"}) '
-                       '{ __typename } }', {"id": world.gid(world.account)})
-    latest = history(acme_admin_api, world.gid(world.account))["edges"][0]["node"]
+                       '{ __typename } }', {"id": gid(world.account)})
+    latest = history(acme_admin_api, gid(world.account))["edges"][0]["node"]
     assert (latest["kind"], latest["source"]) == ("UPDATED", "API")
 
 
@@ -61,12 +62,12 @@ def test_raw_sql_changes_are_in_history_too(world, acme_admin_api):
         cursor.execute(f"UPDATE {Account._meta.db_table} SET website = 'https://x.example' WHERE id = %s",
                        [world.account.pk])
     connection.set_schema_to_public()
-    latest = history(acme_admin_api, world.gid(world.account))["edges"][0]["node"]
+    latest = history(acme_admin_api, gid(world.account))["edges"][0]["node"]
     assert latest["changes"] == [{"field": "website", "old": "", "new": "https://x.example"}]
 
 
 def test_timeline_mixes_comments_history_and_activities_and_filters_by_kind(world, acme_admin_api):
-    account = world.gid(world.account)
+    account = gid(world.account)
     acme_admin_api.execute('mutation($id: ID!) { commentAdd(recordId: $id, body: "note") { __typename } }',
                            {"id": account})
     acme_admin_api.execute('mutation($id: ID!) { activityCreate(input: {subject: "Call back", recordIds: [$id], '
@@ -81,7 +82,7 @@ def test_timeline_mixes_comments_history_and_activities_and_filters_by_kind(worl
 
 
 def test_a_history_event_is_a_node_of_its_tenant_only(world, acme_admin_api, globex_admin_api):
-    account = world.gid(world.account)
+    account = gid(world.account)
     acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "VIP") { __typename } }', {"id": account})
     events = acme_admin_api.execute('query($id: ID!) { node(id: $id) { ... on Account { history(first: 3) { edges {'
                                     ' node { id kind } } } } } }', {"id": account})["data"]["node"]["history"]["edges"]
@@ -94,7 +95,7 @@ def test_a_history_event_is_a_node_of_its_tenant_only(world, acme_admin_api, glo
 
 
 def test_history_names_the_related_records_instead_of_their_ids(world, acme_admin_api):
-    account = world.gid(world.account)
+    account = gid(world.account)
     acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "Premium") { __typename } }',
                            {"id": account})
     changes = [change for edge in history(acme_admin_api, account)["edges"]
@@ -107,7 +108,7 @@ def test_history_names_the_related_records_instead_of_their_ids(world, acme_admi
 def test_the_changed_fields_are_named_in_the_tenant_s_language(world, acme_admin_api):
     # given a French tenant; the administrator's requests run in English
     Tenant.objects.filter(schema_name="acme").update(language="fr")
-    account = world.gid(world.account)
+    account = gid(world.account)
     # when
     acme_admin_api.execute('mutation($id: ID!) { accountUpdate(id: $id, version: 1, input: {billingCity: "Paris"}) '
                            '{ __typename } }', {"id": account})

@@ -7,6 +7,7 @@ from saas.access.models import Team
 from saas.crm.models import Account
 from saas.records.models import SavedFilter, TagLink
 from tests.conftest import messages
+from tests.helpers import gid
 from tests.web import data
 
 SAVE = """mutation($module: String!, $name: String!, $filters: JSON, $columns: [String!], $sort: String! = "") {
@@ -34,7 +35,7 @@ def _team(name: str) -> str:
     connection.set_schema("acme")
     team = Team.objects.create(name=name)
     connection.set_schema_to_public()
-    return to_base64("Team", f"acme.{team.pk}")
+    return gid(team, "Team")
 
 
 def test_saved_filters_are_saved_replaced_by_name_listed_and_deleted(acme_admin_api):
@@ -74,7 +75,7 @@ def test_saved_filters_are_private_to_their_user(acme_admin_api, globex_admin_ap
                                                                                      "x" * 20),
                                        module="accounts", name="Theirs")
     connection.set_schema_to_public()
-    theirs = to_base64("SavedFilter", f"acme.{other.pk}")
+    theirs = gid(other, "SavedFilter")
     # then: not listed, not deletable
     assert acme_admin_api.execute(LIST, {"module": "accounts"})["data"]["savedFilters"] == []
     assert messages(acme_admin_api.execute(DELETE, {"id": theirs})["data"]["savedFilterDelete"]) == {

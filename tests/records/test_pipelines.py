@@ -3,13 +3,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from strawberry.relay import to_base64
 
 from saas.crm import leads
 from saas.crm.models import Deal, Lead
 from saas.records import registry
 from saas.records.services.pipelines import record_transition
 from saas.records.services.records import record_update
+from tests.helpers import gid
 
 HISTORY = """query($id: ID!) { node(id: $id) { ... on Record { history(first: 10) { edges { node {
   kind changes { field old new } } } } } } }"""
@@ -64,7 +64,7 @@ def test_a_transition_is_a_status_change_in_the_record_history(world, acme_admin
     connection.set_schema_to_public()
 
     for record, field, old, new in ((lead, "status", "new", "contacted"), (deal, "stage", "prospecting", "proposal")):
-        events = acme_admin_api.execute(HISTORY, {"id": to_base64(type(record).__name__, f"acme.{record.pk}")})
+        events = acme_admin_api.execute(HISTORY, {"id": gid(record)})
         latest = events["data"]["node"]["history"]["edges"][0]["node"]
         assert latest["kind"] == "STATUS_CHANGED"
         assert {"field": field, "old": old, "new": new} in latest["changes"]

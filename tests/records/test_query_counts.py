@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from saas.crm import services
 from saas.records.services import comments, tags
+from tests.helpers import gid
 
 RECORD_PAGE = """query($id: ID!) { node(id: $id) { ... on Account {
   id number displayName version name header { field value } keyFields { field value }
@@ -40,7 +41,7 @@ def count_queries(api, query, variables=None) -> int:
 
 
 def test_record_page_query_count_does_not_grow_with_data(world, acme_admin_api, acme_admin):
-    account = world.gid(world.account)
+    account = gid(world.account)
     grow(acme_admin, world.account, contacts=1, comments_each=1)
     small = count_queries(acme_admin_api, RECORD_PAGE, {"id": account})
     grow(acme_admin, world.account, contacts=8, comments_each=4)

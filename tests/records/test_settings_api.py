@@ -1,7 +1,7 @@
 """Tenant settings of the record engine through the API: tags for everyone, custom fields' changes."""
 
 from tests.conftest import messages
-from tests.records.conftest import World
+from tests.helpers import gid
 from tests.tenants.test_members import staff_member
 
 TAG_CREATE = """mutation($name: String!, $color: String) { tagCreate(name: $name, color: $color) {
@@ -22,7 +22,7 @@ FIELD_REMOVE = """mutation($key: String!) { customFieldRemove(module: "accounts"
 
 def test_tags_are_created_renamed_recoloured_and_deleted_on_every_record(world, acme_admin_api):
     # given: a tag on a record
-    account = World.gid(world.account)
+    account = gid(world.account)
     acme_admin_api.execute('mutation($id: ID!) { tagAdd(recordId: $id, name: "vip") { __typename } }', {"id": account})
     tag = next(t for t in acme_admin_api.execute("{ tags { id name } }")["data"]["tags"] if t["name"] == "vip")
     # when / then

@@ -1,10 +1,10 @@
 """`availableActions` on a record: the verbs its pipeline offers in its state, the rights and the type's checks."""
 
 from django.db import connection
-from strawberry.relay import to_base64
 
 from saas.crm import services as crm
 from tests.access.conftest import staff
+from tests.helpers import gid
 
 ACTIONS = """query($id: ID!) { node(id: $id) { ... on Record {
   availableActions { verb label available reason code } } } }"""
@@ -15,9 +15,6 @@ ISSUE = 'mutation($id: ID!) { invoiceIssue(id: $id) { __typename ... on Invoice 
 PAY = """mutation($input: PaymentInput!) { paymentRecord(input: $input) { __typename
   ... on OperationInfo { messages { field code } } } }"""
 
-
-def gid(record) -> str:
-    return to_base64(type(record).__name__, f"acme.{record.pk}")
 
 
 def actions(api, record_id: str, **headers) -> dict[str, dict]:

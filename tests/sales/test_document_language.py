@@ -13,6 +13,7 @@ from saas.crm import services as crm
 from saas.sales import quotes, rendering, services
 from saas.sales.models import CreditNote, Invoice
 from tenants.models import Tenant
+from tests.helpers import gid
 from tests.sales import test_output
 from tests.sales.test_output import RENDER, SEND, issued_invoice, stored_pdf
 
@@ -137,7 +138,7 @@ def test_a_customer_who_reads_english_gets_english_documents_from_a_french_compa
                                                                                   django_capture_on_commit_callbacks):
     # given a French tenant whose customer's documents are to be in English
     speak("fr")
-    account = test_output.gid(billing["account"])
+    account = gid(billing["account"])
     chosen = acme_admin_api.execute(ACCOUNT_LANGUAGE, {"id": account, "version": billing["account"].version,
                                                        "language": "EN"})["data"]["accountUpdate"]
     assert chosen["language"] == "EN", chosen

@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 from pypdf import PdfReader
 from saxonche import PySaxonProcessor
-from strawberry.relay import from_base64, to_base64
 
 from saas.catalog import services as catalog
 from saas.catalog.models import Product, Service, Unit, VatRate
@@ -24,6 +23,7 @@ from saas.records.models import Activity, Document
 from saas.sales import orders, quotes, rendering, services
 from saas.sales.models import CreditNote, Invoice, SalesOrder
 from tests.conftest import messages
+from tests.helpers import gid, pk_of
 
 CREATE = """mutation($a: ID!, $c: ID) { invoiceCreate(accountId: $a, contactId: $c) { ... on Invoice { id } } }"""
 LINE = """mutation($id: ID!, $input: InvoiceLineInput!) { invoiceLineAdd(invoiceId: $id, input: $input) {
@@ -60,9 +60,6 @@ def schematron_errors(xml_path) -> list[tuple[str, str]]:
             errors.append((name, " ".join(text.group(1).split()) if text else failed[:200]))
     return errors
 
-
-def gid(record) -> str:
-    return to_base64(type(record).__name__, f"acme.{record.pk}")
 
 
 @pytest.fixture
@@ -102,7 +99,7 @@ def issued_invoice(api, billing, contact: bool = True) -> str:
 
 def stored_pdf(document_gid: str) -> bytes:
     connection.set_schema("acme")
-    document = Document.objects.get(pk=from_base64(document_gid)[1].rpartition(".")[2])
+    document = Document.objects.get(pk=pk_of(document_gid))
     with document.file.open("rb") as content:
         return content.read()
 

@@ -3,7 +3,8 @@ import datetime as dt
 from django.utils import timezone
 
 from tests.conftest import messages
-from tests.sales.test_invoices import ISSUE, LINE, draft, gid, issued_invoice
+from tests.helpers import gid
+from tests.sales.test_invoices import ISSUE, LINE, draft, issued_invoice
 
 PAY = """mutation($input: PaymentInput!) { paymentRecord(input: $input) { __typename
   ... on Payment { id number amount unallocated allocations { id amount } }

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from saas.sales import quotes
 from saas.sales.models import Quote, QuoteStatus
-from tests.sales.test_invoices import gid
+from tests.helpers import gid
 
 LINE_FIELDS = "lines { position description quantity unitPrice vatRate lineNet }"
 QUOTE = f"... on Quote {{ id number status totalExclVat totalInclVat {LINE_FIELDS} }}"

@@ -11,7 +11,8 @@ from saas.crm import services as crm
 from saas.mailing.models import EmailTemplate, SentEmail
 from saas.sales import tasks as sales_tasks
 from saas.sales.models import Invoice, InvoiceReminder
-from tests.sales.test_invoices import gid, issued_invoice
+from tests.helpers import gid
+from tests.sales.test_invoices import issued_invoice
 from tests.sales.test_payments import PAY
 from tests.workflows.test_planner import jobs_by_key
 

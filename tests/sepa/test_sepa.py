@@ -15,7 +15,8 @@ from saas.accounting.models import JournalEntry
 from saas.crm import services as crm
 from saas.sepa.models import DirectDebitBatch, SepaMandate
 from tests.conftest import PASSWORD, GraphQLClient, messages
-from tests.sales.test_invoices import gid, issued_invoice
+from tests.helpers import gid
+from tests.sales.test_invoices import issued_invoice
 
 CREDITOR_SET = """mutation($input: SepaCreditorInput!) { sepaCreditorSet(input: $input) { __typename
   ... on SepaCreditorSettings { ics name iban bic messageFormat }

@@ -9,8 +9,6 @@ WEB = Path(__file__).resolve().parents[2] / "web"
 # The ORM, and what reaches the database or the tenant's schema without going through the API.
 FORBIDDEN = ("django.db", "django.contrib.auth.models", "django.contrib.contenttypes.models", "django_tenants",
              "tenants.models")
-# Tooling, not pages: the demo command seeds data for `make run`.
-TOOLING = {WEB / "management" / "commands" / "demo.py"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -32,7 +30,7 @@ def touches_the_orm(module: str) -> bool:
 
 def test_no_web_module_imports_the_orm():
     offenders = {str(path.relative_to(WEB.parent)): sorted(filter(touches_the_orm, imported_modules(path)))
-                 for path in WEB.rglob("*.py") if path not in TOOLING}
+                 for path in WEB.rglob("*.py")}
     assert {path: modules for path, modules in offenders.items() if modules} == {}
 
 

@@ -9,7 +9,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
-from strawberry.relay import to_base64
 
 from saas.crm import services as crm
 from saas.crm.models import Account, Contact
@@ -20,6 +19,7 @@ from saas.workflows import services
 from saas.workflows.enums import DeliveryStatus, RunResult, Trigger
 from saas.workflows.models import WebhookDelivery, Workflow, WorkflowRun
 from tests.conftest import messages
+from tests.helpers import gid
 
 SAVE = """mutation($input: WorkflowInput!) { workflowSave(input: $input) {
   __typename ... on Workflow { id secret nextRunAt } ... on OperationInfo { messages { field code } } } }"""
@@ -35,9 +35,6 @@ def jobs(jobs, settings):
     settings.WORKFLOW_WEBHOOK_RETRY_SECONDS = 0
     return jobs
 
-
-def gid(record) -> str:
-    return to_base64(type(record).__name__, f"acme.{record.pk}")
 
 
 def save(api, **workflow):

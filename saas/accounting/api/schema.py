@@ -24,7 +24,7 @@ from saas.accounting.api.types import (
     RuleKind,
 )
 from saas.accounting.models import AuxiliaryAccount, EntryTemplate, FiscalYear, Journal, JournalLine, LedgerAccount
-from saas.companies.models import Company
+from saas.companies.selectors import company_default
 from saas.core.graph import IsTenantAdmin, global_pk, needs, verb
 from saas.records.api.schema import record_of
 from saas.records.api.types import request_source
@@ -134,7 +134,7 @@ class AccountingMutation:
 
     @verb(IsTenantAdmin, "Open a fiscal year of the default company.")
     def fiscal_year_create(self, info: Info, name: str, start: date, end: date) -> FiscalYearType:
-        return services.fiscal_year_create(actor=info.context.user, company=Company.objects.get(is_default=True),
+        return services.fiscal_year_create(actor=info.context.user, company=company_default(),
                                            name=name, start=start, end=end)
 
     @verb(IsTenantAdmin, "Close a fiscal year: nothing is posted in it any more.")

@@ -15,7 +15,7 @@ from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from saas.access.enums import Action
-from saas.accounting.models import Journal, LedgerAccount
+from saas.accounting.selectors import journal_by_code, ledger_account_by_number
 from saas.banking import error_codes, reconciliation, selectors, services
 from saas.banking.api.types import (
     BankAccountType,
@@ -94,7 +94,7 @@ def _transaction(info: Info, global_id, field: str = "id"):
 def _ledger_account(number: str | None, field: str):
     if not number:
         return None
-    found = LedgerAccount.objects.filter(number=number).first()
+    found = ledger_account_by_number(number)
     if found is None:
         raise _not_found(field, _("No such ledger account: %(number)s.") % {"number": number})
     return found
@@ -103,7 +103,7 @@ def _ledger_account(number: str | None, field: str):
 def _journal(code: str | None, field: str):
     if not code:
         return None
-    found = Journal.objects.filter(code=code).first()
+    found = journal_by_code(code)
     if found is None:
         raise _not_found(field, _("No such journal: %(code)s.") % {"code": code})
     return found

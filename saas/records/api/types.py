@@ -70,7 +70,7 @@ class CustomFieldOrder:
 def custom_field_definitions(info: Info, module: str) -> dict:
     """The module's custom-field definitions by key, read once per operation: a list page asks for them (its
     columns) and for its rows' values in one operation."""
-    definitions = info.context.extra.setdefault("custom_definitions", {})
+    definitions = info.context.caches.custom_definitions
     if module not in definitions:
         definitions[module] = {d.key: d for d in selectors.custom_field_definition_list(
             actor=info.context.user, module=module)}
@@ -256,11 +256,11 @@ class HistoryEventType(relay.Node):
 
     @strawberry.field
     def actor(self, info: Info) -> UserType | None:
-        return info.context.extra.setdefault("users", {}).get(self.entry.actor_id)
+        return info.context.caches.users.get(self.entry.actor_id)
 
     @strawberry.field(description="The record the event belongs to.")
     def record(self, info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")] | None:
-        cache = info.context.extra.setdefault("records_by_ref", {})
+        cache = info.context.caches.records_by_ref
         if self.entry.ref_id not in cache:  # an event reached by `node`, not through its record's history
             cache.update(records_for_ref_ids(actor=info.context.user, ref_ids=[self.entry.ref_id]))
         return cache.get(self.entry.ref_id)
@@ -268,8 +268,8 @@ class HistoryEventType(relay.Node):
     @strawberry.field(description="The other side of LINKED / UNLINKED, when it is a record (the payment an "
                                   "allocation links an invoice to…).")
     def related(self, info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")] | None:
-        key = info.context.extra.setdefault("related_keys", {}).get((self.entry.table, self.entry.event_id))
-        return info.context.extra.setdefault("related_records", {}).get(key) if key else None
+        key = info.context.caches.related_keys.get((self.entry.table, self.entry.event_id))
+        return info.context.caches.related_records.get(key) if key else None
 
 
 def history_event(entry: history_selectors.HistoryEntry, labels: dict | None = None) -> HistoryEventType:
@@ -325,7 +325,7 @@ class CommentType(TenantNode):
     @strawberry.field
     def author(self, root: models.Comment, info: Info) -> UserType:
         _load_users(info, [root.author_id])
-        return info.context.extra["users"][root.author_id]
+        return info.context.caches.users[root.author_id]
 
     @strawberry.field
     def visibility(self, root: models.Comment) -> CommentVisibility:
@@ -334,7 +334,7 @@ class CommentType(TenantNode):
     @strawberry.field(description="Where it was posted (in a roll-up, not always the record viewed).")
     def record(self, root: models.Comment,
                info: Info) -> Annotated["Record", strawberry.lazy("saas.records.api.types")]:
-        cache = info.context.extra.setdefault("records_by_ref", {})
+        cache = info.context.caches.records_by_ref
         if root.ref_id not in cache:
             cache.update(records_for_ref_ids(actor=info.context.user, ref_ids=[root.ref_id]))
         return cache[root.ref_id]
@@ -410,7 +410,7 @@ def _record_type(root) -> registry.RecordType:
 def _layout(info: Info, module: str) -> layout_selectors.ModuleLayout:
     """A module's layout for its header and key fields, read once per request whatever the number of records
     shown (its blocks are not used here: no custom-field definitions read for them)."""
-    layouts = info.context.extra.setdefault("layouts", {})
+    layouts = info.context.caches.layouts
     if module not in layouts:
         layouts[module] = layout_selectors.layout_for_actor(actor=info.context.user, module=module,
                                                             custom_fields=False)
@@ -418,29 +418,29 @@ def _layout(info: Info, module: str) -> layout_selectors.ModuleLayout:
 
 
 def _load_users(info: Info, ids) -> None:
-    from tenants.models import User
+    from tenants.selectors import users_by_id
 
-    cache = info.context.extra.setdefault("users", {})
+    cache = info.context.caches.users
     missing = {i for i in ids if i and i not in cache}
     if missing:
-        cache.update(User.objects.in_bulk(missing))
+        cache.update(users_by_id(missing))
 
 
 def _load_related(info: Info, entries, root) -> None:
     """The records on the other side of this page's LINKED / UNLINKED events, one query per record type."""
     own = (registry.for_model(type(root)).key, root.pk)
-    chosen = info.context.extra.setdefault("related_keys", {})
+    chosen = info.context.caches.related_keys
     for entry in entries:
         other = next((key for key in history_selectors.related_keys(entry) if key != own), None)
         if other:
             chosen[(entry.table, entry.event_id)] = other
     if chosen:
-        info.context.extra.setdefault("related_records", {}).update(
+        info.context.caches.related_records.update(
             records_for_keys(actor=info.context.user, keys=set(chosen.values())))
 
 
 def _load_records_of_refs(info: Info, refs) -> None:
-    cache = info.context.extra.setdefault("records_by_ref", {})
+    cache = info.context.caches.records_by_ref
     missing = [ref for ref in refs if ref.pk not in cache]
     if missing:
         cache.update(records_for_refs(actor=info.context.user, refs=missing))
@@ -543,7 +543,7 @@ class Record(TenantNode):
         entries = history_selectors.history_page(actor=actor, ref_id=root.ref_id, offset=offset, limit=limit)
         _load_users(info, [entry.actor_id for entry in entries])
         _load_related(info, entries, root)
-        info.context.extra.setdefault("records_by_ref", {})[root.ref_id] = root
+        info.context.caches.records_by_ref[root.ref_id] = root
         total = history_selectors.history_count(actor=actor, ref_id=root.ref_id)
         labels = history_selectors.change_labels(entries, actor=actor)
         return connection_from([history_event(e, labels) for e in entries], offset=offset, total_count=total)
@@ -578,7 +578,7 @@ class Record(TenantNode):
             if since:
                 activities = activities.filter(created_at__gte=since)
             items += [(a.created_at, a) for a in activities.order_by("-created_at")[:window]]
-        info.context.extra.setdefault("records_by_ref", {})[root.ref_id] = root
+        info.context.caches.records_by_ref[root.ref_id] = root
         items.sort(key=lambda item: item[0], reverse=True)
         page = [item for _, item in items[offset:offset + limit]]
         return connection_from(page, offset=offset, total_count=len(items), has_next=len(items) > window)

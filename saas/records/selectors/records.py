@@ -107,9 +107,9 @@ def activity_list_for_record(*, actor, record: Record, status: str | None = None
 
 def activity_list_for_user(*, actor, status: str | None = None) -> QuerySet[Activity]:
     """My activities: assigned to me or to one of my teams."""
-    from saas.access.models import TeamMember
+    from saas.access.selectors import team_ids_of
 
-    teams = TeamMember.objects.filter(user=actor).values("team_id")
+    teams = team_ids_of(user=actor)
     activities = Activity.objects.filter(Q(assigned_user=actor) | Q(assigned_team__in=Subquery(teams)))
     if status:
         activities = activities.filter(status=status)
@@ -236,3 +236,21 @@ def custom_field_definition_list(*, actor, module: str):
 
     return CustomFieldDefinition.objects.filter(module=module)
 
+
+
+# What the other apps read of the engine's own models, so that they never import them.
+
+def is_record(value) -> bool:
+    """Whether a value is a record of any type (an instance of the engine's `Record`)."""
+    return isinstance(value, Record)
+
+
+def engine_field_names() -> set[str]:
+    """The fields every record type inherits from the engine (and its `id`)."""
+    return {field.name for field in Record._meta.fields} | {"id"}
+
+
+def live_ref_ids_named(*, type_key: str, name: str) -> QuerySet:
+    """The ids of the live records of a type whose display name is `name` (case ignored), as a subquery."""
+    return RecordRef.objects.filter(type_key=type_key, is_deleted=False, display_name__iexact=name).values(
+        "object_id")
