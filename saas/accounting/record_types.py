@@ -16,6 +16,10 @@ def register_record_types() -> None:
         blocks=(Block("entry", _("Journal entry"), ("journal", "date", "label", "piece_ref", "party", "fiscal_year",
                                                     "reversal_of")),),
         search_fields=("number", "label", "piece_ref"),
+        nav_order=1, add_label=_("Add journal entry"), list_filters=("status",),
+        list_sort="-date", list_search=("number", "piece_ref"),
+        list_columns=("number", "journal.code", "date", "label", "piece_ref", "party.name", "status"),
+        tones={EntryStatus.POSTED: "good"},
         pipelines={"status": (Transition((EntryStatus.DRAFT,), EntryStatus.POSTED, "post"),)},
         # Reversing posts another entry, the reversal: the posted entry itself stays as it is.
         verbs=(Verb("post", _("Post"), guard=entry_postable_check),

@@ -41,6 +41,7 @@ from saas.crm.api.types import AccountType, ContactType, DealType, LeadType
 from saas.imports.api.schema import ImportsMutation, ImportsQuery
 from saas.mailing.api.schema import MailingMutation, MailingQuery
 from saas.records.api.lists import ListsMutation, ListsQuery
+from saas.records.api.metadata import RecordTypesQuery
 from saas.records.api.schema import RecordsMutation, RecordsQuery
 from saas.records.api.settings import RecordSettingsMutation
 from saas.records.api.types import ActivityType, CommentType, DocumentType, TagType, TeamType
@@ -93,7 +94,8 @@ def _readable(info: Info, type_name: str) -> bool:
 Query = merge_types("Query", (NodeQuery, IdentityQuery, AccessQuery, CompaniesQuery, RecordsQuery, CrmQuery,
                              CatalogQuery, SalesPipelineQuery, PricingQuery, SalesQuery, AccountingQuery,
                              AccountingReportsQuery, SepaQuery, BankingQuery, ListsQuery, DashboardQuery, MembersQuery,
-                             ImportsQuery, WorkflowsQuery, AuditQuery, MailingQuery, PlannerQuery))
+                             ImportsQuery, WorkflowsQuery, AuditQuery, MailingQuery, PlannerQuery,
+                             RecordTypesQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, AccessMutation, CompaniesMutation, RecordsMutation, CrmMutation,
                                    CatalogMutation, SalesPipelineMutation, PricingMutation, VatRateMutation,
                                    QuoteMutation, OrderMutation, SalesMutation, SalesOutputMutation,

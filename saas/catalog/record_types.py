@@ -2,8 +2,14 @@ from django.utils.translation import gettext_lazy as _
 
 from saas.catalog import selectors
 from saas.catalog.models import Product, ProductFamily, Service
-from saas.records.registry import Block, RecordType, Relation, register
+from saas.records.registry import Block, Column, RecordType, Relation, register
 
+ITEM_LIST = dict(
+    defaulted_fields=("sku", "unit", "sale_price", "vat_rate"),
+    list_sort="name", list_search=("name", "sku"),
+    list_columns=("name", "sku", "sale_price", Column("vat_rate.rate", kind="PERCENT"), "unit.code", "active",
+                  Column("purchase_price", more=True)),
+)
 ITEM_BLOCKS = (
     Block("item", _("Item"), ("sku", "name", "family", "unit", "active")),
     Block("prices", _("Prices"), ("sale_price", "purchase_price", "vat_rate")),
@@ -37,6 +43,7 @@ def register_record_types() -> None:
         search_fields=("sku", "name", "description"),
         filter_fields=("sku", "name", "active", "stock_managed", "sale_price", "family"),
         ordering_fields=("sku", "name", "sale_price", "created_at"),
+        nav_order=1, add_label=_("Add product"), **ITEM_LIST,
     ))
     register(RecordType(
         key="services", list_selector=selectors.service_list,
@@ -49,4 +56,5 @@ def register_record_types() -> None:
         search_fields=("sku", "name", "description"),
         filter_fields=("sku", "name", "active", "sale_price", "family"),
         ordering_fields=("sku", "name", "sale_price", "created_at"),
+        nav_order=2, add_label=_("Add service"), **ITEM_LIST,
     ))

@@ -4,7 +4,7 @@ from saas.crm import selectors
 from saas.crm.leads import lead_fields_clean
 from saas.crm.models import Account, Contact, Deal, DealStage, Lead, LeadStatus
 from saas.crm.services import account_fields_clean, contact_fields_clean
-from saas.records.registry import Block, RecordType, Relation, Transition, Verb, moves, register
+from saas.records.registry import Block, Column, RecordType, Relation, Transition, Verb, moves, register
 
 
 def register_record_types() -> None:
@@ -35,6 +35,9 @@ def register_record_types() -> None:
         filter_fields=("name", "number", "siren", "vat_number", "industry", "billing_city", "billing_country",
                        "created_at", "parent"),
         ordering_fields=("name", "number", "created_at", "updated_at", "billing_city"),
+        nav_order=1, add_label=_("Add account"), list_sort="name", list_search=("name", "number", "billing_city"),
+        list_columns=("name", "number", Column("billing_city", _("City")), "phone", "email",
+                      *(Column(name, more=True) for name in ("siren", "vat_number", "industry", "website"))),
     ))
     register(RecordType(
         key="contacts", create_clean=contact_fields_clean, bulk_create=True, list_selector=selectors.contact_list,
@@ -55,6 +58,10 @@ def register_record_types() -> None:
         search_fields=("first_name", "last_name", "email", "phone", "mobile", "job_title"),
         filter_fields=("last_name", "first_name", "email", "job_title", "portal_access", "number", "account"),
         ordering_fields=("last_name", "first_name", "created_at", "updated_at", "number"),
+        nav_order=2, add_label=_("Add contact"), list_sort="last_name",
+        list_search=("last_name", "first_name", "email", "number", "account.name"),
+        list_columns=(Column("display_name", _("Name"), sort="last_name"), "number", "account.name", "job_title",
+                      "email", "phone", Column("mobile", more=True)),
     ))
     register(RecordType(
         key="leads", create_clean=lead_fields_clean, bulk_create=True, list_selector=selectors.lead_list,
@@ -85,6 +92,14 @@ def register_record_types() -> None:
         filter_fields=("last_name", "company", "email", "city", "status", "lead_source", "created_at"),
         ordering_fields=("last_name", "company", "created_at", "status"),
         read_only_fields=("converted_at", "converted_account", "converted_contact", "converted_deal"),
+        form_fields=("first_name", "last_name", "company", "job_title", "industry", "email", "phone", "mobile",
+                     "website", "street", "postal_code", "city", "country", "lead_source", "description"),
+        nav_order=3, add_label=_("Add lead"), list_sort="-created_at", list_filters=("status", "lead_source"),
+        list_search=("last_name", "company", "email", "city"),
+        list_columns=(Column("display_name", _("Name"), sort="last_name"), "company", "email", "status", "lead_source",
+                      Column("phone", more=True), Column("city", more=True)),
+        tones={LeadStatus.QUALIFIED: "good", LeadStatus.CONVERTED: "good", LeadStatus.CONTACTED: "warn",
+               LeadStatus.LOST: "bad"},
     ))
     register(RecordType(
         key="deals", list_selector=selectors.deal_list,
@@ -105,4 +120,9 @@ def register_record_types() -> None:
         search_fields=("name",),
         filter_fields=("name", "stage", "amount", "expected_close_date", "account"),
         ordering_fields=("name", "amount", "expected_close_date", "created_at"),
+        nav_order=4, add_label=_("Add deal"), list_filters=("stage",),
+        list_sort="-expected_close_date", list_search=("name", "account.name"),
+        list_columns=("name", "account.name", "stage", "amount", Column("probability", kind="PERCENT"),
+                      "expected_close_date"),
+        tones={DealStage.WON: "good", DealStage.PROPOSAL: "warn", DealStage.NEGOTIATION: "warn", DealStage.LOST: "bad"},
     ))

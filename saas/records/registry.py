@@ -32,6 +32,19 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A list column: a model field, `link.field` through a relation, or a field the GraphQL type computes (then
+    its `label` and `kind`, and `choices` for an enum, say what the model cannot)."""
+
+    field: str
+    label: str = ""
+    kind: str = ""  # a FieldKind name (saas.records.metadata), when the model field's is not the one to show
+    sort: str = ""  # the model field the list sorts on for this column, when it is not the column's own
+    more: bool = False  # offered in the column picker, hidden until chosen
+    choices: tuple = ()  # a computed enum's (value, label) pairs
+
+
+@dataclass(frozen=True)
 class Transition:
     """A move a status field allows: from any of `sources` to `target`, performed by the verb `verb`; None for
     an automatic move (made by another verb's service, a scheduled task or a computation, never offered)."""
@@ -101,6 +114,23 @@ class RecordType:
     # check or unique constraint but the engine's): imports then create its rows by batches
     # (`records_create_many`); other types are created one by one through `record_create`.
     bulk_create: bool = False
+    # How the type shows in the web app and the metadata query (saas.records.metadata derives the rest from the
+    # model): its navigation area (default: its app) and rank there, its list (columns, the first is the title;
+    # text-searched fields; default sort, "-" for newest first), what its forms edit when it is not every
+    # editable field of its blocks, and the tone of each choice value ("good", "warn", "bad").
+    area: str = ""
+    nav_order: int = 0
+    path: str = ""  # the web address of its list, when it is not the key with dashes
+    add_label: str = ""
+    list_columns: tuple = ()
+    list_search: tuple[str, ...] = ()
+    list_filters: tuple[str, ...] = ()  # choice fields (or computed enum columns) the list filters on
+    list_sort: str = ""
+    form_fields: tuple[str, ...] | None = None
+    create_only_fields: tuple[str, ...] = ()
+    defaulted_fields: tuple[str, ...] = ()  # required by the model, but filled by the create service when left empty
+    field_kinds: dict = field(default_factory=dict)
+    tones: dict = field(default_factory=dict)
     label_fr: str = ""
     label_plural_fr: str = ""
     extra: dict = field(default_factory=dict)

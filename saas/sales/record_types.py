@@ -1,13 +1,28 @@
 from django.utils.translation import gettext_lazy as _
 
-from saas.records.registry import Block, RecordType, Relation, Transition, Verb, add_relation, register
+from saas.records.registry import Block, Column, RecordType, Relation, Transition, Verb, add_relation, register
 from saas.sales import selectors
-from saas.sales.models import CreditNote, Invoice, InvoiceStatus, OrderStatus, Payment, Quote, QuoteStatus, SalesOrder
+from saas.sales.models import (
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    Quote,
+    QuoteStatus,
+    SalesOrder,
+)
 from saas.sales.orders import order_items_check, order_uninvoiced_check
 from saas.sales.payments import invoice_payable_check
 from saas.sales.quotes import quote_acceptable_check, quote_items_check
 from saas.sales.services import credit_note_issue_check, issue_check
 
+NUMBER = Column("display_name", _("Number"), sort="number")  # a draft invoice has no number yet: its name shows
+ACCOUNT = Column("account.name", _("Account"))  # the model says "customer"; the lists name the CRM's record
+DOCUMENT_FORM = ("account", "contact")
+INVOICE_TONES = {InvoiceStatus.ISSUED: "good", InvoiceStatus.CANCELLED: "bad", PaymentStatus.PAID: "good",
+                 PaymentStatus.PARTIALLY_PAID: "warn", PaymentStatus.UNPAID: "bad", PaymentStatus.OVERDUE: "bad"}
 # Issued once, with a gapless number; an invoice is then cancelled by the credit notes crediting it in full only.
 ISSUE = (Transition((InvoiceStatus.DRAFT,), InvoiceStatus.ISSUED, "issue"),)
 
@@ -24,6 +39,12 @@ def register_record_types() -> None:
                                             "notes")),
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "notes"),
+        nav_order=1, add_label=_("Add quote"), list_filters=("status",),
+        list_sort="-date", list_search=("number", "account.name"),
+        list_columns=("number", ACCOUNT, "date", "valid_until", "status", "total_excl_vat", "total_incl_vat"),
+        form_fields=(*DOCUMENT_FORM, "valid_until", "notes"), create_only_fields=("account",),
+        tones={QuoteStatus.ACCEPTED: "good", QuoteStatus.CONVERTED: "good", QuoteStatus.INVOICED: "good",
+               QuoteStatus.SENT: "warn", QuoteStatus.REFUSED: "bad", QuoteStatus.EXPIRED: "bad"},
         pipelines={"status": (
             Transition((QuoteStatus.DRAFT,), QuoteStatus.SENT, "send"),
             Transition((QuoteStatus.DRAFT, QuoteStatus.SENT), QuoteStatus.ACCEPTED, "accept"),
@@ -51,6 +72,13 @@ def register_record_types() -> None:
                                                           "next_billing_date", "billing_auto_issue")),
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "customer_reference", "notes"),
+        nav_order=2, path="orders", add_label=_("Add order"), list_filters=("status",),
+        list_sort="-date",
+        list_search=("number", "customer_reference", "account.name"),
+        list_columns=("number", ACCOUNT, "date", "status", "customer_reference", "total_incl_vat"),
+        form_fields=(*DOCUMENT_FORM, "customer_reference", "notes"), create_only_fields=("account",),
+        tones={OrderStatus.CONFIRMED: "good", OrderStatus.INVOICED: "good", OrderStatus.PARTIALLY_INVOICED: "warn",
+               OrderStatus.CANCELLED: "bad"},
         pipelines={"status": (
             Transition((OrderStatus.DRAFT,), OrderStatus.CONFIRMED, "confirm"),
             Transition((OrderStatus.DRAFT, OrderStatus.CONFIRMED), OrderStatus.CANCELLED, "cancel"),
@@ -74,6 +102,13 @@ def register_record_types() -> None:
                                                 "currency", "notes")),
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "notes"),
+        nav_order=3, add_label=_("Add invoice"), list_filters=("status", "payment_status"),
+        list_sort="-created_at", list_search=("number", "account.name"),
+        list_columns=(NUMBER, ACCOUNT, "issue_date", "due_date", "status",
+                      Column("payment_status", _("Payment"), "CHOICE", choices=PaymentStatus.choices),
+                      "total_incl_vat", Column("amount_due", _("Amount due"), "MONEY"),
+                      Column("total_excl_vat", more=True)),
+        form_fields=(*DOCUMENT_FORM, "notes"), create_only_fields=("account",), tones=INVOICE_TONES,
         pipelines={"status": (*ISSUE, Transition((InvoiceStatus.ISSUED,), InvoiceStatus.CANCELLED))},
         # Paid, partially paid, overdue: computed from the allocations (saas.sales.payments), never stored.
         verbs=(Verb("issue", _("Issue"), guard=issue_check),
@@ -91,6 +126,10 @@ def register_record_types() -> None:
                                                         "issue_date", "notes")),
                 Block("totals", _("Totals"), ("total_excl_vat", "total_vat", "total_incl_vat"))),
         search_fields=("number", "reason"),
+        nav_order=4, add_label=_("Add credit note"), list_filters=("status",),
+        list_sort="-created_at", list_search=("number", "account.name"),
+        list_columns=(NUMBER, ACCOUNT, "invoice.number", "issue_date", "status", "total_incl_vat"),
+        form_fields=("invoice", "reason"), create_only_fields=("invoice", "reason"), tones=INVOICE_TONES,
         pipelines={"status": ISSUE},
         verbs=(Verb("issue", _("Issue"), guard=credit_note_issue_check),),
     ))
@@ -102,6 +141,12 @@ def register_record_types() -> None:
         key_fields=("account", "date", "amount", "method", "reference"),
         blocks=(Block("payment", _("Payment"), ("company", "account", "date", "amount", "method", "reference")),),
         search_fields=("number", "reference"),
+        nav_order=5, add_label=_("Add payment"), list_filters=("method",),
+        list_sort="-date", list_search=("number", "reference", "account.name"),
+        list_columns=("number", ACCOUNT, "date", "method", "reference", "amount",
+                      Column("unallocated", _("Unallocated"), "MONEY")),
+        form_fields=("account", "date", "amount", "method", "reference"),
+        create_only_fields=("account", "date", "amount", "method", "reference"), defaulted_fields=("date",),
     ))
     add_relation("quotes", Relation("orders", _("Orders"), "sales.SalesOrder", "quote"))
     add_relation("sales_orders", Relation("invoices", _("Invoices"), "sales.Invoice", "order"))

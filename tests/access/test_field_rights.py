@@ -71,3 +71,17 @@ def test_a_hidden_field_asked_by_name_answers_null_and_a_permission_error(acme_a
     assert {tuple(error["path"][-1:]) for error in result["errors"]} == {("phone",)}
     admin = acme_admin_api.execute(query, {"id": account["id"]})
     assert "errors" not in admin and admin["data"]["node"]["phone"] is not None
+
+
+def test_record_types_say_which_fields_the_reader_may_change(acme_admin_api, sales):
+    restrict_sales(acme_admin_api)
+    _user, sales_api = sales
+    query = "{ recordTypes { key fields { name editable } } }"
+
+    def editable(api) -> dict:
+        types = {t["key"]: t for t in api.execute(query)["data"]["recordTypes"]}
+        return {field["name"]: field["editable"] for field in types["accounts"]["fields"]}
+
+    assert editable(sales_api) | {"name": None} == editable(acme_admin_api) | {
+        "siren": False, "phone": False, "name": None}
+    assert editable(sales_api)["name"] and editable(acme_admin_api)["siren"]

@@ -42,3 +42,31 @@ def issued_invoice(api, account_id: str) -> str:
     issued = api.execute(INVOICE_ISSUE, {"id": invoice})["data"]["invoiceIssue"]
     assert issued.get("number"), issued
     return invoice
+
+
+def list_keys() -> list[str]:
+    """The list pages' keys: the record types that declare a list and have a list operation in the web app."""
+    from saas.records import registry
+    from web.app.lists import list_operation
+
+    return [t.path or t.key.replace("_", "-") for t in registry.all_types()
+            if t.list_columns and list_operation({"graphqlType": t.graphql_type})]
+
+
+def form_keys() -> list[str]:
+    """The list pages whose type has create and edit forms."""
+    from saas.records import registry
+    from web.app.forms import MUTATIONS
+
+    return [t.path or t.key.replace("_", "-") for t in registry.all_types()
+            if t.key in MUTATIONS and (t.path or t.key.replace("_", "-")) in list_keys()]
+
+
+def list_spec(key: str, language: str = "en"):
+    """A list page as the web app built it, once a page in that language read the record types."""
+    from django.utils import translation
+
+    from web.app import lists, meta
+
+    with translation.override(language):
+        return lists.lists_of(meta.current())[key]

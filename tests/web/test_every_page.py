@@ -6,7 +6,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.web import data
 from tests.web.test_mailing_pages import welcome_template
 from tests.web.test_workflow_import_pages import dry_run_import, saved_workflow
-from web.app import forms, lists
 
 SKIPPED = {
     # not pages: actions (POST), files, the API, health checks, the language switch, one-time links
@@ -68,14 +67,14 @@ def pages(acme_admin_api) -> dict[str, list[str]]:
         "record-import": ["/contacts/import/", "/accounts/import/"],
         "import": [f"/imports/{dry_run_import(acme_admin_api)}/"],
         "search": ["/search/", "/search/?q=every"],
-        "record-list": [f"/{key}/" for key in lists.LISTS],
-        "record-list-export": [f"/{key}/export.csv" for key in lists.LISTS],
+        "record-list": [f"/{key}/" for key in data.list_keys()],
+        "record-list-export": [f"/{key}/export.csv" for key in data.list_keys()],
         "record": [f"/records/{record}/" for record in (account["id"], invoice)],
         "record-tab": [f"/records/{record}/tabs/{tab}/" for record in (account["id"], invoice)
                        for tab in ("summary", "details", "history")] + [f"/records/{invoice}/tabs/entries/"],
         "record-comments": [f"/records/{invoice}/comments/?rollup=1"],
         "record-preview": [f"/records/{invoice}/preview/"],
-        "record-new": [f"/{key}/new/" for key, spec in lists.LISTS.items() if spec.module_key in forms.FORMS],
+        "record-new": [f"/{key}/new/" for key in data.form_keys()],
         "record-edit": [f"/records/{record}/edit/" for record in (account["id"], invoice)],
         "record-lines": [f"/records/{invoice}/lines/"],
         "record-payment": [f"/records/{invoice}/payment/"],

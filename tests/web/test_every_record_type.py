@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 from saas.catalog.demo import demo_catalog_fill
 from saas.crm.demo import demo_crm_fill
 from saas.sales.demo import demo_sales_fill
-from web.app import lists
+from tests.web import data
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def demo_data(acme, acme_admin):
 
 def test_every_record_type_opens_with_all_its_tabs(member, demo_data):
     opened = set()
-    for key in lists.LISTS:
+    for key in data.list_keys():
         html = member.get(f"/{key}/").content.decode()
         first = re.search(r'<td class="title-cell"><a href="(/records/[^"]+/)">', html)
         if first is None:
@@ -33,4 +33,4 @@ def test_every_record_type_opens_with_all_its_tabs(member, demo_data):
             assert member.get(tab, HTTP_HX_REQUEST="true").status_code == 200, tab
         opened.add(key)
     # the demo has no credit note yet
-    assert opened == set(lists.LISTS) - {"credit-notes"}
+    assert opened == set(data.list_keys()) - {"credit-notes"}

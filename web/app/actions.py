@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from web import gql
-from web.app.forms import PAYMENT_METHODS, Field, payload_errors, run_mutation, to_variables
+from web.app import meta
+from web.app.forms import Field, declared_field, payload_errors, run_mutation, to_variables
 from web.app.labels import enum_label
 from web.app.pages import member_page, render_page
 from web.app.records import _node
@@ -100,8 +101,13 @@ def record_action(request, record_id: str, action: str):
     return HttpResponseRedirect(reverse("record", args=[payload["id"]]) if verb.opens_result else page)
 
 
-PAYMENT_FIELDS = {"amount": Field("decimal", required=True), "date": Field("date"),
-                  "method": Field("choice", choices=PAYMENT_METHODS), "reference": Field()}
+PAYMENT_FIELDS = {"amount": Field("decimal", required=True), "date": Field("date"), "reference": Field()}
+
+
+def _payment_fields(request) -> dict[str, Field]:
+    """The payment's fields, its methods as the payment's declaration gives them."""
+    method = declared_field(meta.catalog(request).field("payments", "method"))
+    return {**PAYMENT_FIELDS, "method": Field("choice", choices=method.choices)}
 
 
 @member_page
@@ -113,9 +119,10 @@ def record_payment(request, record_id: str):
         raise Http404
     values = {"amount": document["amountDue"], "date": "", "method": "TRANSFER", "reference": ""}
     errors, general = {}, []
+    fields = _payment_fields(request)
     if request.method == "POST":
-        values = {name: request.POST.get(name, "").strip() for name in PAYMENT_FIELDS}
-        variables, errors = to_variables(PAYMENT_FIELDS, values)
+        values = {name: request.POST.get(name, "").strip() for name in fields}
+        variables, errors = to_variables(fields, values)
         if not errors:
             payload = run_mutation(request, "PaymentRecord", {"input": {
                 **variables, "accountId": document["account"]["id"],
@@ -123,10 +130,10 @@ def record_payment(request, record_id: str):
             if not gql.failed(payload):
                 messages.success(request, _("Payment %(number)s recorded.") % {"number": payload["number"]})
                 return HttpResponseRedirect(reverse("record", args=[document["id"]]))
-            errors, general, _conflict = payload_errors(PAYMENT_FIELDS, payload)
+            errors, general, _conflict = payload_errors(fields, payload)
     return render_page(request, "web/app/action_form.html", {
         "document": document, "action": "payment", "values": values, "errors": errors, "general": general,
-        "methods": [{"value": m, "label": enum_label(m)} for m in PAYMENT_METHODS],
+        "methods": [{"value": m, "label": enum_label(m)} for m in fields["method"].choices],
         "heading": _("Record a payment for %(invoice)s") % {"invoice": document["displayName"]},
     }, title=_("Record a payment"), status=400 if errors or general else 200)
 

@@ -6,7 +6,7 @@ errors next to the fields, and a stale `version` (someone saved the record in th
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.http import Http404, HttpResponseRedirect
@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from strawberry.utils.str_converters import to_camel_case
 
 from web import gql
+from web.app import meta
 from web.app.labels import enum_label, field_label
-from web.app.lists import LISTS, list_url
+from web.app.lists import list_spec, list_url
 from web.app.pages import member_page, render_page
 from web.app.records import _node
 
@@ -35,7 +36,7 @@ class Field:
     on: str = "both"  # create | both: a create-only field (a quote's customer) is shown, not edited, later
     required: bool = False  # the mutation cannot run without it (a non-null argument)
     always: bool = False  # shown even when the layout's blocks do not name it (an argument of the verb only)
-    label: str = ""  # a custom field's label (the others are named after their model field)
+    label: str = ""  # the declared field's label (its verbose name), or a custom field's
 
     def input_name(self, name: str) -> str:
         return self.input or to_camel_case(name)
@@ -43,6 +44,9 @@ class Field:
 
 @dataclass(frozen=True)
 class FormSpec:
+    """What a type's forms run: its mutations (the verbs are code registered per type); the fields they edit come
+    from the type's declaration (`fields`, filled per request by `spec_for`)."""
+
     module: str
     create: str
     update: str = ""
@@ -51,87 +55,59 @@ class FormSpec:
     lines: str = ""  # prefix of the document's line mutations (quote → quoteLineAdd)
     removable_lines: bool = True
     quick_variables: dict = field(default_factory=dict)  # what a quick create adds to the create mutation
+    verb_fields: dict[str, Field] = field(default_factory=dict)  # arguments of the verb only, not of the model
 
 
-def _relation(module: str, input: str, **options) -> Field:
-    return Field("relation", input=input, module=module, **options)
-
-
-LEAD_SOURCES = ("WEBSITE", "REFERRAL", "TRADE_SHOW", "COLD_CALL", "PARTNER", "CAMPAIGN", "OTHER")
-PAYMENT_METHODS = ("TRANSFER", "CARD", "CHECK", "CASH", "DIRECT_DEBIT")
-ITEM_FIELDS = {
-    "sku": Field(), "name": Field(required=True), "family": _relation("product_families", "familyId"),
-    "unit": Field("unit"), "active": Field("bool"), "sale_price": Field("decimal"),
-    "purchase_price": Field("decimal"), "vat_rate": Field("vat_rate", input="vatRateId"),
-    "description": Field("textarea"),
-}
-ADDRESS = ("street", "postal_code", "city", "country")
-
-FORMS = {spec.module: spec for spec in (
-    FormSpec("accounts", "AccountCreate", "AccountUpdate", {
-        "name": Field(required=True), "legal_form": Field(), "siren": Field(), "siret": Field(),
-        "vat_number": Field(), "industry": Field(), "parent": _relation("accounts", "parentId"),
-        "phone": Field(), "email": Field("email"), "website": Field("url"),
-        **{f"{kind}_{part}": Field() for kind in ("billing", "shipping") for part in ADDRESS},
-        "payment_terms_days": Field("int"), "language": Field("choice", choices=("FR", "EN")),
-    }),
-    FormSpec("contacts", "ContactCreate", "ContactUpdate", {
-        "first_name": Field(), "last_name": Field(required=True), "job_title": Field(),
-        "account": _relation("accounts", "accountId"), "email": Field("email"), "secondary_email": Field("email"),
-        "phone": Field(), "mobile": Field(), "portal_access": Field("bool"),
-    }),
-    FormSpec("leads", "LeadCreate", "LeadUpdate", {
-        "first_name": Field(), "last_name": Field(required=True), "company": Field(), "job_title": Field(),
-        "industry": Field(), "email": Field("email"), "phone": Field(), "mobile": Field(), "website": Field("url"),
-        **{part: Field() for part in ADDRESS},
-        "lead_source": Field("choice", choices=LEAD_SOURCES), "description": Field("textarea"),
-    }),
-    FormSpec("deals", "DealCreate", "DealUpdate", {
-        "name": Field(required=True), "account": _relation("accounts", "accountId", required=True),
-        "contact": _relation("contacts", "contactId"), "amount": Field("decimal"), "probability": Field("int"),
-        "expected_close_date": Field("date"),
-    }),
-    FormSpec("products", "ProductCreate", "ProductUpdate", {**ITEM_FIELDS, "stock_managed": Field("bool")},
-             quick_variables={"quickCreate": True}),
-    FormSpec("services", "ServiceCreate", "ServiceUpdate", ITEM_FIELDS, quick_variables={"quickCreate": True}),
-    FormSpec("quotes", "QuoteCreate", "QuoteUpdate", {
-        "account": _relation("accounts", "accountId", on="create", required=True),
-        "contact": _relation("contacts", "contactId"), "valid_until": Field("date"), "notes": Field("textarea"),
-    }, flat=True, lines="quote"),
-    FormSpec("sales_orders", "OrderCreate", "OrderUpdate", {
-        "account": _relation("accounts", "accountId", on="create", required=True),
-        "contact": _relation("contacts", "contactId"), "customer_reference": Field(), "notes": Field("textarea"),
-    }, flat=True, lines="order"),
-    FormSpec("invoices", "InvoiceCreate", "InvoiceUpdate", {
-        "account": _relation("accounts", "accountId", on="create", required=True),
-        "contact": _relation("contacts", "contactId"), "notes": Field("textarea"),
-    }, flat=True, lines="invoice"),
-    FormSpec("credit_notes", "CreditNoteCreate", "CreditNoteUpdate", {
-        "invoice": _relation("invoices", "invoiceId", on="create", required=True), "reason": Field(on="create"),
-        "full": Field("bool", on="create", always=True),
-    }, flat=True, lines="creditNote", removable_lines=False),
-    FormSpec("payments", "PaymentRecord", "PaymentUpdate", {
-        "account": _relation("accounts", "accountId", on="create", required=True),
-        "date": Field("date", on="create"), "amount": Field("decimal", on="create", required=True),
-        "method": Field("choice", choices=PAYMENT_METHODS, on="create"), "reference": Field(on="create"),
-    }),
+MUTATIONS = {spec.module: spec for spec in (
+    FormSpec("accounts", "AccountCreate", "AccountUpdate"),
+    FormSpec("contacts", "ContactCreate", "ContactUpdate"),
+    FormSpec("leads", "LeadCreate", "LeadUpdate"),
+    FormSpec("deals", "DealCreate", "DealUpdate"),
+    FormSpec("products", "ProductCreate", "ProductUpdate", quick_variables={"quickCreate": True}),
+    FormSpec("services", "ServiceCreate", "ServiceUpdate", quick_variables={"quickCreate": True}),
+    FormSpec("quotes", "QuoteCreate", "QuoteUpdate", flat=True, lines="quote"),
+    FormSpec("sales_orders", "OrderCreate", "OrderUpdate", flat=True, lines="order"),
+    FormSpec("invoices", "InvoiceCreate", "InvoiceUpdate", flat=True, lines="invoice"),
+    FormSpec("credit_notes", "CreditNoteCreate", "CreditNoteUpdate", flat=True, lines="creditNote",
+             removable_lines=False, verb_fields={"full": Field("bool", on="create", always=True)}),
+    FormSpec("payments", "PaymentRecord", "PaymentUpdate"),
 )}
+
+# How a declared field kind is entered; a link to a record type is a relation field with quick create, a link to
+# another model has its own widget.
+WIDGETS = {"EMAIL": "email", "URL": "url", "LONG_TEXT": "textarea", "NUMBER": "int", "DECIMAL": "decimal",
+           "MONEY": "decimal", "PERCENT": "decimal", "DATE": "date", "BOOLEAN": "bool", "CHOICE": "choice"}
+LINK_WIDGETS = {"VatRate": Field("vat_rate", input="vatRateId"), "Unit": Field("unit")}
+
+
+def declared_field(declared: dict) -> Field:
+    """The form field of a field of the type's declaration (`RecordTypes`)."""
+    options = {"on": "create" if declared["createOnly"] else "both", "required": declared["required"],
+               "label": declared["label"]}
+    if declared["kind"] == "LINK":
+        if declared["linkModule"]:
+            return Field("relation", input=f"{declared['graphqlName']}Id", module=declared["linkModule"], **options)
+        return replace(LINK_WIDGETS[declared["linkType"]], **options)
+    return Field(WIDGETS.get(declared["kind"], "text"), choices=tuple(c["value"] for c in declared["choices"]),
+                 **options)
+
 
 LABELS = {"full": gettext_lazy("Credit every line of the invoice")}
 
 
-def spec_for(module: str) -> FormSpec:
-    spec = FORMS.get(module)
-    if spec is None:
+def spec_for(request, module: str) -> FormSpec:
+    """The type's form: its mutations, and its declared form fields."""
+    spec = MUTATIONS.get(module)
+    record_type = meta.catalog(request).by_key.get(module)
+    if spec is None or record_type is None:
         raise Http404
-    return spec
+    declared = {name: declared_field(record_type["fieldsByName"][name]) for name in record_type["formFields"]}
+    return replace(spec, fields={**declared, **spec.verb_fields})
 
 
-def _list_spec(key: str):
-    spec = LISTS.get(key)
-    if spec is None or spec.module_key not in FORMS:
-        raise Http404
-    return spec
+def _spec_at(request, key: str) -> FormSpec:
+    """The form of the type whose list is at `/<key>/`."""
+    return spec_for(request, list_spec(request, key).module_key)
 
 
 CUSTOM = "custom."
@@ -338,18 +314,19 @@ def _widget(spec: FormSpec, name: str, f: Field, value, errors, choices: dict, p
               "kind": f.kind, "value": value, "errors": errors or [], "required": f.required, "module": f.module}
     if f.kind == "choice":
         # A custom field's choices are the tenant's own words, shown as written.
-        widget["choices"] = [{"value": choice, "label": choice if f.label else enum_label(choice)}
+        widget["choices"] = [{"value": choice, "label": choice if name.startswith(CUSTOM) else enum_label(choice)}
                              for choice in f.choices]
     elif f.kind in choices:
         widget["choices"] = choices[f.kind]
     if f.kind == "relation":
-        widget["quick"] = f.module in FORMS and f.module != spec.module
+        widget["quick"] = f.module in MUTATIONS and f.module != spec.module
         widget["quick_key"] = _list_key(f.module)
     return widget
 
 
 def _list_key(module: str) -> str:
-    return next((key for key, spec in LISTS.items() if spec.module_key == module), "")
+    record_type = meta.current().by_key.get(module)
+    return record_type["path"] if record_type else ""
 
 
 # ---- pages ------------------------------------------------------------------------------------------------
@@ -363,7 +340,7 @@ def _new_title(layout: dict) -> str:
 @require_http_methods(["GET", "POST"])
 def record_new(request, key: str):
     """The "+ Add <record>" form."""
-    spec = FORMS[_list_spec(key).module_key]
+    spec = _spec_at(request, key)
     layout = layout_of(request, spec)
     fields = _editable(spec, creating=True, layout=layout)
     values, errors, general = {name: _initial(request, name, f) for name, f in fields.items()}, {}, []
@@ -416,7 +393,7 @@ def record_edit(request, record_id: str):
     node = _node(request, "RecordEdit", {"id": record_id})
     if "customer" in node:  # a deal's or a document's account (RecordEdit)
         node["account"] = node.pop("customer")
-    spec = spec_for(node["module"]["key"])
+    spec = spec_for(request, node["module"]["key"])
     if not spec.update and not spec.lines:
         raise Http404
     layout = layout_of(request, spec)
@@ -440,8 +417,8 @@ def record_edit(request, record_id: str):
     return render_page(request, "web/app/form.html", {
         "spec": spec, "record": node, "version": version, "conflict": conflict, "general": general,
         "blocks": form_blocks(request, spec, layout, fields, values, errors, read_only=read_only) if fields else [],
-        "read_only": [] if fields else [{"label": field_label(n), "value": v} for n, v in read_only.items()
-                                         if v not in ("", None, False)],
+        "read_only": [] if fields else [{"label": spec.fields[n].label or field_label(n), "value": v}
+                                         for n, v in read_only.items() if v not in ("", None, False)],
         "cancel_url": reverse("record", args=[node["id"]]), "heading": title,
         "list_title": node["module"]["labelPlural"], "list_url": list_url(spec.module),
     }, title=title, status=409 if conflict else 400 if errors or general else 200)
@@ -459,7 +436,7 @@ def _int(text, default: int) -> int:
 def quick_create(request, key: str):
     """The short create form of a related record, in a dialog over the form that needs it (htmx). Once created,
     the dialog closes and the relation field of that form (`?field=`) holds the new record."""
-    spec = FORMS[_list_spec(key).module_key]
+    spec = _spec_at(request, key)
     layout = layout_of(request, spec)
     target = request.GET.get("field", "")
     creatable = _editable(spec, creating=True, layout=layout)
@@ -482,7 +459,7 @@ def quick_create(request, key: str):
     }, status=fragment_status(request, errors or general))
 
 
-LOOKUP_MODULES = {"items": ["products", "services"], "product_families": ["product_families"]}
+ITEMS = ["products", "services"]  # a line table's item: either
 
 
 @member_page
@@ -490,10 +467,10 @@ LOOKUP_MODULES = {"items": ["products", "services"], "product_families": ["produ
 def lookup(request, module: str):
     """The options of a relation field matching what was typed (the global search, restricted to the module),
     the best match chosen."""
-    if module not in FORMS and module not in LOOKUP_MODULES:
+    if module != "items" and module not in meta.catalog(request).by_key:
         raise Http404
     text = request.GET.get("q", "").strip()
-    hits = gql.run(request, "Search", {"text": text, "modules": LOOKUP_MODULES.get(module, [module])})["search"] \
+    hits = gql.run(request, "Search", {"text": text, "modules": ITEMS if module == "items" else [module]})["search"] \
         if text else []
     return render(request, "web/app/form/_options.html", {
         "options": [{"id": hit["record"]["id"], "label": hit["record"]["displayName"],

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from web import gql
 from web.app.labels import field_label
-from web.app.lists import LISTS, can_import, list_spec
+from web.app.lists import can_import, list_spec, list_url
 from web.app.pages import member_page, render_page
 
 SESSION_KEY = "import_uploads"
@@ -106,7 +106,7 @@ def _posted(post, fields: list[str]) -> dict:
 @member_page
 def record_import(request, key: str):
     """Upload a CSV into the list's module (GET: the form), then the mapping step until the import starts."""
-    spec = list_spec(key)
+    spec = list_spec(request, key)
     module = spec.module_key
     if not can_import(request, module):
         raise PermissionDenied
@@ -214,11 +214,10 @@ def import_page(request, import_id: str):
     if job is None:
         raise Http404
     label, tone = STATUSES.get(job["status"], (job["status"], "neutral"))
-    spec = next((spec for spec in LISTS.values() if spec.module_key == job["module"]), None)
     return render_page(request, "web/app/import.html", {
         "job": job, "status_label": label, "tone": tone, "under_way": job["status"] in UNDER_WAY,
         "percent": round(100 * job["processed"] / job["total"]) if job["total"] else 0,
-        "list_url": reverse("record-list", args=[spec.key]) if spec else "",
+        "list_url": list_url(job["module"]),
         "undoable": job["status"] == "DONE" and (job["created"] or job["updated"]),
         "mode_label": dict(MODES).get(job["mode"], job["mode"]),
     }, title=_("Import of %(file)s") % {"file": job["fileName"]})

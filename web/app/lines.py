@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from web import gql
+from web.app import meta
 from web.app.forms import fragment_status, run_mutation, spec_for
 from web.app.pages import member_page
 from web.app.records import _node
@@ -47,7 +48,9 @@ def record_lines(request, record_id: str):
     """The line table (htmx fragment of the edit page); POST `action=add` with the new line, or `action=remove`
     with its `position`."""
     document = _node(request, "DocumentLines", {"id": record_id})
-    spec = spec_for(_module_of(document["__typename"]))
+    spec = spec_for(request, _module_of(request, document["__typename"]))
+    if not spec.lines:
+        raise Http404
     typed, errors, general = dict(EMPTY_LINE), {}, []
     if request.method == "POST":
         payload = None
@@ -85,13 +88,11 @@ def _line_errors(payload: dict) -> tuple[dict, list[str]]:
     return errors, general
 
 
-MODULES = {"Quote": "quotes", "SalesOrder": "sales_orders", "Invoice": "invoices", "CreditNote": "credit_notes"}
-
-
-def _module_of(typename: str) -> str:
-    if typename not in MODULES:
+def _module_of(request, typename: str) -> str:
+    record_type = meta.catalog(request).by_graphql_type.get(typename)
+    if record_type is None:
         raise Http404
-    return MODULES[typename]
+    return record_type["key"]
 
 
 def _operation(spec) -> str:

@@ -56,7 +56,7 @@ def _report_failure(request, payload: dict) -> None:
 @member_page
 def saved_filter_save(request, key: str):
     """Save the list's current view (filters, columns, sort) under a name; back to it."""
-    spec = with_custom_fields(request, list_spec(key))
+    spec = with_custom_fields(request, list_spec(request, key))
     params = request.POST
     view = view_params(spec, params)
     payload = gql.run(request, "SavedFilterSave", {"module": spec.module_key, "name": params.get("name", ""),
@@ -71,7 +71,7 @@ def saved_filter_save(request, key: str):
 @require_POST
 @member_page
 def saved_filter_delete(request, key: str):
-    list_spec(key)
+    list_spec(request, key)
     payload = gql.run(request, "SavedFilterDelete", {"id": request.POST.get("id", "")})["savedFilterDelete"]
     if gql.failed(payload):
         _report_failure(request, payload)
@@ -82,7 +82,7 @@ def saved_filter_delete(request, key: str):
 @member_page
 def bulk_action(request, key: str):
     """Tag, assign or delete the selected records through the API's bulk mutations (all or nothing)."""
-    list_spec(key)
+    list_spec(request, key)
     action = request.POST.get("action", "")
     ids = request.POST.getlist("ids")
     if action not in BULK_ACTIONS or not ids:
@@ -143,7 +143,7 @@ def _inert(value):
 @member_page
 def export_csv(request, key: str):
     """The filtered list as CSV, with the chosen columns and headers in the user's language."""
-    spec = list_spec(key)
+    spec = list_spec(request, key)
     rights = {right["module"]: right["actions"] for right in gql.run(request, "MyRights")["myRights"]}
     if "EXPORT" not in rights.get(spec.module_key, ()):
         raise PermissionDenied

@@ -1,18 +1,21 @@
-"""List pages of record types: one declaration per type (its operation, columns, searchable fields), one view.
+"""List pages of record types, built from the type's declaration as the API describes it (`RecordTypes`: its
+columns, searchable fields and default sort), one view for all.
 
-Each list runs its named operation of `graphql/operations/app/web/` (root field aliased `list`), with the
-text filter as `iContains` lookups joined by OR, the tag filter, the ordering and relay pagination.
+Each list runs its type's named operation of `graphql/operations/app/web/` (`<Type>List`, root field aliased
+`list`), with the text filter as `iContains` lookups joined by OR, the tag filter, the ordering and relay pagination.
 """
 
 from dataclasses import dataclass, replace
+from functools import cache
 from urllib.parse import urlencode
 
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from saas.core.pagination import RELAY_PREFIX, cursor_offset
 from web import gql
+from web.app import meta
 from web.app.pages import member_page, render_page
 
 PAGE_SIZE = 25
@@ -22,11 +25,11 @@ PAGE_SIZE = 25
 class Column:
     path: str  # in the node, dotted: "account.name"; a custom field: "custom.<key>"
     label: str
-    kind: str = "text"  # title | text | ref | date | money | enum | bool | percent
+    kind: str = "text"  # title | text | ref | date | money | enum | bool | percent | owner
     sort: str = ""  # the ordering field of the GraphQL type, when the list sorts on this column
     default: bool = True  # shown until the user picks the columns
     field_type: str = ""  # a custom field's type (text, number, decimal, date, boolean, choice)
-    choices: tuple[str, ...] = ()  # a custom choice field's values
+    choices: tuple = ()  # a custom choice field's values; a declared choice field's {value, label, tone}
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,9 @@ class RecordList:
     columns: tuple[Column, ...]
     search: tuple[str, ...] = ()  # GraphQL filter paths matched by the text box; none: no filter input
     default_sort: str = ""  # "name", or "-date" for newest first
-    module: str = ""  # the record engine's module key, when it is not the URL's key with underscores
-
-    @property
-    def module_key(self) -> str:
-        return self.module or self.key.replace("-", "_")
+    module_key: str = ""  # the record engine's module key
+    add_label: str = ""
+    filters: tuple[dict, ...] = ()  # declared choice filters: {path, label, choices}, the path is the parameter
 
     def visible(self, chosen: list[str]) -> tuple[Column, ...]:
         """The columns the user picked (the title column always first), or the default ones."""
@@ -55,99 +56,45 @@ class RecordList:
         return tuple(column for column in self.columns if column.path.startswith(CUSTOM))
 
     def filter_params(self) -> tuple[str, ...]:
-        """The page's filter parameters: text, tag, owner, and one per custom field (`custom.<key>=value`)."""
-        return (*FILTER_PARAMS, *(column.path for column in self.custom_columns()))
+        """The page's filter parameters: text, tag, owner, one per declared filter (`status=ISSUED`) and one per
+        custom field (`custom.<key>=value`)."""
+        return (*FILTER_PARAMS, *(f["path"] for f in self.filters), *(column.path for column in self.custom_columns()))
 
 
-def _title(sort="number"):
-    return Column("number", _("Number"), "title", sort)
+# How a field kind of the API shows in a cell.
+CELL_KINDS = {"LINK": "ref", "DATE": "date", "DATETIME": "date", "MONEY": "money", "CHOICE": "enum",
+              "BOOLEAN": "bool", "PERCENT": "percent", "OWNER": "owner"}
 
 
-def _more(*columns: Column) -> tuple[Column, ...]:
-    """Columns offered in the column picker but hidden until chosen; every record has an owner and timestamps."""
-    return tuple(Column(c.path, c.label, c.kind, c.sort, default=False) for c in (
-        *columns, Column("owner", _("Owner"), "owner"), Column("createdAt", _("Created"), "date"),
-        Column("updatedAt", _("Updated"), "date")))
+def list_operation(record_type: dict) -> str | None:
+    """The type's list operation, when the web app has one (a type without one has no list page yet)."""
+    operation = f"{record_type['graphqlType']}List"
+    try:
+        gql.document(operation)
+    except LookupError:
+        return None
+    return operation
 
 
-ACCOUNT = Column("account.name", _("Account"), "ref")
-LISTS = {spec.key: spec for spec in (
-    RecordList("accounts", _("Accounts"), "AccountList", (
-        Column("name", _("Name"), "title", "name"), Column("number", _("Number"), sort="number"),
-        Column("billingCity", _("City"), sort="billingCity"), Column("phone", _("Phone")),
-        Column("email", _("Email")), *_more(Column("siren", _("SIREN")), Column("vatNumber", _("VAT number")),
-                                            Column("industry", _("Industry")), Column("website", _("Website")))),
-        search=("name", "number", "billingCity"), default_sort="name"),
-    RecordList("contacts", _("Contacts"), "ContactList", (
-        Column("displayName", _("Name"), "title", "lastName"), Column("number", _("Number"), sort="number"),
-        ACCOUNT, Column("jobTitle", _("Job title")), Column("email", _("Email")), Column("phone", _("Phone")),
-        *_more(Column("mobile", _("Mobile")))),
-        search=("lastName", "firstName", "email", "number", "account.name"), default_sort="lastName"),
-    RecordList("leads", _("Leads"), "LeadList", (
-        Column("displayName", _("Name"), "title", "lastName"), Column("company", _("Company"), sort="company"),
-        Column("email", _("Email")), Column("status", _("Status"), "enum", "status"),
-        Column("leadSource", _("Source"), "enum"), *_more(Column("phone", _("Phone")), Column("city", _("City")))),
-        search=("lastName", "company", "email", "city"), default_sort="-createdAt"),
-    RecordList("deals", _("Deals"), "DealList", (
-        Column("name", _("Name"), "title", "name"), ACCOUNT, Column("stage", _("Stage"), "enum"),
-        Column("amount", _("Amount"), "money", "amount"), Column("probability", _("Probability"), "percent"),
-        Column("expectedCloseDate", _("Expected close"), "date", "expectedCloseDate"), *_more()),
-        search=("name", "account.name"), default_sort="-expectedCloseDate"),
-    RecordList("quotes", _("Quotes"), "QuoteList", (
-        _title(), ACCOUNT, Column("date", _("Date"), "date", "date"),
-        Column("validUntil", _("Valid until"), "date"), Column("status", _("Status"), "enum"),
-        Column("totalExclVat", _("Total excl. VAT"), "money"),
-        Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat"), *_more()),
-        search=("number", "account.name"), default_sort="-date"),
-    RecordList("orders", _("Orders"), "SalesOrderList", (
-        _title(), ACCOUNT, Column("date", _("Date"), "date", "date"), Column("status", _("Status"), "enum"),
-        Column("customerReference", _("Customer reference")),
-        Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat"), *_more()),
-        search=("number", "customerReference", "account.name"), default_sort="-date", module="sales_orders"),
-    RecordList("invoices", _("Invoices"), "InvoiceList", (
-        Column("displayName", _("Number"), "title", "number"), ACCOUNT,
-        Column("issueDate", _("Issue date"), "date", "issueDate"), Column("dueDate", _("Due date"), "date"),
-        Column("status", _("Status"), "enum"), Column("paymentStatus", _("Payment"), "enum"),
-        Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat"),
-        Column("amountDue", _("Amount due"), "money"), *_more(Column("totalExclVat", _("Total excl. VAT"), "money"))),
-        search=("number", "account.name"), default_sort="-createdAt"),
-    RecordList("credit-notes", _("Credit notes"), "CreditNoteList", (
-        Column("displayName", _("Number"), "title", "number"), ACCOUNT,
-        Column("invoice.number", _("Invoice"), "ref"), Column("issueDate", _("Issue date"), "date", "issueDate"),
-        Column("status", _("Status"), "enum"), Column("totalInclVat", _("Total incl. VAT"), "money", "totalInclVat"),
-        *_more()),
-        search=("number", "account.name"), default_sort="-createdAt"),
-    RecordList("payments", _("Payments"), "PaymentList", (
-        _title(), ACCOUNT, Column("date", _("Date"), "date", "date"), Column("method", _("Method"), "enum"),
-        Column("reference", _("Reference")), Column("amount", _("Amount"), "money", "amount"),
-        Column("unallocated", _("Unallocated"), "money"), *_more()),
-        search=("number", "reference", "account.name"), default_sort="-date"),
-    RecordList("products", _("Products"), "ProductList", (
-        Column("name", _("Name"), "title", "name"), Column("sku", _("SKU"), sort="sku"),
-        Column("salePrice", _("Sale price"), "money", "salePrice"), Column("vatRate.rate", _("VAT"), "percent"),
-        Column("unit.code", _("Unit")), Column("active", _("Active"), "bool"),
-        *_more(Column("purchasePrice", _("Purchase price"), "money"))),
-        search=("name", "sku"), default_sort="name"),
-    RecordList("services", _("Services"), "ServiceList", (
-        Column("name", _("Name"), "title", "name"), Column("sku", _("SKU"), sort="sku"),
-        Column("salePrice", _("Sale price"), "money", "salePrice"), Column("vatRate.rate", _("VAT"), "percent"),
-        Column("unit.code", _("Unit")), Column("active", _("Active"), "bool"),
-        *_more(Column("purchasePrice", _("Purchase price"), "money"))),
-        search=("name", "sku"), default_sort="name"),
-    RecordList("journal-entries", _("Journal entries"), "JournalEntryList", (
-        _title(), Column("journal.code", _("Journal")), Column("date", _("Date"), "date", "date"),
-        Column("label", _("Label")), Column("pieceRef", _("Piece")), Column("party.name", _("Party"), "ref"),
-        Column("status", _("Status"), "enum"), *_more()),
-        search=("number", "pieceRef"), default_sort="-date"),
-)}
+def _list_of(record_type: dict) -> RecordList:
+    columns = tuple(Column(column["path"], column["label"], "title" if position == 0 else
+                           CELL_KINDS.get(column["kind"], "text"), column["sort"] or "", default=column["shown"],
+                           choices=tuple(column["choices"]))
+                    for position, column in enumerate(record_type["listColumns"]))
+    return RecordList(record_type["path"], record_type["labelPlural"], list_operation(record_type), columns,
+                      search=tuple(record_type["searchable"]), default_sort=record_type["listSort"],
+                      module_key=record_type["key"], add_label=record_type["addLabel"],
+                      filters=tuple(record_type["listFilters"]))
 
 
-ADD_LABELS = {
-    "accounts": _("Add account"), "contacts": _("Add contact"), "leads": _("Add lead"), "deals": _("Add deal"),
-    "quotes": _("Add quote"), "orders": _("Add order"), "invoices": _("Add invoice"),
-    "credit-notes": _("Add credit note"), "payments": _("Add payment"), "products": _("Add product"),
-    "services": _("Add service"), "journal-entries": _("Add journal entry"),
-}
+def record_lists(request) -> dict[str, RecordList]:
+    """Every list page, by its address's key, in navigation order."""
+    return lists_of(meta.catalog(request))
+
+
+@cache
+def lists_of(catalog: meta.Catalog) -> dict[str, RecordList]:
+    return {t["path"]: _list_of(t) for t in catalog.types if t["listColumns"] and list_operation(t)}
 
 
 CUSTOM = "custom."
@@ -176,9 +123,13 @@ def with_custom_values(node: dict) -> dict:
 
 
 def list_url(module_key: str) -> str:
-    """The list page of a record engine's module, or the home page when it has none yet."""
-    spec = next((spec for spec in LISTS.values() if spec.module_key == module_key), None)
-    return reverse("record-list", kwargs={"key": spec.key}) if spec else reverse("tenant-home")
+    """The list page of a record engine's module, or the home page when it has none yet (pages read the catalog
+    first: `member_page`)."""
+    catalog = meta.current()
+    record_type = catalog.by_key.get(module_key) if catalog else None
+    if record_type is None or not record_type["listColumns"] or not list_operation(record_type):
+        return reverse("tenant-home")
+    return reverse("record-list", kwargs={"key": record_type["path"]})
 
 
 def value_at(node: dict, path: str):
@@ -224,6 +175,11 @@ def conditions(spec: RecordList, params) -> dict | None:
         found.append({"tag": tag})
     if owner:
         found.append({"owner": owner})  # the API answers a malformed id as bad input: the 400 page
+    for declared in spec.filters:
+        if value := params.get(declared["path"], "").strip():
+            if value not in {choice["value"] for choice in declared["choices"]}:
+                raise BadRequest("The filter's value is none of its field's choices.")
+            found.append({declared["path"]: {"exact": value}})
     # `custom.<key>=…`, read by the field's type by the API, which refuses a value of another type (the 400 page).
     for name in sorted(params):
         if name.startswith(CUSTOM) and (value := params.get(name, "").strip()):
@@ -266,6 +222,10 @@ def cells(columns: tuple[Column, ...], node: dict) -> list[dict]:
             cell["url"] = reverse("record", args=[target["id"]]) if target and target.get("id") else ""
         elif column.kind == "owner":
             cell.update(kind="text", value=owner_name(value))
+        elif column.kind == "enum":
+            choice = next((c for c in column.choices if isinstance(c, dict) and c["value"] == value), None)
+            if choice:
+                cell.update(label=choice["label"], tone=choice["tone"])
         row.append(cell)
     return row
 
@@ -274,8 +234,8 @@ def chosen_columns(spec: RecordList, params) -> tuple[Column, ...]:
     return spec.visible(params.getlist("cols"))
 
 
-def list_spec(key: str) -> RecordList:
-    spec = LISTS.get(key)
+def list_spec(request, key: str) -> RecordList:
+    spec = record_lists(request).get(key)
     if spec is None:
         raise Http404
     return spec
@@ -305,7 +265,7 @@ def can_import(request, module: str) -> bool:
 
 @member_page
 def record_list(request, key: str):
-    spec = list_spec(key)
+    spec = list_spec(request, key)
     data = gql.run(request, spec.operation, variables(spec, request.GET))
     spec, page = with_custom_columns(spec, data["customFieldDefinitions"]), data["list"]
     for edge in page["edges"]:
@@ -325,7 +285,7 @@ def record_list(request, key: str):
                      "direction": "asc" if sort == c.sort else "desc" if sort == f"-{c.sort}" else ""}
                     for c in columns],
         "chosen": [column.path for column in columns],
-        "export_query": request.GET.urlencode(), "add_label": ADD_LABELS[spec.key],
+        "export_query": request.GET.urlencode(), "add_label": spec.add_label,
     }
     if not request.htmx or request.htmx.boosted:
         # The toolbar (saved filters, owners, column picker) is outside what htmx swaps: full pages only.
@@ -336,6 +296,8 @@ def record_list(request, key: str):
             saved_filters=[{**filter_, "query": view_query(filter_), "active": view_query(filter_) == current}
                            for filter_ in saved],
             optional_columns=spec.columns[1:], can_import=can_import(request, spec.module_key),
+            declared_filters=[{**declared, "value": request.GET.get(declared["path"], "")}
+                              for declared in spec.filters],
             custom_filters=[{"name": column.path, "label": column.label, "type": column.field_type,
                              "choices": column.choices, "value": request.GET.get(column.path, "")}
                             for column in spec.custom_columns()])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from web import gql
+from web.app import meta
 
 
 @dataclass(frozen=True)
@@ -24,37 +25,34 @@ class NavEntry:
         return reverse(self.url_name, kwargs=self.kwargs)
 
 
-def _list(label, key: str) -> NavEntry:
-    return NavEntry(label, "record-list", {"key": key})
+# The record types' entries come from their declarations (area, rank, list); then the settings.
+SETTINGS = (_("Settings"), (
+    NavEntry(_("Preferences"), "preferences"), NavEntry(_("API tokens"), "settings-api-tokens"),
+    NavEntry(_("Users"), "settings-users"), NavEntry(_("Roles"), "settings-roles"),
+    NavEntry(_("Profiles"), "settings-profiles"), NavEntry(_("Sharing"), "settings-sharing"),
+    NavEntry(_("Teams"), "settings-teams"), NavEntry(_("Company details"), "settings-company"),
+    NavEntry(_("Numbering formats"), "settings-numbering"), NavEntry(_("Layouts"), "settings-layouts"),
+    NavEntry(_("Custom fields"), "settings-custom-fields"), NavEntry(_("Tags"), "settings-tags"),
+    NavEntry(_("Lead conversion"), "settings-lead-conversion"), NavEntry(_("Event log"), "settings-event-log"),
+    NavEntry(_("Planner"), "settings-planner"), NavEntry(_("Workflows"), "settings-workflows"),
+    NavEntry(_("Email templates"), "settings-email-templates"), NavEntry(_("Email (SMTP)"), "settings-smtp")))
 
 
-# Grouped by area, in the order of the product's documentation (later areas join as they are built).
-NAVIGATION = (
-    (_("CRM"), (_list(_("Accounts"), "accounts"), _list(_("Contacts"), "contacts"), _list(_("Leads"), "leads"),
-                _list(_("Deals"), "deals"))),
-    (_("Sales"), (_list(_("Quotes"), "quotes"), _list(_("Orders"), "orders"), _list(_("Invoices"), "invoices"),
-                  _list(_("Credit notes"), "credit-notes"), _list(_("Payments"), "payments"))),
-    (_("Catalog"), (_list(_("Products"), "products"), _list(_("Services"), "services"))),
-    (_("Finance"), (_list(_("Journal entries"), "journal-entries"),)),
-    (_("Settings"), (NavEntry(_("Preferences"), "preferences"), NavEntry(_("API tokens"), "settings-api-tokens"),
-                     NavEntry(_("Users"), "settings-users"), NavEntry(_("Roles"), "settings-roles"),
-                     NavEntry(_("Profiles"), "settings-profiles"), NavEntry(_("Sharing"), "settings-sharing"),
-                     NavEntry(_("Teams"), "settings-teams"),
-                     NavEntry(_("Company details"), "settings-company"),
-                     NavEntry(_("Numbering formats"), "settings-numbering"), NavEntry(_("Layouts"), "settings-layouts"),
-                     NavEntry(_("Custom fields"), "settings-custom-fields"), NavEntry(_("Tags"), "settings-tags"),
-                     NavEntry(_("Lead conversion"), "settings-lead-conversion"),
-                     NavEntry(_("Event log"), "settings-event-log"), NavEntry(_("Planner"), "settings-planner"),
-                     NavEntry(_("Workflows"), "settings-workflows"),
-                     NavEntry(_("Email templates"), "settings-email-templates"),
-                     NavEntry(_("Email (SMTP)"), "settings-smtp"))),
-)
+def _areas(request) -> list[tuple[str, list[NavEntry]]]:
+    from web.app.lists import record_lists  # lists are pages too: they import this module
+
+    areas: dict[str, list[NavEntry]] = {}
+    by_path = meta.catalog(request).by_path
+    for key, spec in record_lists(request).items():
+        areas.setdefault(by_path[key]["areaLabel"], []).append(NavEntry(spec.title, "record-list", {"key": key}))
+    return [*areas.items(), SETTINGS]
 
 
-def navigation(path: str) -> list[dict]:
+def navigation(request) -> list[dict]:
+    path = request.path
     return [{"label": area, "entries": [{"label": e.label, "url": e.url, "active": path.startswith(e.url)}
                                         for e in entries]}
-            for area, entries in NAVIGATION]
+            for area, entries in _areas(request)]
 
 
 def login_url(next_path: str) -> str:
@@ -70,6 +68,7 @@ def member_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
+            meta.catalog(request)  # what lists, forms and labels are built from: read once per process
             return view(request, *args, **kwargs)
         except gql.Unauthenticated:
             if request.htmx:
@@ -80,14 +79,15 @@ def member_page(view):
     return wrapper
 
 
-def render_page(request, template: str, context: dict, *, title: str, status: int = 200):
-    """A full page inside the shell; an htmx request for the same URL gets the page's content only."""
+def render_page(request, template: str, context: dict, *, title: str, status: int = 200, me: dict | None = None):
+    """A full page inside the shell; an htmx request for the same URL gets the page's content only. A page whose
+    operation read the shell's `me` already (the record page) hands it over."""
     if request.htmx and not request.htmx.boosted:
         return render(request, template, {**context, "title": title, "base": "web/app/fragment.html"},
                       status=status)
-    me = gql.run(request, "Me")["me"]
+    me = me or gql.run(request, "Me")["me"]
     others = [m["tenant"] for m in me["memberships"] if m["tenant"]["slug"] != me["tenant"]["slug"]]
     return render(request, template, {
         **context, "title": title, "base": "web/app/shell.html", "me": me, "other_tenants": others,
-        "navigation": navigation(request.path),
+        "navigation": navigation(request),
     }, status=status)

@@ -4,35 +4,41 @@ Summary is rendered with the page; Details, Updates and the related tabs come fr
 loaded by htmx when their tab is opened (or with the page, `?tab=<key>`, without JavaScript).
 """
 
+import base64
+import binascii
 import re
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from strawberry.utils.str_converters import to_camel_case
 
 from web import gql
+from web.app import meta
 from web.app.labels import field_label
 from web.app.lists import list_url
 from web.app.pages import member_page, render_page
-from web.app.settings.mailing import record_email_parts, record_emails
+from web.app.settings.mailing import sent_emails
 from web.app.settings.workflows import manual_workflows
 
-MONEY_FIELDS = {"total_excl_vat", "total_vat", "total_incl_vat", "amount", "sale_price", "purchase_price"}
-ENUM_FIELDS = {"status", "stage", "lead_source", "method", "billing_frequency"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 
 def _node(request, operation: str, variables: dict) -> dict:
     """The record an operation reads through `node(id:)`; a missing, forbidden or malformed id answers 404."""
+    return _record_data(request, operation, variables)["node"]
+
+
+def _record_data(request, operation: str, variables: dict) -> dict:
+    """The data of an operation reading a record through `node(id:)`; a missing, forbidden or malformed id answers
+    404."""
     try:
-        node = gql.run(request, operation, variables)["node"]
+        data = gql.run(request, operation, variables)
     except gql.Unauthenticated:
         raise
     except gql.OperationError as error:
@@ -40,9 +46,32 @@ def _node(request, operation: str, variables: dict) -> dict:
         if all("GlobalID" in e.message or (e.path or [None])[0] == "node" for e in error.errors):
             raise Http404 from error
         raise
+    node = data["node"]
     if not node or "id" not in node:
         raise Http404
-    return node
+    return data
+
+
+def _module_of(request, record_id: str) -> str:
+    """The module of the record an id names (a relay id names its type): the record page's operation needs it."""
+    try:
+        type_name = base64.b64decode(record_id, validate=True).decode().partition(":")[0]
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise Http404 from None
+    record_type = meta.catalog(request).by_graphql_type.get(type_name)
+    if record_type is None:
+        raise Http404
+    return record_type["key"]
+
+
+def _page(request, record_id: str) -> dict:
+    """Everything the record page shows, in one operation (RecordPage)."""
+    try:
+        return _record_data(request, "RecordPage", {"id": record_id, "module": _module_of(request, record_id),
+                                                    "rollUp": _roll_up(request)})
+    except gql.Forbidden as error:
+        # A module the reader may not see: its records are not found, as `node` answers (its emails would refuse).
+        raise Http404 from error
 
 
 def _roll_up(request) -> bool:
@@ -60,19 +89,20 @@ def _tabs(node: dict) -> list[dict]:
 @member_page
 def record_page(request, record_id: str):
     roll_up = _roll_up(request)
-    node = _node(request, "RecordPage", {"id": record_id, "rollUp": roll_up})
+    data = _page(request, record_id)
+    node = data["node"]
     tabs = _tabs(node)
     tab = request.GET.get("tab", "summary")
     if tab not in {t["key"] for t in tabs}:
         tab = "summary"
-    email_templates, emails = record_email_parts(request, node["module"]["key"], node["id"])
+    admin = data["me"]["membership"]["isAdmin"]
     context = {"record": node, "tabs": tabs, "tab": tab, "roll_up": roll_up, "comments": node["comments"],
                "list_url": list_url(node["module"]["key"]),
-               "manual_workflows": manual_workflows(request, node["module"]["key"]),
-               "email_templates": email_templates, "emails": emails}
+               "manual_workflows": manual_workflows(request, node["module"]["key"], admin=admin),
+               "email_templates": data["emailTemplates"], "emails": sent_emails(data["sentEmails"])}
     if tab != "summary":
         context.update(_tab_context(request, node["id"], tab))
-    return render_page(request, "web/app/record.html", context, title=node["displayName"])
+    return render_page(request, "web/app/record.html", context, title=node["displayName"], me=data["me"])
 
 
 @member_page
@@ -109,9 +139,10 @@ def record_preview(request, record_id: str):
 def _tab_context(request, record_id: str, tab: str) -> dict:
     """What a tab's template needs; only Summary's holds the page's `record` (the page has its own)."""
     if tab == "summary":
-        page = _node(request, "RecordPage", {"id": record_id, "rollUp": _roll_up(request)})
+        data = _page(request, record_id)
+        page = data["node"]
         return {"template": "web/app/record/_summary.html", "record": page, "comments": page["comments"],
-                "roll_up": _roll_up(request), "emails": record_emails(request, page["id"])}
+                "roll_up": _roll_up(request), "emails": sent_emails(data["sentEmails"])}
     if tab == "details":
         node = _node(request, "RecordDetails", {"id": record_id})
         layout = gql.run(request, "RecordLayout", {"module": node["module"]["key"]})["layout"]
@@ -132,8 +163,8 @@ def _tab_context(request, record_id: str, tab: str) -> dict:
     return {**context, "related": _node(request, "RecordRelated", variables).get(to_camel_case(tab))}
 
 
-def _value(name: str, value) -> dict:
-    """A field's value and how to show it (the model name says what the JSON value cannot)."""
+def _value(field: dict | None, value) -> dict:
+    """A field's value and how to show it (its declared kind says what the JSON value cannot)."""
     if isinstance(value, dict):
         if value.get("id") and value.get("displayName"):
             return {"kind": "ref", "value": value["displayName"], "url": reverse("record", args=[value["id"]])}
@@ -141,9 +172,12 @@ def _value(name: str, value) -> dict:
         return {"kind": "text", "value": text}
     if isinstance(value, bool):
         return {"kind": "bool", "value": value}
-    if name in ENUM_FIELDS:
-        return {"kind": "enum", "value": value}
-    if name in MONEY_FIELDS:
+    kind = field["kind"] if field else ""
+    if kind == "CHOICE":
+        choice = next((c for c in field["choices"] if c["value"] == value), None)
+        named = {"label": choice["label"], "tone": choice["tone"]} if choice else {}
+        return {"kind": "enum", "value": value, **named}
+    if kind == "MONEY":
         return {"kind": "money", "value": value}
     if isinstance(value, str) and DATE.match(value):
         return {"kind": "date", "value": value}
@@ -165,8 +199,9 @@ def _custom_value(field: dict) -> dict:
 def details_blocks(node: dict, blocks: list[dict]) -> list[dict]:
     """The layout's blocks with the record's values; a field the operation does not read is left out."""
     type_prefix = node["__typename"][:1].lower() + node["__typename"][1:]
-    # The API labels the header and key fields (verbose names); the others are named after the model field.
-    labels = {field["field"]: capfirst(field["label"]) for field in node.get("header", []) + node.get("keyFields", [])}
+    catalog = meta.current()
+    record_type = catalog.by_graphql_type.get(node["__typename"]) if catalog else None
+    declared = record_type["fieldsByName"] if record_type else {}
     custom = {field["field"]: field for field in node.get("customFields") or ()}
     found = []
     for block in blocks:
@@ -178,8 +213,9 @@ def details_blocks(node: dict, blocks: list[dict]) -> list[dict]:
             camel = to_camel_case(name)
             key = camel if camel in node else f"{type_prefix}{camel[:1].upper()}{camel[1:]}"
             if key in node:
-                fields.append({"name": name, "label": labels.get(name) or field_label(name),
-                               "currency": node.get("currency") or "", **_value(name, node[key])})
+                field = declared.get(name)
+                fields.append({"name": name, "label": field["label"] if field else field_label(name),
+                               "currency": node.get("currency") or "", **_value(field, node[key])})
         if fields:
             found.append({"key": block.get("key"), "label": block.get("label"), "fields": fields})
     return found

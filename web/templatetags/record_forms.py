@@ -4,14 +4,14 @@ from django import template
 from django.urls import reverse
 
 from web.app.actions import actions_for
-from web.app.forms import FORMS
+from web.app.forms import MUTATIONS
 
 register = template.Library()
 
 
 @register.inclusion_tag("web/app/record/_actions.html", takes_context=True)
 def record_actions(context, record: dict) -> dict:
-    spec = FORMS.get(record["module"]["key"])
+    spec = MUTATIONS.get(record["module"]["key"])
     editable = spec is not None and (spec.update or spec.lines) and not record.get("deletedAt")
     return {
         "record": record, "messages": context.get("messages"), "csrf_token": context.get("csrf_token"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from web import gql
+from web.app import meta
 from web.app.pages import member_page, render_page
 from web.app.settings import admin_page, saved
 
@@ -116,7 +117,6 @@ def _end_of(day: str) -> str | None:
     return timezone.make_aware(dt.datetime.combine(date, dt.time.max)).isoformat()
 
 
-TARGETS = (("account", gettext_lazy("Account")), ("contact", gettext_lazy("Contact")), ("deal", gettext_lazy("Deal")))
 
 
 @admin_page
@@ -135,10 +135,12 @@ def lead_conversion(request):
         errors = gql.form_errors(payload)
     data = gql.run(request, "LeadConversion")
     fields = data["leadConversionFields"]
-    labels = dict(TARGETS)
+    # What a conversion makes (the fields besides the lead's), named as their record types are.
+    by_type = meta.catalog(request).by_graphql_type
+    labels = {key: by_type[key[:1].upper() + key[1:]]["label"] for key in fields if key not in ("lead", "__typename")}
     rules = [{**rule, "targetLabel": labels.get(rule["target"], rule["target"])}
              for rule in data["leadConversionRules"]]
     return render_page(request, "web/app/settings/lead_conversion.html", {
         "rules": rules, "lead_fields": fields["lead"], "errors": errors, "new": new,
-        "targets": [{"key": key, "label": label, "fields": fields[key]} for key, label in TARGETS],
+        "targets": [{"key": key, "label": label, "fields": fields[key]} for key, label in labels.items()],
     }, title=_("Lead conversion"), status=400 if errors else 200)

@@ -156,19 +156,8 @@ def smtp_settings(request):
     }, title=_("Email (SMTP)"), status=400 if errors or test["errors"] else 200)
 
 
-def record_email_parts(request, module: str, record_id: str) -> tuple[list[dict], dict]:
-    """What a record page shows of email: the templates its "Send email" action offers and its latest emails; one
-    operation."""
-    data = gql.run(request, "RecordEmailing", {"id": record_id, "module": module})
-    return data["emailTemplates"], _emails(data["sentEmails"])
-
-
-def record_emails(request, record_id: str) -> dict:
-    """The latest emails sent about a record (the Summary's Emails block), with the tone of their status."""
-    return _emails(gql.run(request, "RecordEmails", {"id": record_id})["sentEmails"])
-
-
-def _emails(emails: dict) -> dict:
+def sent_emails(emails: dict) -> dict:
+    """The Emails block of a record's Summary (its latest emails), each with the tone of its status."""
     return {"totalCount": emails["totalCount"],
             "items": [{**edge["node"], "tone": EMAIL_TONES.get(edge["node"]["status"], "neutral")}
                       for edge in emails["edges"]]}
