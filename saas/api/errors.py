@@ -1,6 +1,7 @@
 """Errors as clients see them: input the database or the id parser refuses carries a code like any refusal, and
 unless DEBUG, unexpected errors reach clients as a generic message."""
 
+import re
 from collections.abc import Iterator
 
 import psycopg.errors
@@ -12,6 +13,7 @@ from strawberry.relay.types import GlobalIDValueError
 from graphql import GraphQLError
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
+YEAR_OUT_OF_RANGE = re.compile(r"year -?\d+ is out of range")
 # What PostgreSQL refuses in a value a client gave (a filter's regular expression, a number or date past what a
 # column holds), with the sentence the client reads instead of the database's.
 REFUSED_BY_THE_DATABASE = {
@@ -48,7 +50,9 @@ def input_refusal(original: BaseException | None) -> str | None:
             if isinstance(cause, kind):
                 detail = str(cause).split("\n", 1)[0].removeprefix("invalid regular expression: ")
                 return f"{sentence}: {detail}." if kind is psycopg.errors.InvalidRegularExpression else f"{sentence}."
-    if isinstance(original, OverflowError):  # date arithmetic past year 9999 (or before year 1)
+    if isinstance(original, OverflowError) or (
+            # a `year` filter Django turns into the bounds of that year with datetime.date
+            isinstance(original, ValueError) and YEAR_OUT_OF_RANGE.fullmatch(str(original))):
         return "A date is out of range: years go from 1 to 9999."
     return None
 
