@@ -7,7 +7,7 @@ only says what the model cannot (which columns a list shows, a computed field, t
 """
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 from django.utils.text import capfirst
@@ -89,13 +89,6 @@ class FilterMeta:
 
 
 @dataclass(frozen=True)
-class BlockMeta:
-    key: str
-    label: str
-    fields: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class RecordTypeMeta:
     key: str
     graphql_type: str
@@ -114,7 +107,7 @@ class RecordTypeMeta:
     searchable: tuple[str, ...]
     quick_create_fields: tuple[str, ...]
     form_fields: tuple[str, ...]
-    form_blocks: tuple[BlockMeta, ...]
+    form_blocks: tuple[registry.Block, ...]  # labels as text in the reader's language
 
 
 def camel(name: str) -> str:
@@ -254,8 +247,7 @@ def record_type_meta(record_type: registry.RecordType, *, actor=None) -> RecordT
         searchable=tuple(camel(path) for path in record_type.list_search),
         quick_create_fields=record_type.quick_create_fields,
         form_fields=_form_fields(record_type, editable),
-        form_blocks=tuple(BlockMeta(key=block.key, label=str(block.label), fields=block.fields)
-                          for block in record_type.blocks))
+        form_blocks=tuple(replace(block, label=str(block.label)) for block in record_type.blocks))
 
 
 def record_types_meta(*, actor=None) -> list[RecordTypeMeta]:
